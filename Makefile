@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# vmtrace build. `make` builds .output/vmtrace; `make demo` installs what is
+# missing, builds and traces the bundled example; `make test` runs every test
+# tier. V=1 shows the commands; STATIC=1 links a static binary (the one that
+# runs inside the qemu test kernel).
+
+OUTPUT ?= .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/' | sed 's/aarch64/arm64/')
+VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
+	  -I$(OUTPUT) -Isrc
+LDLIBS := -lbpf -lelf -lz -ljson-c
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+LDLIBS += -lzstd -lpthread
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# clang -target bpf does not see the host's system include dirs; take them
+# from clang itself (libbpf-bootstrap's recipe), so <bpf/*.h> resolves.
+CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall \
+	-Wno-unused-function -I$(dir $(VMLINUX)) -Isrc -Ibpf \
+	$(CLANG_BPF_SYS_INCLUDES)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+APP_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+APP_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
+BPF_SRCS := bpf/vmtrace.bpf.c
+TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(OUTPUT)/vmtrace
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) src/vmtrace.h $(VMLINUX) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.bpf.o=.tmp.bpf.o)
+	$(Q)$(BPFTOOL) gen object $@ $(@:.bpf.o=.tmp.bpf.o)
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o | $(OUTPUT)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/%.o: src/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# The loader includes the skeleton: build it before anything that may.
+$(APP_OBJS) $(OUTPUT)/main.o: $(OUTPUT)/vmtrace.skel.h
+
+$(OUTPUT)/vmtrace: $(OUTPUT)/main.o $(APP_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- tests and examples ----
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(APP_OBJS) | $(OUTPUT)
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(UNIT_SRCS) $(APP_OBJS) \
+		$(LDLIBS) $(TEST_LIBS) -o $@
+
+$(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
+	$(call msg,WORKLOAD,$@)
+	$(Q)$(CC) -O1 -g -static -pthread $< -o $@
+
+ITEST_SRCS := $(wildcard tests/integration/*.c)
+$(OUTPUT)/itest: $(ITEST_SRCS) | $(OUTPUT)
+	$(call msg,TEST,$@)
+	$(Q)$(CC) -O1 -g -Wall -static $(TEST_CFLAGS) $(ITEST_SRCS) \
+		-lcheck -lsubunit -lm -lrt -lpthread -ljson-c -o $@
+
+$(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
+	$(call msg,EXAMPLE,$@)
+	$(Q)$(CC) -O1 -g $< -o $@
+
+deps:
+	$(Q)tests/install-deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/demo
+	$(Q)./$(OUTPUT)/vmtrace -- ./$(OUTPUT)/demo
+
+unit-test: $(OUTPUT)/unit-tests
+	$(Q)./$(OUTPUT)/unit-tests
+
+itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork
+	$(Q)VMTRACE=$(OUTPUT)/vmtrace VMWORK=$(OUTPUT)/vmwork ./$(OUTPUT)/itest
+
+test: deps
+	$(Q)tests/run-all.sh
+
+vmlinux:
+	$(call msg,GEN,$(VMLINUX))
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/*.d)

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The fault handlers: shared by every attach wrapper in vmtrace.bpf.c. */
+#ifndef FAULT_BPF_H
+#define FAULT_BPF_H
+
+/* Mirrors the kernel's x86 access_error(): would this fault be refused? */
+static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
+{
+	if (ec & (X86_PF_PK | X86_PF_SGX | X86_PF_SHSTK))
+		return true;
+	if (ec & X86_PF_WRITE)
+		return !(vm_flags & VM_WRITE);
+	if (ec & X86_PF_PROT)
+		return true;	/* read of a present page: only pkeys or NX */
+	return !(vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+}
+
+static long vma_found(struct task_struct *task, struct vm_area_struct *vma,
+		      struct vma_info *v)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+
+	v->start = BPF_CORE_READ(vma, vm_start);
+	v->end = BPF_CORE_READ(vma, vm_end);
+	v->vm_flags = BPF_CORE_READ(vma, vm_flags);
+	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	if (file) {
+		struct vmt_file_key fkey = {
+			.ino = BPF_CORE_READ(file, f_inode, i_ino),
+			.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev),
+		};
+
+		v->ino = fkey.ino;
+		v->dev = fkey.dev;
+		remember_file(file, &fkey);
+	}
+	v->slot = vma_row(v);
+	v->found = 1;
+	return 0;
+}
+
+/* Refreshes the mm boundaries that labels are made from. */
+static __always_inline void read_layout(struct vmt_proc *proc,
+					struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct file *exe;
+
+	if (!mm)
+		return;
+	proc->start_code = BPF_CORE_READ(mm, start_code);
+	proc->end_code = BPF_CORE_READ(mm, end_code);
+	proc->start_data = BPF_CORE_READ(mm, start_data);
+	proc->end_data = BPF_CORE_READ(mm, end_data);
+	proc->start_brk = BPF_CORE_READ(mm, start_brk);
+	proc->brk = BPF_CORE_READ(mm, brk);
+	proc->start_stack = BPF_CORE_READ(mm, start_stack);
+	if (bpf_core_field_exists(mm->context.vdso))
+		proc->vdso = (__u64)BPF_CORE_READ(mm, context.vdso);
+	exe = BPF_CORE_READ(mm, exe_file);
+	if (exe && !proc->exe_ino) {
+		proc->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
+		proc->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	}
+}
+
+/*
+ * A fault just below the main stack, within its rlimit, is the stack growing:
+ * at the fault tracepoint the VMA has not been extended yet, so file it under
+ * the stack's row (anchored at its end).
+ */
+static __always_inline bool stack_growth(struct task_struct *task,
+					 struct vmt_proc *proc, __u64 addr,
+					 struct vma_info *v)
+{
+	__u64 limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_STACK].rlim_cur);
+
+	v->found = 0;
+	if (addr >= proc->start_stack ||
+	    bpf_find_vma(task, proc->start_stack, vma_found, v, 0) || !v->found)
+		return false;
+	return (v->vm_flags & VM_GROWSDOWN) && addr < v->start &&
+	       v->end - addr <= limit;
+}
+
+/* Resolves addr to a row; fills the thread's cache when it is inside a VMA. */
+static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
+				   __u64 addr, __u64 sp, __u64 gen)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct vma_info v = {
+		.gen = gen, .sp = sp, .tgid = id >> 32, .tid = (__u32)id,
+	};
+	long err;
+
+	read_layout(proc, task);
+	err = bpf_find_vma(task, addr, vma_found, &v, 0);
+	if (!err && v.found) {
+		t->gen = gen;
+		t->start = v.start;
+		t->end = v.end;
+		t->vm_flags = v.vm_flags;
+		t->slot = v.slot;
+		t->cached = 1;
+		return v.slot;
+	}
+	t->cached = 0;
+	if (err == -16 /* EBUSY: mmap_lock or irq_work taken */) {
+		__sync_fetch_and_add(&drops.lookups_busy, 1);
+		t->vm_flags = VM_READ | VM_WRITE | VM_EXEC; /* unknown: no error */
+		return pseudo_row(v.tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
+	}
+	if (stack_growth(task, proc, addr, &v)) {
+		t->vm_flags = v.vm_flags;
+		return v.slot;
+	}
+	t->vm_flags = 0;	/* no VMA: the fault is an error */
+	return pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA);
+}
+
+static __always_inline void count(struct vmt_row *row, unsigned long ec,
+				  bool user, bool error)
+{
+	int kind = ec & X86_PF_INSTR ? VMT_C_EXEC :
+		   ec & X86_PF_WRITE ? VMT_C_WRITE : VMT_C_READ;
+
+	__sync_fetch_and_add(&row->counters[VMT_C_FAULTS], 1);
+	__sync_fetch_and_add(&row->counters[kind], 1);
+	if (error)
+		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
+	else if ((ec & (X86_PF_PROT | X86_PF_WRITE)) == (X86_PF_PROT | X86_PF_WRITE))
+		__sync_fetch_and_add(&row->counters[VMT_C_WP], 1);
+	if (!user)
+		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
+}
+
+static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
+					unsigned long ec, bool user)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct vmt_proc *proc;
+	struct vmt_thread *t;
+	struct vmt_row *row;
+	bool error;
+	__u32 slot;
+	__u64 gen;
+
+	if ((__s64)addr < 0)
+		return 0;	/* a kernel address: not the process's memory */
+	proc = traced_proc(tgid);
+	if (!proc)
+		return 0;
+	t = thread_state();
+	if (!t)
+		return 0;
+	gen = proc->gen;
+	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
+		slot = t->slot;
+	else
+		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
+	row = bpf_map_lookup_elem(&rows, &slot);
+	if (!row)
+		return 0;
+	if (slot == VMT_OVERFLOW_SLOT)
+		__sync_fetch_and_add(&drops.rows, 1);
+	error = access_error(ec, t->vm_flags);
+	count(row, ec, user, error);
+	t->last_page = addr & PAGE_MASK;
+	t->last_slot = slot;
+	t->last_state = error ? FAULT_DONE : FAULT_PENDING;
+	return 0;
+}
+
+/* The thread's pending fault, if it is the one at addr. */
+static __always_inline struct vmt_row *pending_fault(struct vmt_thread *t,
+						     __u64 addr)
+{
+	__u32 slot;
+
+	if (!t || t->last_state != FAULT_PENDING ||
+	    t->last_page != (addr & PAGE_MASK))
+		return NULL;
+	t->last_state = FAULT_DONE;
+	slot = t->last_slot;
+	return bpf_map_lookup_elem(&rows, &slot);
+}
+
+/* PERF_COUNT_SW_PAGE_FAULTS_MAJ fired: the kernel counted a major fault. */
+static __always_inline int handle_major(__u64 addr)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vmt_row *row;
+
+	if (!traced_proc(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	row = pending_fault(bpf_task_storage_get(&threads, task, NULL, 0), addr);
+	if (row)
+		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
+	return 0;
+}
+
+/*
+ * SIGSEGV/SIGBUS sent by the fault handler to the faulting thread (si_code > 0
+ * and si_addr on the pending fault's page): the fault failed, it is no minor
+ * fault. Catches what access_error() cannot see: VM_FAULT_SIGBUS (a mapping
+ * past the end of its file), VM_FAULT_SIGSEGV.
+ */
+static __always_inline int handle_fault_signal(int sig,
+					       struct kernel_siginfo *info,
+					       struct task_struct *task)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct vmt_row *row;
+	__u64 addr;
+
+	if ((sig != SIGSEGV && sig != SIGBUS) || (unsigned long)info <= 1 ||
+	    task != cur || !traced_proc(BPF_CORE_READ(task, tgid)))
+		return 0;
+	if (BPF_CORE_READ(info, si_code) <= 0)
+		return 0;	/* sent by a process, not by a fault */
+	addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	row = pending_fault(bpf_task_storage_get(&threads, cur, NULL, 0), addr);
+	if (row)
+		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
+	return 0;
+}
+
+/*
+ * A spawned command starts counting at its exec, with the kernel's counters of
+ * that moment as the baseline, so the faults of vmtrace's fork and of exec
+ * itself are in neither side of the comparison.
+ */
+static __always_inline int handle_exec(struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct vmt_proc *proc = bpf_map_lookup_elem(&procs, &tgid);
+
+	if (!proc)
+		return 0;
+	if (proc->start_on_exec && !proc->exec_seen) {
+		proc->base_minflt = BPF_CORE_READ(p, min_flt) +
+				    BPF_CORE_READ(p, signal, min_flt);
+		proc->base_majflt = BPF_CORE_READ(p, maj_flt) +
+				    BPF_CORE_READ(p, signal, maj_flt);
+		proc->exec_seen = 1;
+		proc->active = 1;
+	}
+	bump_gen(proc);	/* a new mm: every cached VMA is gone */
+	return 0;
+}
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System calls that change VMAs. Each bumps the process's mapping generation
+ * on entry and on exit (a fault in another thread between the two may cache
+ * the old VMA; the exit bump makes that entry stale too), and the counted
+ * ones add their successful calls and bytes.
+ */
+#ifndef SYSCALLS_BPF_H
+#define SYSCALLS_BPF_H
+
+static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
+					int sc)
+{
+	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
+	struct vmt_thread *t;
+
+	if (!proc)
+		return 0;
+	bump_gen(proc);
+	if (sc == VMT_SC_OTHER)
+		return 0;
+	t = thread_state();
+	if (!t)
+		return 0;
+	/*
+	 * Read only the arguments the call has: a program that reads past a
+	 * tracepoint's record is refused at attach time (EACCES).
+	 */
+	t->sc_args[0] = ctx->args[0];
+	if (sc != VMT_SC_BRK)
+		t->sc_args[1] = ctx->args[1];
+	if (sc == VMT_SC_MMAP)
+		t->sc_args[2] = ctx->args[3];	/* flags */
+	else if (sc == VMT_SC_MREMAP)
+		t->sc_args[2] = ctx->args[2];	/* new_len */
+	if (sc == VMT_SC_BRK)
+		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
+	return 0;
+}
+
+static __always_inline bool is_err(long ret)
+{
+	return (unsigned long)ret >= (unsigned long)-4095;
+}
+
+/* Bytes a successful call mapped, unmapped or changed; -1 if it failed. */
+static __always_inline long sc_bytes(int sc, struct vmt_thread *t, long ret)
+{
+	__u64 *a = t->sc_args;
+
+	switch (sc) {
+	case VMT_SC_MMAP:
+		return is_err(ret) ? -1 : a[1];
+	case VMT_SC_MUNMAP:
+	case VMT_SC_MPROTECT:
+		return ret ? -1 : a[1];
+	case VMT_SC_MREMAP:
+		return is_err(ret) ? -1 : a[2];
+	case VMT_SC_BRK:
+		/* brk returns the new break, the old one when it failed */
+		if (!a[0] || (__u64)ret != a[0] || (__u64)ret == t->sc_old_brk)
+			return -1;
+		return ret > t->sc_old_brk ? ret - t->sc_old_brk : t->sc_old_brk - ret;
+	}
+	return -1;
+}
+
+/* Rows of mappings this call removed: their anchors are free again. */
+static __always_inline void retire_removed(__u32 tgid, int sc,
+					   struct vmt_thread *t, long ret)
+{
+	__u64 *a = t->sc_args;
+
+	if (sc == VMT_SC_MUNMAP || sc == VMT_SC_MREMAP)
+		retire_range(tgid, a[0], a[0] + a[1]);
+	else if (sc == VMT_SC_MMAP && (a[2] & MAP_FIXED))
+		retire_range(tgid, ret, ret + a[1]);
+}
+
+static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
+				       int sc)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct vmt_proc *proc = traced_proc(tgid);
+	struct vmt_thread *t;
+	long bytes;
+
+	if (!proc)
+		return 0;
+	bump_gen(proc);
+	if (sc == VMT_SC_OTHER)
+		return 0;
+	t = thread_state();
+	if (!t)
+		return 0;
+	bytes = sc_bytes(sc, t, ctx->ret);
+	if (bytes < 0)
+		return 0;
+	retire_removed(tgid, sc, t, ctx->ret);
+	if (sc == VMT_SC_BRK)
+		proc->brk = ctx->ret;
+	if (sc >= 0 && sc < VMT_NR_SYSCALLS) {
+		__sync_fetch_and_add(&proc->sc[sc].calls, 1);
+		__sync_fetch_and_add(&proc->sc[sc].bytes, bytes);
+	}
+	return 0;
+}
+
+#define SYSCALL_PAIR(name, sc)						\
+SEC("tp/syscalls/sys_enter_" #name)					\
+int sys_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
+{									\
+	return on_sys_enter(ctx, sc);					\
+}									\
+SEC("tp/syscalls/sys_exit_" #name)					\
+int sys_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
+{									\
+	return on_sys_exit(ctx, sc);					\
+}
+
+#endif

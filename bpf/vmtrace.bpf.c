@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmtrace BPF side: count every page fault of the traced processes per VMA,
+ * in the kernel, with no per-fault event to user space.
+ *
+ * Finding the VMA of a fault: bpf_find_vma() costs ~11 us from the fault
+ * tracepoint on this kernel (it releases mmap_lock through an irq_work; see
+ * shared/KERNELS.md), a 9x slowdown if called on every fault. So each thread
+ * keeps a one-entry cache of the VMA of its last fault, valid while the
+ * process's mapping generation is unchanged. The generation is bumped on entry
+ * to and exit from every system call that can change VMAs, so a cache filled
+ * before a change can never be used after it; faults in the same VMA (the
+ * common case: a loop touching a buffer) cost one task-storage lookup and a
+ * range compare. A miss calls bpf_find_vma() once and files the VMA under its
+ * anchor (start, or end for a stack that grows down), which stays stable while
+ * brk grows the heap up or the stack grows down.
+ *
+ * Minor or major is decided at the end of a fault. The fault tracepoints fire
+ * at its start, so a perf_event program on PERF_COUNT_SW_PAGE_FAULTS_MAJ (rare,
+ * so its ~185 ns cost does not matter) marks the thread's pending fault major;
+ * errors are classified from the VMA's flags as the kernel's access_error()
+ * does, plus SIGBUS/SIGSEGV raised by the fault handler itself. User space
+ * derives minor = faults - major - errors.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "vmtrace.h"
+#include "vmtrace_priv.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;
+
+__u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
+struct vmt_drops drops;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct vmt_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(key, __u32);
+	__type(value, struct vmt_row);
+} rows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(key, struct vmt_row_key);
+	__type(value, __u32);
+} row_index SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_DEFAULT_MAX_FILES);
+	__type(key, struct vmt_file_key);
+	__type(value, struct vmt_file);
+} files SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct vmt_thread);
+} threads SEC(".maps");
+
+/* Scratch space too large for the 512-byte BPF stack. */
+struct path_scratch {
+	const unsigned char *names[VMT_PATH_DEPTH];
+	struct vmt_file file;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} scratch SEC(".maps");
+
+static __always_inline struct vmt_proc *traced_proc(__u32 tgid)
+{
+	struct vmt_proc *proc = bpf_map_lookup_elem(&procs, &tgid);
+
+	return proc && proc->active ? proc : NULL;
+}
+
+static __always_inline struct vmt_thread *thread_state(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vmt_thread *t;
+
+	t = bpf_task_storage_get(&threads, task, NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		__sync_fetch_and_add(&drops.threads, 1);
+	return t;
+}
+
+static __always_inline void bump_gen(struct vmt_proc *proc)
+{
+	__sync_fetch_and_add(&proc->gen, 1);
+}
+
+#include "path.bpf.h"
+#include "rows.bpf.h"
+#include "fault.bpf.h"
+#include "syscalls.bpf.h"
+
+/* ---- attach wrappers: one line each over the shared handlers ---- */
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(tp_fault_user, unsigned long addr, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	return handle_fault(addr, regs, error_code, true);
+}
+
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(tp_fault_kernel, unsigned long addr, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	return handle_fault(addr, regs, error_code, false);
+}
+
+SEC("perf_event")
+int perf_major_fault(struct bpf_perf_event_data *ctx)
+{
+	return handle_major(ctx->addr);
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(tp_signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *task, int group, int result)
+{
+	return handle_fault_signal(sig, info, task);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return handle_exec(p);
+}
+
+SYSCALL_PAIR(mmap, VMT_SC_MMAP)
+SYSCALL_PAIR(munmap, VMT_SC_MUNMAP)
+SYSCALL_PAIR(brk, VMT_SC_BRK)
+SYSCALL_PAIR(mprotect, VMT_SC_MPROTECT)
+SYSCALL_PAIR(mremap, VMT_SC_MREMAP)
+/* These change VMAs (split, merge, remove) without being counted. */
+SYSCALL_PAIR(pkey_mprotect, VMT_SC_OTHER)
+SYSCALL_PAIR(madvise, VMT_SC_OTHER)
+SYSCALL_PAIR(mlock, VMT_SC_OTHER)
+SYSCALL_PAIR(mlock2, VMT_SC_OTHER)
+SYSCALL_PAIR(munlock, VMT_SC_OTHER)
+SYSCALL_PAIR(mlockall, VMT_SC_OTHER)
+SYSCALL_PAIR(munlockall, VMT_SC_OTHER)
+SYSCALL_PAIR(shmat, VMT_SC_OTHER)
+SYSCALL_PAIR(shmdt, VMT_SC_OTHER)
+SYSCALL_PAIR(remap_file_pages, VMT_SC_OTHER)
+SYSCALL_PAIR(mseal, VMT_SC_OTHER)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Constants and per-thread state private to the BPF programs. */
+#ifndef VMTRACE_PRIV_BPF_H
+#define VMTRACE_PRIV_BPF_H
+
+/* vmlinux.h has types, not #defines: these are stable kernel ABI values. */
+#define PAGE_SHIFT	12
+#define PAGE_MASK	(~((1ULL << PAGE_SHIFT) - 1))
+
+#define VM_READ		0x00000001ULL
+#define VM_WRITE	0x00000002ULL
+#define VM_EXEC		0x00000004ULL
+#define VM_GROWSDOWN	0x00000100ULL
+
+/* x86 page fault error code bits (arch/x86/include/asm/trap_pf.h) */
+#define X86_PF_PROT	(1UL << 0)
+#define X86_PF_WRITE	(1UL << 1)
+#define X86_PF_USER	(1UL << 2)
+#define X86_PF_INSTR	(1UL << 4)
+#define X86_PF_PK	(1UL << 5)
+#define X86_PF_SHSTK	(1UL << 6)
+#define X86_PF_SGX	(1UL << 15)
+
+#define SIGBUS		7
+#define SIGSEGV		11
+#define RLIMIT_STACK	3
+#define MAP_FIXED	0x10
+
+enum fault_state {
+	FAULT_NONE,
+	FAULT_PENDING,	/* counted; minor unless marked major or error */
+	FAULT_DONE,	/* major or error already recorded */
+};
+
+/*
+ * Per-thread state, in task storage: freed with the thread, found without a
+ * hash lookup.
+ */
+struct vmt_thread {
+	/* the VMA of this thread's last resolved fault */
+	__u64 gen;		/* proc->gen when filled: stale once it moves */
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;
+	__u32 slot;
+	__u32 cached;
+	/* the last fault, so its end (major) or failure (signal) finds its row */
+	__u64 last_page;
+	__u32 last_slot;
+	__u32 last_state;	/* enum fault_state */
+	/* arguments of a VMA system call between its entry and exit */
+	__u64 sc_args[3];
+	__u64 sc_old_brk;
+};
+
+#endif

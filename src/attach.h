@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Loading the BPF programs, probing what the kernel offers, attaching. */
+#ifndef VMT_ATTACH_H
+#define VMT_ATTACH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "config.h"
+#include "model.h"
+
+struct vmtrace_bpf;
+struct bpf_link;
+
+struct tracer {
+	struct vmtrace_bpf *skel;
+	struct bpf_link **links;
+	size_t nr_links;
+	const char *backend;
+	char missing[512];	/* optional attach points this kernel lacks */
+};
+
+/* Opens, loads and attaches everything; prints a one-line error on failure. */
+int tracer_open(struct tracer *tr, const struct config *cfg);
+/* Starts tracing pid now, or from its next exec when start_on_exec. */
+int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
+/* The mapping generation of pid: changes whenever its VMAs may have. */
+uint64_t tracer_generation(struct tracer *tr, pid_t pid);
+/* Reads pid's rows, files, layout, system calls and drops into as. */
+int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
+		uint64_t *base_minflt, uint64_t *base_majflt);
+/* Detaches every link and frees everything; safe on a half-open tracer. */
+void tracer_close(struct tracer *tr);
+
+#endif

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The command line: argp options into struct config. */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "vmtrace.h"
+
+const char *argp_program_version = "vmtrace 0.1";
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+"Trace the page faults of a process, per virtual memory area.\n"
+"\n"
+"USAGE: vmtrace [OPTIONS] -p PID\n"
+"       vmtrace [OPTIONS] -- COMMAND [ARGS...]\n"
+"\n"
+"EXAMPLES:\n"
+"  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"
+"  vmtrace -p 1234 -d 10 -i 1      # 10 seconds, a report every second\n"
+"  vmtrace -- ./app arg1 arg2       # run ./app under the tracer\n"
+"  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
+"  vmtrace --sort faults -- make    # busiest VMAs first\n";
+
+enum {
+	OPT_MAX_VMAS = 0x100,
+};
+
+static const struct argp_option options[] = {
+	{ "pid", 'p', "PID", 0, "Trace this running process" },
+	{ "json", 'j', NULL, 0, "Print the report as JSON" },
+	{ "output", 'o', "FILE", 0, "Write the report to FILE (whole, or not at all)" },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS" },
+	{ "interval", 'i', "SECONDS", 0, "Also print the report every SECONDS" },
+	{ "sort", 's', "KEY", 0, "Order VMAs by addr (default) or faults" },
+	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
+	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
+	{ "verbose", 'v', NULL, 0, "Print libbpf's messages and attach details" },
+	{},
+};
+
+static int parse_seconds(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	return errno || end == arg || *end || *out <= 0 || *out > 1e7 ? -1 : 0;
+}
+
+static int parse_uint(const char *arg, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(arg, &end, 10);
+	return errno || end == arg || *end || *out < min || *out > max ? -1 : 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct config *cfg = state->input;
+	long n;
+
+	switch (key) {
+	case 'p':
+		if (parse_uint(arg, 1, INT_MAX, &n))
+			argp_failure(state, 2, 0, "invalid PID: '%s'", arg);
+		cfg->pid = n;
+		break;
+	case 'j':
+		cfg->json = true;
+		break;
+	case 'o':
+		cfg->output = arg;
+		break;
+	case 'd':
+		if (parse_seconds(arg, &cfg->duration))
+			argp_failure(state, 2, 0, "invalid duration: '%s'", arg);
+		break;
+	case 'i':
+		if (parse_seconds(arg, &cfg->interval))
+			argp_failure(state, 2, 0, "invalid interval: '%s'", arg);
+		break;
+	case 's':
+		if (!strcmp(arg, "addr"))
+			cfg->sort = SORT_ADDR;
+		else if (!strcmp(arg, "faults"))
+			cfg->sort = SORT_FAULTS;
+		else
+			argp_failure(state, 2, 0, "invalid sort key: '%s' (addr or faults)", arg);
+		break;
+	case 'a':
+		cfg->all_vmas = true;
+		break;
+	case 'v':
+		cfg->verbose = true;
+		break;
+	case OPT_MAX_VMAS:
+		if (parse_uint(arg, 16, 1 << 22, &n))
+			argp_failure(state, 2, 0, "invalid --max-vmas: '%s' (16 to 4194304)", arg);
+		cfg->max_vmas = n;
+		break;
+	case ARGP_KEY_ARG:
+		/* The command starts here; its own options are not ours. */
+		cfg->command = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (!cfg->pid == !cfg->command)
+			argp_failure(state, 2, 0, cfg->pid ?
+				     "give either -p PID or a command, not both" :
+				     "nothing to trace: give -p PID or -- COMMAND");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc };
+	const char *btf = getenv("VMTRACE_BTF");
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
+	cfg->btf_path = btf && *btf ? btf : NULL;
+	/* argp exits by itself on --help, --version and usage errors. */
+	return argp_parse(&argp, argc, argv, 0, NULL, cfg) ? 2 : 0;
+}

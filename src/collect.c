@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading the BPF maps of a traced process into the address space model. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "vmtrace.skel.h"
+
+static void copy_layout(struct mm_layout *mm, const struct vmt_proc *p)
+{
+	mm->start_code = p->start_code;
+	mm->end_code = p->end_code;
+	mm->start_data = p->start_data;
+	mm->end_data = p->end_data;
+	mm->start_brk = p->start_brk;
+	mm->brk = p->brk;
+	mm->start_stack = p->start_stack;
+	mm->vdso = p->vdso;
+	mm->exe_ino = p->exe_ino;
+	mm->exe_dev = p->exe_dev;
+}
+
+static const char *file_path(struct tracer *tr, const struct vmt_row *row,
+			     struct vmt_file *file)
+{
+	struct vmt_file_key key = { .ino = row->ino, .dev = row->dev };
+
+	if (!row->ino || bpf_map__lookup_elem(tr->skel->maps.files, &key,
+					      sizeof(key), file, sizeof(*file), 0))
+		return NULL;
+	file->path[VMT_PATH_MAX - 1] = '\0';
+	return file->path;
+}
+
+static int read_rows(struct tracer *tr, pid_t pid, struct address_space *as)
+{
+	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;
+	struct vmt_file file;
+	struct vmt_row row;
+	int err = 0;
+
+	for (__u32 slot = 0; slot < end && slot < max && !err; slot++) {
+		if (bpf_map__lookup_elem(tr->skel->maps.rows, &slot, sizeof(slot),
+					 &row, sizeof(row), 0))
+			return -errno;
+		if (!row.counters[VMT_C_FAULTS])
+			continue;
+		if (slot == VMT_OVERFLOW_SLOT)
+			row.flags = VMT_ROW_OVERFLOW;	/* all processes together */
+		else if (row.tgid != (__u32)pid)
+			continue;
+		err = aspace_add_row(as, &row, file_path(tr, &row, &file));
+	}
+	return err;
+}
+
+int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
+		uint64_t *base_minflt, uint64_t *base_majflt)
+{
+	struct vmt_proc proc;
+	__u32 key = pid;
+	int err;
+
+	if (bpf_map__lookup_elem(tr->skel->maps.procs, &key, sizeof(key), &proc,
+				 sizeof(proc), 0)) {
+		fprintf(stderr, "vmtrace: failed to read the state of PID %d: %s\n",
+			pid, strerror(errno));
+		return -errno;
+	}
+	copy_layout(&as->mm, &proc);
+	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
+		as->sc[i].calls = proc.sc[i].calls;
+		as->sc[i].bytes = proc.sc[i].bytes;
+	}
+	*base_minflt = proc.base_minflt;
+	*base_majflt = proc.base_majflt;
+	as->drops = tr->skel->bss->drops;
+	as->backend = tr->backend;
+	err = read_rows(tr, pid, as);
+	if (err)
+		fprintf(stderr, "vmtrace: failed to read VMA rows: %s\n", strerror(-err));
+	return err;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The traced process's address space as the report shows it: VMA rows read
+ * from the BPF maps, completed by /proc/PID/maps snapshots, labelled the way
+ * a person reads an address space.
+ */
+#ifndef VMT_MODEL_H
+#define VMT_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "config.h"
+#include "procfs.h"
+#include "vmtrace.h"
+
+#define LABEL_MAX 96
+
+/* mm_struct boundaries that labels are made from. */
+struct mm_layout {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack, vdso;
+	uint64_t exe_ino;
+	uint32_t exe_dev;	/* kernel dev_t: major << 20 | minor */
+};
+
+struct vma {
+	uint64_t start, end;
+	char perms[5];
+	uint64_t offset;	/* bytes into the file */
+	uint32_t dev;
+	uint64_t ino;
+	char *path;		/* NULL for anonymous memory */
+	char *kernel_name;	/* "[vdso]", "[anon:x]": the kernel's own name */
+	char label[LABEL_MAX];
+	uint32_t row_flags;	/* enum vmt_row_flag */
+	uint32_t stack_tid;
+	bool faulted;		/* has a BPF row */
+	bool unmapped;
+	uint64_t counters[VMT_NR_COUNTERS];
+};
+
+struct sc_stat {
+	uint64_t calls, bytes;
+};
+
+struct address_space {
+	pid_t pid;
+	char command[512];
+	const char *backend;
+	double duration_s;
+	struct vma *vmas;
+	size_t nr, cap;
+	struct mm_layout mm;
+	uint64_t totals[VMT_NR_COUNTERS];
+	struct sc_stat sc[VMT_NR_SYSCALLS];
+	bool kernel_known;	/* the kernel's own counters for the window */
+	uint64_t kernel_minflt, kernel_majflt;
+	struct vmt_drops drops;
+	uint64_t drops_total;
+};
+
+static inline uint64_t vma_minor(const struct vma *v)
+{
+	const uint64_t *c = v->counters;
+
+	return c[VMT_C_FAULTS] - c[VMT_C_MAJOR] - c[VMT_C_ERRORS];
+}
+
+static inline uint32_t kdev(unsigned int major, unsigned int minor)
+{
+	return major << 20 | minor;
+}
+
+void aspace_init(struct address_space *as, pid_t pid);
+void aspace_free(struct address_space *as);
+/* A row from the BPF rows map; path is the file's path or NULL. */
+int aspace_add_row(struct address_space *as, const struct vmt_row *row,
+		   const char *path);
+/*
+ * A /proc/PID/maps snapshot: completes the rows it describes and adds the
+ * VMAs that did not fault. A final one (taken at the end of the trace, the
+ * process alive) also marks the rows missing from it as unmapped.
+ */
+int aspace_apply_maps(struct address_space *as, const struct maps_entry *e,
+		      size_t n, bool final);
+/* Labels, totals, order: call once every row is in. */
+void aspace_finish(struct address_space *as, enum sort_key sort,
+		   bool keep_unfaulted);
+
+void label_vma(const struct vma *v, const struct vma *prev,
+	       const struct mm_layout *mm, char *out, size_t size);
+void perms_from_flags(uint64_t vm_flags, char out[5]);
+
+#endif

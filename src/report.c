@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reports. A VMA row's fields are described once, in vma_columns; the text
+ * table and the JSON writer both walk that table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "report.h"
+
+enum cell_type { CELL_U64, CELL_HEX, CELL_STR, CELL_BOOL, CELL_NULL };
+
+struct cell {
+	enum cell_type type;
+	uint64_t u;
+	const char *s;
+};
+
+#define COUNTER_MINOR VMT_NR_COUNTERS	/* derived: faults - major - errors */
+
+struct column {
+	const char *title;	/* text header; NULL: JSON only */
+	const char *key;	/* JSON key */
+	int width;		/* text width; negative: left-aligned */
+	int counter;		/* enum vmt_counter, COUNTER_MINOR, or -1: get() */
+	void (*get)(const struct vma *v, struct cell *c);
+};
+
+static void get_start(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_HEX, .u = v->start };
+}
+
+static void get_end(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_HEX, .u = v->end };
+}
+
+static void get_perms(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_STR, .s = v->perms };
+}
+
+static void get_label(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_STR, .s = v->label };
+}
+
+static void get_path(const struct vma *v, struct cell *c)
+{
+	*c = v->path ? (struct cell){ .type = CELL_STR, .s = v->path } :
+		       (struct cell){ .type = CELL_NULL };
+}
+
+static void get_unmapped(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_BOOL, .u = v->unmapped };
+}
+
+static void get_offset(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_U64, .u = v->offset };
+}
+
+static void get_stack_tid(const struct vma *v, struct cell *c)
+{
+	*c = v->stack_tid ? (struct cell){ .type = CELL_U64, .u = v->stack_tid } :
+			    (struct cell){ .type = CELL_NULL };
+}
+
+static const struct column vma_columns[] = {
+	{ "START", "start", -14, -1, get_start },
+	{ "END", "end", -14, -1, get_end },
+	{ "PERMS", "perms", -5, -1, get_perms },
+	{ "LABEL", "label", -24, -1, get_label },
+	{ NULL, "path", 0, -1, get_path },
+	{ NULL, "offset", 0, -1, get_offset },
+	{ NULL, "unmapped", 0, -1, get_unmapped },
+	{ NULL, "stack_tid", 0, -1, get_stack_tid },
+	{ "FAULTS", "faults", 8, VMT_C_FAULTS },
+	{ "MINOR", "minor", 8, COUNTER_MINOR },
+	{ "MAJOR", "major", 7, VMT_C_MAJOR },
+	{ "READ", "read", 7, VMT_C_READ },
+	{ "WRITE", "write", 7, VMT_C_WRITE },
+	{ "EXEC", "exec", 6, VMT_C_EXEC },
+	{ "WP", "wp", 6, VMT_C_WP },
+	{ "ERR", "errors", 5, VMT_C_ERRORS },
+	{ "KERN", "kernel_mode", 6, VMT_C_KERNEL },
+};
+
+#define NR_COLUMNS (sizeof(vma_columns) / sizeof(vma_columns[0]))
+
+static uint64_t counter_of(const uint64_t *c, int counter)
+{
+	return counter == COUNTER_MINOR ?
+	       c[VMT_C_FAULTS] - c[VMT_C_MAJOR] - c[VMT_C_ERRORS] : c[counter];
+}
+
+static void cell_of(const struct column *col, const struct vma *v,
+		    struct cell *c)
+{
+	if (col->counter >= 0)
+		*c = (struct cell){ .type = CELL_U64,
+				    .u = counter_of(v->counters, col->counter) };
+	else
+		col->get(v, c);
+}
+
+const char *human_bytes(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double value = bytes;
+	int u = 0;
+
+	while (value >= 1024 && u < 4) {
+		value /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", value, units[u]);
+	return buf;
+}
+
+/* ---- text ---- */
+
+static const char *short_label(const struct vma *v)
+{
+	const char *slash = v->label[0] == '/' ? strrchr(v->label, '/') : NULL;
+
+	return slash ? slash + 1 : v->label;
+}
+
+static void text_cell(FILE *out, const struct column *col, const struct vma *v)
+{
+	int w = col->width;
+	struct cell c;
+
+	cell_of(col, v, &c);
+	if (col->get == get_label) {
+		char label[LABEL_MAX + 16];
+
+		snprintf(label, sizeof(label), "%s%s", short_label(v),
+			 v->unmapped ? " (unmapped)" : "");
+		fprintf(out, " %*s", w, label);
+	} else if (c.type == CELL_HEX) {
+		fprintf(out, " %*" PRIx64, w, c.u);
+	} else if (c.type == CELL_U64) {
+		fprintf(out, " %*" PRIu64, w, c.u);
+	} else {
+		fprintf(out, " %*s", w, c.type == CELL_STR ? c.s : "-");
+	}
+}
+
+static void text_header(FILE *out)
+{
+	for (size_t i = 0; i < NR_COLUMNS; i++)
+		if (vma_columns[i].title)
+			fprintf(out, " %*s", vma_columns[i].width, vma_columns[i].title);
+	fputc('\n', out);
+}
+
+static void text_totals(FILE *out, const struct address_space *as)
+{
+	for (size_t i = 0; i < NR_COLUMNS; i++) {
+		const struct column *col = &vma_columns[i];
+
+		if (!col->title)
+			continue;
+		if (col->counter >= 0)
+			fprintf(out, " %*" PRIu64, col->width,
+				counter_of(as->totals, col->counter));
+		else
+			fprintf(out, " %*s", col->width, i == 0 ? "TOTAL" : "");
+	}
+	fputc('\n', out);
+}
+
+static void text_kernel(FILE *out, const struct address_space *as)
+{
+	uint64_t ours = as->totals[VMT_C_FAULTS] - as->totals[VMT_C_ERRORS];
+	uint64_t theirs = as->kernel_minflt + as->kernel_majflt;
+
+	if (!as->kernel_known) {
+		fprintf(out, "kernel counters: unavailable (the process was reaped)\n");
+		return;
+	}
+	fprintf(out, "kernel counters, same window: minflt %" PRIu64 " majflt %"
+		PRIu64 " -> %s", as->kernel_minflt, as->kernel_majflt,
+		ours == theirs ? "all counted\n" : "");
+	if (ours != theirs)
+		fprintf(out, "traced %" PRIu64 " vs kernel %" PRIu64
+			" (faults taken by get_user_pages, e.g. MAP_POPULATE, "
+			"have no tracepoint)\n", ours, theirs);
+}
+
+static void text_syscalls(FILE *out, const struct address_space *as)
+{
+	static const char *names[VMT_NR_SYSCALLS] = {
+		"mmap", "munmap", "brk", "mprotect", "mremap",
+	};
+	char buf[32];
+
+	fprintf(out, "syscalls:");
+	for (int i = 0; i < VMT_NR_SYSCALLS; i++)
+		fprintf(out, " %s %" PRIu64 " (%s)%s", names[i], as->sc[i].calls,
+			human_bytes(as->sc[i].bytes, buf, sizeof(buf)),
+			i + 1 < VMT_NR_SYSCALLS ? "," : "\n");
+}
+
+void report_text(FILE *out, const struct address_space *as)
+{
+	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
+		as->command, as->duration_s, as->backend);
+	text_header(out);
+	for (size_t i = 0; i < as->nr; i++) {
+		for (size_t c = 0; c < NR_COLUMNS; c++)
+			if (vma_columns[c].title)
+				text_cell(out, &vma_columns[c], &as->vmas[i]);
+		fputc('\n', out);
+	}
+	text_totals(out, as);
+	text_kernel(out, as);
+	text_syscalls(out, as);
+	if (as->drops_total)
+		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
+			"threads %llu, busy lookups %llu): raise --max-vmas\n",
+			as->drops_total, as->drops.rows, as->drops.files,
+			as->drops.threads, as->drops.lookups_busy);
+	fflush(out);
+}
+
+/* ---- JSON ---- */
+
+static struct json_object *json_cell(const struct cell *c)
+{
+	char hex[24];
+
+	switch (c->type) {
+	case CELL_U64:
+		return json_object_new_uint64(c->u);
+	case CELL_HEX:
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, c->u);
+		return json_object_new_string(hex);
+	case CELL_STR:
+		return json_object_new_string(c->s);
+	case CELL_BOOL:
+		return json_object_new_boolean(c->u);
+	default:
+		return NULL;	/* json null */
+	}
+}
+
+static struct json_object *json_vma(const struct vma *v)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; o && i < NR_COLUMNS; i++) {
+		struct cell c;
+
+		cell_of(&vma_columns[i], v, &c);
+		json_object_object_add(o, vma_columns[i].key, json_cell(&c));
+	}
+	return o;
+}
+
+static struct json_object *json_counters(const uint64_t *counters)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; o && i < NR_COLUMNS; i++)
+		if (vma_columns[i].counter >= 0)
+			json_object_object_add(o, vma_columns[i].key,
+				json_object_new_uint64(counter_of(counters,
+						vma_columns[i].counter)));
+	return o;
+}
+
+static struct json_object *json_kernel(const struct address_space *as)
+{
+	struct json_object *o;
+
+	if (!as->kernel_known)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "minflt", json_object_new_uint64(as->kernel_minflt));
+	json_object_object_add(o, "majflt", json_object_new_uint64(as->kernel_majflt));
+	return o;
+}
+
+static struct json_object *json_syscalls(const struct address_space *as)
+{
+	static const char *names[VMT_NR_SYSCALLS] = {
+		"mmap", "munmap", "brk", "mprotect", "mremap",
+	};
+	struct json_object *o = json_object_new_object();
+
+	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "calls", json_object_new_uint64(as->sc[i].calls));
+		json_object_object_add(s, "bytes", json_object_new_uint64(as->sc[i].bytes));
+		json_object_object_add(o, names[i], s);
+	}
+	return o;
+}
+
+static struct json_object *json_drops(const struct address_space *as)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "rows_full", json_object_new_uint64(as->drops.rows));
+	json_object_object_add(o, "files", json_object_new_uint64(as->drops.files));
+	json_object_object_add(o, "threads", json_object_new_uint64(as->drops.threads));
+	json_object_object_add(o, "busy_lookups",
+			       json_object_new_uint64(as->drops.lookups_busy));
+	return o;
+}
+
+static struct json_object *json_report(const struct address_space *as)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *vmas = json_object_new_array();
+
+	for (size_t i = 0; i < as->nr; i++)
+		json_object_array_add(vmas, json_vma(&as->vmas[i]));
+	json_object_object_add(root, "pid", json_object_new_int(as->pid));
+	json_object_object_add(root, "command", json_object_new_string(as->command));
+	json_object_object_add(root, "duration_s", json_object_new_double(as->duration_s));
+	json_object_object_add(root, "backend", json_object_new_string(as->backend));
+	json_object_object_add(root, "totals", json_counters(as->totals));
+	json_object_object_add(root, "kernel", json_kernel(as));
+	json_object_object_add(root, "vmas", vmas);
+	json_object_object_add(root, "syscalls", json_syscalls(as));
+	json_object_object_add(root, "drops", json_object_new_uint64(as->drops_total));
+	json_object_object_add(root, "drop_details", json_drops(as));
+	return root;
+}
+
+int report_json(FILE *out, const struct address_space *as)
+{
+	struct json_object *root = json_report(as);
+	const char *text;
+	int err = 0;
+
+	if (!root)
+		return -ENOMEM;
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text || fprintf(out, "%s\n", text) < 0)
+		err = -EIO;
+	json_object_put(root);
+	return err;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Output sinks: the same row description feeds the text table and JSON. */
+#ifndef VMT_REPORT_H
+#define VMT_REPORT_H
+
+#include <stdio.h>
+#include "model.h"
+
+void report_text(FILE *out, const struct address_space *as);
+/* Returns 0, or -errno when the JSON could not be produced. */
+int report_json(FILE *out, const struct address_space *as);
+
+/* Formats bytes as "12.5 MiB"; returns buf. */
+const char *human_bytes(uint64_t bytes, char *buf, size_t size);
+
+#endif

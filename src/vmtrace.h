@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ABI shared by the BPF programs (bpf/) and the loader (src/): map keys,
+ * map values and limits. Fixed-width types only, no kernel headers, so the
+ * same layout is seen by clang -target bpf and by the host compiler.
+ */
+#ifndef VMTRACE_H
+#define VMTRACE_H
+
+#ifndef __VMLINUX_H__	/* user space; BPF gets these from vmlinux.h */
+#include <linux/types.h>
+#endif
+
+#define VMT_PATH_MAX		256	/* longest file path kept for a mapping */
+#define VMT_PATH_BUF		(2 * VMT_PATH_MAX) /* room the BPF writer may touch */
+#define VMT_PATH_DEPTH		32	/* dentries walked up (a power of two) */
+#define VMT_DEFAULT_MAX_ROWS	16384	/* VMAs, all traced processes together */
+#define VMT_DEFAULT_MAX_FILES	4096
+#define VMT_MAX_PROCS		1024
+
+/*
+ * Row 0 of the rows array is the overflow row: when the array is full a fault
+ * is still counted there (and in drops) so totals never lose anything.
+ */
+#define VMT_OVERFLOW_SLOT	0
+
+/* Pseudo anchors: rows for faults that hit no VMA or could not be resolved. */
+#define VMT_ANCHOR_NOVMA	0ULL
+#define VMT_ANCHOR_UNRESOLVED	1ULL
+
+/* Per-VMA counters; faults = minor + major + errors. */
+enum vmt_counter {
+	VMT_C_FAULTS,	/* every fault the fault tracepoints saw */
+	VMT_C_MAJOR,	/* the kernel accounted it as major */
+	VMT_C_READ,
+	VMT_C_WRITE,
+	VMT_C_EXEC,	/* instruction fetch */
+	VMT_C_WP,	/* write to a present, write-protected page: do_wp_page */
+	VMT_C_ERRORS,	/* ended in SIGSEGV/SIGBUS or -EFAULT: not a minor fault */
+	VMT_C_KERNEL,	/* taken in kernel mode on a user address (copy_to_user) */
+	VMT_NR_COUNTERS,
+};
+
+enum vmt_row_flag {
+	VMT_ROW_UNMAPPED	= 1 << 0, /* munmap/mremap/MAP_FIXED removed it */
+	VMT_ROW_GROWSDOWN	= 1 << 1, /* anchored at its end: a growing stack */
+	VMT_ROW_NOVMA		= 1 << 2, /* pseudo row: faults on no VMA */
+	VMT_ROW_UNRESOLVED	= 1 << 3, /* pseudo row: VMA lookup was busy */
+	VMT_ROW_OVERFLOW	= 1 << 4, /* pseudo row: the rows array was full */
+};
+
+enum vmt_syscall {
+	VMT_SC_MMAP,
+	VMT_SC_MUNMAP,
+	VMT_SC_BRK,
+	VMT_SC_MPROTECT,
+	VMT_SC_MREMAP,
+	VMT_NR_SYSCALLS,
+	VMT_SC_OTHER = VMT_NR_SYSCALLS, /* changes VMAs, not counted */
+};
+
+/* A VMA is identified by its process and its anchor (start, or end when it grows down). */
+struct vmt_row_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 anchor;
+};
+
+struct vmt_row {
+	__u64 counters[VMT_NR_COUNTERS];
+	__u64 start;		/* the VMA's extent at its last lookup */
+	__u64 end;
+	__u64 vm_flags;
+	__u64 pgoff;
+	__u64 ino;		/* 0 for anonymous memory */
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__u32 tgid;
+	__u32 stack_tid;	/* a thread whose stack pointer was in it */
+	__u32 flags;		/* enum vmt_row_flag */
+	__u64 first_gen;	/* mapping generation when first seen */
+	__u64 last_gen;
+};
+
+struct vmt_file_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct vmt_file {
+	char path[VMT_PATH_BUF];
+};
+
+struct vmt_sc_stat {
+	__u64 calls;
+	__u64 bytes;
+};
+
+/* A traced process; the loader creates it, BPF fills in what it sees. */
+struct vmt_proc {
+	__u64 gen;		/* bumped around every call that changes VMAs */
+	__u32 active;		/* counting; set at exec for a spawned command */
+	__u32 start_on_exec;
+	__u64 base_minflt;	/* kernel counters when counting began at exec */
+	__u64 base_majflt;
+	__u32 exec_seen;
+	__u32 pad;
+	/* mm_struct boundaries, refreshed on VMA lookups and brk */
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack, vdso;
+	__u64 exe_ino;
+	__u32 exe_dev;
+	__u32 pad2;
+	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
+};
+
+/* Counters of what BPF could not do, in the object's .bss. */
+struct vmt_drops {
+	__u64 rows;		/* faults counted in the overflow row */
+	__u64 files;		/* file paths not stored: files map full */
+	__u64 threads;		/* no task storage for a thread */
+	__u64 lookups_busy;	/* VMA lookup returned -EBUSY */
+};
+
+#endif /* VMTRACE_H */
