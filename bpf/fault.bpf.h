@@ -65,22 +65,18 @@ static __always_inline void read_layout(struct vmt_proc *proc,
 }
 
 /*
- * A fault just below the main stack, within its rlimit, is the stack growing:
- * at the fault tracepoint the VMA has not been extended yet, so file it under
- * the stack's row (anchored at its end).
+ * A fault below the main stack's start, within its rlimit, on no VMA: the
+ * stack growing (the VMA is extended later in the fault). It cannot be filed
+ * under the stack's row here: that needs a second bpf_find_vma(), which fails
+ * with -EBUSY while the first one's mmap_lock release (an irq_work) waits for
+ * interrupts to come back on. User space folds this row into [stack].
  */
 static __always_inline bool stack_growth(struct task_struct *task,
-					 struct vmt_proc *proc, __u64 addr,
-					 struct vma_info *v)
+					 struct vmt_proc *proc, __u64 addr)
 {
 	__u64 limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_STACK].rlim_cur);
 
-	v->found = 0;
-	if (addr >= proc->start_stack ||
-	    bpf_find_vma(task, proc->start_stack, vma_found, v, 0) || !v->found)
-		return false;
-	return (v->vm_flags & VM_GROWSDOWN) && addr < v->start &&
-	       v->end - addr <= limit;
+	return addr < proc->start_stack && proc->start_stack - addr <= limit;
 }
 
 /* Resolves addr to a row; fills the thread's cache when it is inside a VMA. */
@@ -111,9 +107,9 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 		t->vm_flags = VM_READ | VM_WRITE | VM_EXEC; /* unknown: no error */
 		return pseudo_row(v.tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
 	}
-	if (stack_growth(task, proc, addr, &v)) {
-		t->vm_flags = v.vm_flags;
-		return v.slot;
+	if (stack_growth(task, proc, addr)) {
+		t->vm_flags = VM_READ | VM_WRITE;
+		return pseudo_row(v.tgid, VMT_ANCHOR_STACK_GROWTH, VMT_ROW_STACK_GROWTH);
 	}
 	t->vm_flags = 0;	/* no VMA: the fault is an error */
 	return pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA);

@@ -132,3 +132,88 @@ static __always_inline void retire_range(__u32 tgid, __u64 start, __u64 end)
 }
 
 #endif
+
+/* ---- keeping rows equal to VMAs after a call changed them ---- */
+
+static long vma_peek(struct task_struct *task, struct vm_area_struct *vma,
+		     struct vma_info *v)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+
+	v->start = BPF_CORE_READ(vma, vm_start);
+	v->end = BPF_CORE_READ(vma, vm_end);
+	v->vm_flags = BPF_CORE_READ(vma, vm_flags);
+	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	v->ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
+	v->dev = file ? BPF_CORE_READ(file, f_inode, i_sb, s_dev) : 0;
+	v->found = 1;
+	return 0;
+}
+
+/* The row anchored at p lost its VMA to the one anchored at a: follow it. */
+static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
+				     struct vmt_row_key *at_a)
+{
+	__u32 *slot_a = bpf_map_lookup_elem(&row_index, at_a);
+	struct vmt_row *row;
+
+	if (!slot_a) {
+		bpf_map_update_elem(&row_index, at_a, &slot_p, BPF_NOEXIST);
+	} else if ((row = bpf_map_lookup_elem(&rows, &slot_p))) {
+		row->merged_into = *slot_a;	/* two faulted VMAs became one */
+		row->flags |= VMT_ROW_MERGED;
+	}
+	bpf_map_delete_elem(&row_index, at_p);
+}
+
+/*
+ * Re-reads the VMA at p after a system call changed VMAs around it: the row
+ * of that VMA takes its new extent (a split, brk, a merge); when p is a page
+ * boundary, a row anchored at p whose VMA is gone is retired, or follows its
+ * VMA when it merged into one that starts lower. bpf_find_vma() is cheap here,
+ * with interrupts on, unlike in the fault path.
+ */
+static __always_inline void refresh_at(__u32 tgid, __u64 p, bool boundary,
+				       __u64 gen)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vma_info v = { .tgid = tgid, .gen = gen };
+	struct vmt_row_key at_p = { .tgid = tgid, .anchor = p }, at_a = { .tgid = tgid };
+	__u32 *found = boundary ? bpf_map_lookup_elem(&row_index, &at_p) : NULL;
+	__u32 slot_p = found ? *found : 0;
+	struct vmt_row *row;
+
+	if (bpf_find_vma(task, p, vma_peek, &v, 0) || !v.found) {
+		row = slot_p ? bpf_map_lookup_elem(&rows, &slot_p) : NULL;
+		if (row && !(row->flags & VMT_ROW_GROWSDOWN))
+			retire_row(&at_p, slot_p);
+		return;
+	}
+	at_a.anchor = v.vm_flags & VM_GROWSDOWN ? v.end : v.start;
+	if (slot_p && at_a.anchor != p)
+		reanchor(&at_p, slot_p, &at_a);
+	found = bpf_map_lookup_elem(&row_index, &at_a);
+	if (!found)
+		return;
+	slot_p = *found;
+	row = bpf_map_lookup_elem(&rows, &slot_p);
+	if (!row)
+		return;
+	if (row->ino != v.ino || row->dev != v.dev)
+		retire_row(&at_a, slot_p);	/* something else was mapped there */
+	else
+		fill_row(row, &v);
+}
+
+/* Refreshes the VMAs at both edges of a changed range [s, e). */
+static __always_inline void refresh_range(__u32 tgid, __u64 s, __u64 e, __u64 gen)
+{
+	s &= PAGE_MASK;
+	e = (e + ~PAGE_MASK) & PAGE_MASK;
+	if (e <= s)
+		return;
+	refresh_at(tgid, s - 1, false, gen);
+	refresh_at(tgid, s, true, gen);
+	refresh_at(tgid, e - 1, false, gen);
+	refresh_at(tgid, e, true, gen);
+}

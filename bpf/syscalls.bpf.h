@@ -9,7 +9,7 @@
 #define SYSCALLS_BPF_H
 
 static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
-					int sc)
+					int sc, bool has_range)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
 	struct vmt_thread *t;
@@ -17,7 +17,7 @@ static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 	if (!proc)
 		return 0;
 	bump_gen(proc);
-	if (sc == VMT_SC_OTHER)
+	if (sc == VMT_SC_OTHER && !has_range)
 		return 0;
 	t = thread_state();
 	if (!t)
@@ -33,6 +33,7 @@ static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 		t->sc_args[2] = ctx->args[3];	/* flags */
 	else if (sc == VMT_SC_MREMAP)
 		t->sc_args[2] = ctx->args[2];	/* new_len */
+	/* every uncounted call with a range takes (addr, len) first */
 	if (sc == VMT_SC_BRK)
 		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
 	return 0;
@@ -77,9 +78,37 @@ static __always_inline void retire_removed(__u32 tgid, int sc,
 		retire_range(tgid, ret, ret + a[1]);
 }
 
-static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
-				       int sc)
+/* The range whose VMAs a successful call changed; false if none. */
+static __always_inline bool changed_range(int sc, struct vmt_thread *t,
+					  long ret, __u64 *s, __u64 *e)
 {
+	__u64 *a = t->sc_args;
+
+	switch (sc) {
+	case VMT_SC_MMAP:
+		*s = ret;
+		*e = ret + a[1];
+		return true;
+	case VMT_SC_MREMAP:
+		*s = ret;
+		*e = ret + a[2];
+		return true;
+	case VMT_SC_BRK:
+		*s = ret < t->sc_old_brk ? ret : t->sc_old_brk;
+		*e = ret < t->sc_old_brk ? t->sc_old_brk : ret;
+		return true;
+	default:
+		*s = a[0];
+		*e = a[0] + a[1];
+		return !ret;
+	}
+}
+
+static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
+				       int sc, bool has_range)
+{
+	long ret = ctx->ret;	/* read once: clang may not re-derive ctx */
+	__u64 s, e;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct vmt_proc *proc = traced_proc(tgid);
 	struct vmt_thread *t;
@@ -88,17 +117,24 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	if (!proc)
 		return 0;
 	bump_gen(proc);
-	if (sc == VMT_SC_OTHER)
+	if (sc == VMT_SC_OTHER && !has_range)
 		return 0;
 	t = thread_state();
 	if (!t)
 		return 0;
-	bytes = sc_bytes(sc, t, ctx->ret);
+	if (sc == VMT_SC_OTHER) {
+		if (changed_range(sc, t, ret, &s, &e))
+			refresh_range(tgid, s, e, proc->gen);
+		return 0;
+	}
+	bytes = sc_bytes(sc, t, ret);
 	if (bytes < 0)
 		return 0;
-	retire_removed(tgid, sc, t, ctx->ret);
+	retire_removed(tgid, sc, t, ret);
+	if (changed_range(sc, t, ret, &s, &e))
+		refresh_range(tgid, s, e, proc->gen);
 	if (sc == VMT_SC_BRK)
-		proc->brk = ctx->ret;
+		proc->brk = ret;
 	if (sc >= 0 && sc < VMT_NR_SYSCALLS) {
 		__sync_fetch_and_add(&proc->sc[sc].calls, 1);
 		__sync_fetch_and_add(&proc->sc[sc].bytes, bytes);
@@ -106,16 +142,17 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	return 0;
 }
 
-#define SYSCALL_PAIR(name, sc)						\
+/* has_range: an uncounted call whose first two arguments are (addr, len) */
+#define SYSCALL_PAIR(name, sc, has_range)				\
 SEC("tp/syscalls/sys_enter_" #name)					\
 int sys_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
 {									\
-	return on_sys_enter(ctx, sc);					\
+	return on_sys_enter(ctx, sc, has_range);			\
 }									\
 SEC("tp/syscalls/sys_exit_" #name)					\
 int sys_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
 {									\
-	return on_sys_exit(ctx, sc);					\
+	return on_sys_exit(ctx, sc, has_range);				\
 }
 
 #endif

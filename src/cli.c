@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The command line: argp options into struct config. */
+#define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
@@ -128,6 +129,10 @@ int parse_args(int argc, char **argv, struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
 	cfg->btf_path = btf && *btf ? btf : NULL;
+	/* one-line errors under the tool's name, exit 2 on a usage error */
+	program_invocation_name = "vmtrace";
+	argv[0] = program_invocation_name;	/* getopt names argv[0] */
+	argp_err_exit_status = 2;
 	/* argp exits by itself on --help, --version and usage errors. */
 	return argp_parse(&argp, argc, argv, 0, NULL, cfg) ? 2 : 0;
 }

@@ -51,7 +51,7 @@ static int read_rows(struct tracer *tr, pid_t pid, struct address_space *as)
 			row.flags = VMT_ROW_OVERFLOW;	/* all processes together */
 		else if (row.tgid != (__u32)pid)
 			continue;
-		err = aspace_add_row(as, &row, file_path(tr, &row, &file));
+		err = aspace_add_row(as, slot, &row, file_path(tr, &row, &file));
 	}
 	return err;
 }

@@ -53,13 +53,15 @@ void perms_from_flags(uint64_t vm_flags, char out[5])
 	out[4] = '\0';
 }
 
-int aspace_add_row(struct address_space *as, const struct vmt_row *row,
-		   const char *path)
+int aspace_add_row(struct address_space *as, __u32 slot,
+		   const struct vmt_row *row, const char *path)
 {
 	struct vma *v = new_vma(as);
 
 	if (!v)
 		return -ENOMEM;
+	v->slot = slot;
+	v->merged_into = row->merged_into;
 	v->start = row->start;
 	v->end = row->end;
 	perms_from_flags(row->vm_flags, v->perms);
@@ -278,6 +280,65 @@ static const struct vma *prev_mapped(const struct address_space *as, size_t i)
 	return NULL;
 }
 
+static struct vma *find_slot(struct address_space *as, uint32_t slot)
+{
+	for (size_t i = 0; slot && i < as->nr; i++)
+		if (as->vmas[i].slot == slot)
+			return &as->vmas[i];
+	return NULL;
+}
+
+/* Where a row's faults belong in the report: a merged VMA's survivor, the stack. */
+static struct vma *fold_target(struct address_space *as, struct vma *v)
+{
+	struct vma *to = v;
+
+	if (v->row_flags & VMT_ROW_STACK_GROWTH) {
+		for (size_t i = 0; i < as->nr; i++)
+			if ((as->vmas[i].row_flags & VMT_ROW_GROWSDOWN) &&
+			    !as->vmas[i].unmapped)
+				return &as->vmas[i];
+		return v;
+	}
+	/* a bounded walk: merges chain, and a cycle must not hang the report */
+	for (int hops = 0; hops < 64 && (to->row_flags & VMT_ROW_MERGED); hops++) {
+		struct vma *next = find_slot(as, to->merged_into);
+
+		if (!next || next == v)
+			break;
+		to = next;
+	}
+	return to;
+}
+
+/* Adds folded rows' counters to where they belong, and drops them. */
+static void fold_rows(struct address_space *as)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < as->nr; i++) {
+		struct vma *to = fold_target(as, &as->vmas[i]);
+
+		if (to == &as->vmas[i])
+			continue;
+		for (int c = 0; c < VMT_NR_COUNTERS; c++)
+			to->counters[c] += as->vmas[i].counters[c];
+		as->vmas[i].faulted = false;
+		as->vmas[i].slot = 0;
+		memset(as->vmas[i].counters, 0, sizeof(as->vmas[i].counters));
+		as->vmas[i].row_flags |= VMT_ROW_MERGED;
+	}
+	for (size_t i = 0; i < as->nr; i++) {
+		if (!(as->vmas[i].row_flags & VMT_ROW_MERGED) || as->vmas[i].faulted) {
+			as->vmas[kept++] = as->vmas[i];
+			continue;
+		}
+		free(as->vmas[i].path);
+		free(as->vmas[i].kernel_name);
+	}
+	as->nr = kept;
+}
+
 /* Drops the VMAs a snapshot added that never faulted. */
 static void drop_unfaulted(struct address_space *as)
 {
@@ -297,6 +358,7 @@ static void drop_unfaulted(struct address_space *as)
 void aspace_finish(struct address_space *as, enum sort_key sort,
 		   bool keep_unfaulted)
 {
+	fold_rows(as);
 	qsort(as->vmas, as->nr, sizeof(*as->vmas), by_addr);
 	memset(as->totals, 0, sizeof(as->totals));
 	for (size_t i = 0; i < as->nr; i++) {

@@ -35,6 +35,8 @@ struct vma {
 	char label[LABEL_MAX];
 	uint32_t row_flags;	/* enum vmt_row_flag */
 	uint32_t stack_tid;
+	uint32_t slot;		/* the BPF row; 0 for a VMA that did not fault */
+	uint32_t merged_into;	/* with VMT_ROW_MERGED: the surviving slot */
 	bool faulted;		/* has a BPF row */
 	bool unmapped;
 	uint64_t counters[VMT_NR_COUNTERS];
@@ -75,8 +77,8 @@ static inline uint32_t kdev(unsigned int major, unsigned int minor)
 void aspace_init(struct address_space *as, pid_t pid);
 void aspace_free(struct address_space *as);
 /* A row from the BPF rows map; path is the file's path or NULL. */
-int aspace_add_row(struct address_space *as, const struct vmt_row *row,
-		   const char *path);
+int aspace_add_row(struct address_space *as, __u32 slot,
+		   const struct vmt_row *row, const char *path);
 /*
  * A /proc/PID/maps snapshot: completes the rows it describes and adds the
  * VMAs that did not fault. A final one (taken at the end of the trace, the

@@ -27,6 +27,7 @@
 /* Pseudo anchors: rows for faults that hit no VMA or could not be resolved. */
 #define VMT_ANCHOR_NOVMA	0ULL
 #define VMT_ANCHOR_UNRESOLVED	1ULL
+#define VMT_ANCHOR_STACK_GROWTH	2ULL
 
 /* Per-VMA counters; faults = minor + major + errors. */
 enum vmt_counter {
@@ -47,6 +48,8 @@ enum vmt_row_flag {
 	VMT_ROW_NOVMA		= 1 << 2, /* pseudo row: faults on no VMA */
 	VMT_ROW_UNRESOLVED	= 1 << 3, /* pseudo row: VMA lookup was busy */
 	VMT_ROW_OVERFLOW	= 1 << 4, /* pseudo row: the rows array was full */
+	VMT_ROW_STACK_GROWTH	= 1 << 5, /* pseudo row: faults growing the stack */
+	VMT_ROW_MERGED		= 1 << 6, /* its VMA merged into row merged_into */
 };
 
 enum vmt_syscall {
@@ -79,6 +82,8 @@ struct vmt_row {
 	__u32 flags;		/* enum vmt_row_flag */
 	__u64 first_gen;	/* mapping generation when first seen */
 	__u64 last_gen;
+	__u32 merged_into;	/* with VMT_ROW_MERGED: the surviving row's slot */
+	__u32 pad;
 };
 
 struct vmt_file_key {
