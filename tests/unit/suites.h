@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VMT_TEST_SUITES_H
+#define VMT_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *procfs_suite(void);
+Suite *model_suite(void);
+Suite *report_suite(void);
+Suite *cli_suite(void);
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The command line: what parses, and what exits with a usage error. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "suites.h"
+
+START_TEST(pid_and_options)
+{
+	char *argv[] = { "vmtrace", "-j", "-p", "123", "-d", "2.5", "-s", "faults",
+			 "-o", "x.json", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(10, argv, &cfg), 0);
+	ck_assert_int_eq(cfg.pid, 123);
+	ck_assert(cfg.json);
+	ck_assert(cfg.duration == 2.5);
+	ck_assert_int_eq(cfg.sort, SORT_FAULTS);
+	ck_assert_str_eq(cfg.output, "x.json");
+	ck_assert_ptr_null(cfg.command);
+}
+END_TEST
+
+START_TEST(command_keeps_its_options)
+{
+	char *argv[] = { "vmtrace", "-j", "--", "./app", "-p", "7", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(6, argv, &cfg), 0);
+	ck_assert_ptr_nonnull(cfg.command);
+	ck_assert_str_eq(cfg.command[0], "./app");
+	ck_assert_str_eq(cfg.command[1], "-p");
+	ck_assert_int_eq(cfg.pid, 0);
+}
+END_TEST
+
+static void parse_or_exit(int argc, char **argv)
+{
+	struct config cfg;
+
+	parse_args(argc, argv, &cfg);
+}
+
+START_TEST(usage_errors_exit_2)
+{
+	char *none[] = { "vmtrace", NULL };
+	char *both[] = { "vmtrace", "-p", "1", "--", "true", NULL };
+	char *bad_pid[] = { "vmtrace", "-p", "12x", NULL };
+	char *bad_sort[] = { "vmtrace", "-s", "size", "-p", "1", NULL };
+	char **cases[] = { none, both, bad_pid, bad_sort };
+	int argcs[] = { 1, 5, 3, 5 };
+
+	parse_or_exit(argcs[_i], cases[_i]);
+	ck_abort_msg("case %d did not exit", _i);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("args");
+
+	tcase_add_test(tc, pid_and_options);
+	tcase_add_test(tc, command_keeps_its_options);
+	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 4);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Labels, snapshots and row folding in the address space model. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "suites.h"
+
+#define EXE_INO 100
+#define EXE_DEV ((8u << 20) | 1)
+
+static const struct mm_layout mm = {
+	.start_code = 0x401000, .end_code = 0x402000,
+	.start_data = 0x404000, .end_data = 0x405100,
+	.start_brk = 0x1000000, .brk = 0x1021000,
+	.start_stack = 0x7ffd0000f000, .vdso = 0x7f0000100000,
+	.exe_ino = EXE_INO, .exe_dev = EXE_DEV,
+};
+
+static struct vma make_vma(uint64_t start, uint64_t end, const char *perms,
+			   const char *path, uint64_t ino)
+{
+	struct vma v = { .start = start, .end = end, .ino = ino };
+
+	snprintf(v.perms, sizeof(v.perms), "%s", perms);
+	v.path = (char *)path;
+	v.dev = ino == EXE_INO ? EXE_DEV : ino ? 7 : 0;
+	return v;
+}
+
+static const char *label_of(const struct vma *v, const struct vma *prev)
+{
+	static char out[LABEL_MAX];
+
+	label_vma(v, prev, &mm, out, sizeof(out));
+	return out;
+}
+
+START_TEST(exe_segments)
+{
+	struct vma hdr = make_vma(0x400000, 0x401000, "r--p", "/bin/x", EXE_INO);
+	struct vma text = make_vma(0x401000, 0x402000, "r-xp", "/bin/x", EXE_INO);
+	struct vma ro = make_vma(0x402000, 0x404000, "r--p", "/bin/x", EXE_INO);
+	struct vma data = make_vma(0x404000, 0x406000, "rw-p", "/bin/x", EXE_INO);
+	struct vma bss = make_vma(0x406000, 0x408000, "rw-p", NULL, 0);
+
+	ck_assert_str_eq(label_of(&hdr, NULL), "[rodata]");
+	ck_assert_str_eq(label_of(&text, &hdr), "[text]");
+	ck_assert_str_eq(label_of(&ro, &text), "[rodata]");
+	ck_assert_str_eq(label_of(&data, &ro), "[data]");
+	ck_assert_str_eq(label_of(&bss, &data), "[bss]");
+}
+END_TEST
+
+START_TEST(heap_stack_vdso)
+{
+	struct vma heap = make_vma(0x1000000, 0x1021000, "rw-p", NULL, 0);
+	struct vma stack = make_vma(0x7ffd00000000, 0x7ffd00021000, "rw-p", NULL, 0);
+	struct vma grow = make_vma(0x7ffc00000000, 0x7ffc00001000, "rw-p", NULL, 0);
+	struct vma vdso = make_vma(0x7f0000100000, 0x7f0000102000, "r-xp", NULL, 0);
+	struct vma vvar = make_vma(0x7f00000fc000, 0x7f0000100000, "r--p", NULL, 0);
+
+	grow.row_flags = VMT_ROW_GROWSDOWN;
+	ck_assert_str_eq(label_of(&heap, NULL), "[heap]");
+	ck_assert_str_eq(label_of(&stack, NULL), "[stack]");
+	ck_assert_str_eq(label_of(&grow, NULL), "[stack]");
+	ck_assert_str_eq(label_of(&vdso, NULL), "[vdso]");
+	ck_assert_str_eq(label_of(&vvar, NULL), "[vvar]");
+}
+END_TEST
+
+START_TEST(libraries_threads_anon)
+{
+	struct vma lib = make_vma(0x7f0000000000, 0x7f0000004000, "rw-p",
+				  "/usr/lib/libc.so.6", 55);
+	struct vma lbss = make_vma(0x7f0000004000, 0x7f0000008000, "rw-p", NULL, 0);
+	struct vma tstack = make_vma(0x7f0000200000, 0x7f0000a00000, "rw-p", NULL, 0);
+	struct vma anon = make_vma(0x7f0000a00000, 0x7f0000b00000, "rw-p", NULL, 0);
+	struct vma shared = make_vma(0x7f0000b00000, 0x7f0000c00000, "rw-s", NULL, 0);
+
+	tstack.stack_tid = 4321;
+	ck_assert_str_eq(label_of(&lib, NULL), "/usr/lib/libc.so.6");
+	ck_assert_str_eq(label_of(&lbss, &lib), "[bss:libc.so.6]");
+	ck_assert_str_eq(label_of(&tstack, &lbss), "[stack:4321]");
+	ck_assert_str_eq(label_of(&anon, &tstack), "[anon]");
+	ck_assert_str_eq(label_of(&shared, &anon), "[anon:shared]");
+}
+END_TEST
+
+START_TEST(pseudo_rows_and_kernel_names)
+{
+	struct vma novma = make_vma(0, 0, "---p", NULL, 0);
+	struct vma named = make_vma(0x7f0000c00000, 0x7f0000c01000, "rw-p", NULL, 0);
+
+	novma.row_flags = VMT_ROW_NOVMA;
+	ck_assert_str_eq(label_of(&novma, NULL), "[no vma]");
+	novma.row_flags = VMT_ROW_UNRESOLVED;
+	ck_assert_str_eq(label_of(&novma, NULL), "[unresolved]");
+	named.kernel_name = "[anon:jit]";
+	ck_assert_str_eq(label_of(&named, NULL), "[anon:jit]");
+}
+END_TEST
+
+START_TEST(perms)
+{
+	char p[5];
+
+	perms_from_flags(0x1 | 0x4, p);
+	ck_assert_str_eq(p, "r-xp");
+	perms_from_flags(0x1 | 0x2 | 0x80, p);
+	ck_assert_str_eq(p, "rw-s");
+}
+END_TEST
+
+static struct vmt_row make_row(uint64_t start, uint64_t end, uint64_t faults)
+{
+	struct vmt_row row = { .start = start, .end = end, .vm_flags = 0x3 };
+
+	row.counters[VMT_C_FAULTS] = faults;
+	row.counters[VMT_C_WRITE] = faults;
+	return row;
+}
+
+START_TEST(snapshot_completes_and_unmaps)
+{
+	struct address_space as;
+	struct vmt_row kept = make_row(0x10000, 0x20000, 5);
+	struct vmt_row gone = make_row(0x30000, 0x40000, 7);
+	struct maps_entry e[2] = {
+		{ .start = 0x10000, .end = 0x28000, .perms = "rw-p" },
+		{ .start = 0x50000, .end = 0x51000, .perms = "r--p", .path = "[vvar]" },
+	};
+
+	aspace_init(&as, 1);
+	ck_assert_int_eq(aspace_add_row(&as, 1, &kept, NULL), 0);
+	ck_assert_int_eq(aspace_add_row(&as, 2, &gone, NULL), 0);
+	ck_assert_int_eq(aspace_apply_maps(&as, e, 2, true), 0);
+	aspace_finish(&as, SORT_ADDR, true);
+	ck_assert_uint_eq(as.nr, 3);
+	ck_assert_uint_eq(as.vmas[0].end, 0x28000);	/* extent from maps */
+	ck_assert(!as.vmas[0].unmapped);
+	ck_assert(as.vmas[1].unmapped);			/* missing from a final snapshot */
+	ck_assert(!as.vmas[2].faulted);
+	ck_assert_str_eq(as.vmas[2].label, "[vvar]");
+	ck_assert_uint_eq(as.totals[VMT_C_FAULTS], 12);
+	aspace_free(&as);
+}
+END_TEST
+
+START_TEST(fold_merged_and_stack_growth)
+{
+	struct address_space as;
+	struct vmt_row big = make_row(0x10000, 0x30000, 10);
+	struct vmt_row merged = make_row(0x20000, 0x30000, 3);
+	struct vmt_row stack = make_row(0x7ffd00000000, 0x7ffd00021000, 4);
+	struct vmt_row growth = make_row(0, 0, 6);
+
+	merged.flags = VMT_ROW_MERGED;
+	merged.merged_into = 1;
+	stack.flags = VMT_ROW_GROWSDOWN;
+	growth.flags = VMT_ROW_STACK_GROWTH;
+	aspace_init(&as, 1);
+	aspace_add_row(&as, 1, &big, NULL);
+	aspace_add_row(&as, 2, &merged, NULL);
+	aspace_add_row(&as, 3, &stack, NULL);
+	aspace_add_row(&as, 4, &growth, NULL);
+	as.mm = mm;
+	aspace_finish(&as, SORT_FAULTS, false);
+	ck_assert_uint_eq(as.nr, 2);
+	ck_assert_uint_eq(as.vmas[0].counters[VMT_C_FAULTS], 13);	/* most first */
+	ck_assert_uint_eq(as.vmas[1].counters[VMT_C_FAULTS], 10);
+	ck_assert_str_eq(as.vmas[1].label, "[stack]");
+	ck_assert_uint_eq(as.totals[VMT_C_FAULTS], 23);	/* nothing lost */
+	aspace_free(&as);
+}
+END_TEST
+
+Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *labels = tcase_create("labels"), *rows = tcase_create("rows");
+
+	tcase_add_test(labels, exe_segments);
+	tcase_add_test(labels, heap_stack_vdso);
+	tcase_add_test(labels, libraries_threads_anon);
+	tcase_add_test(labels, pseudo_rows_and_kernel_names);
+	tcase_add_test(labels, perms);
+	tcase_add_test(rows, snapshot_completes_and_unmaps);
+	tcase_add_test(rows, fold_merged_and_stack_growth);
+	suite_add_tcase(s, labels);
+	suite_add_tcase(s, rows);
+	return s;
+}
