@@ -93,6 +93,13 @@ $(OUTPUT)/itest: $(ITEST_SRCS) | $(OUTPUT)
 	$(Q)$(CC) -O1 -g -Wall -static $(TEST_CFLAGS) $(ITEST_SRCS) \
 		-lcheck -lsubunit -lm -lrt -lpthread -ljson-c -o $@
 
+$(OUTPUT)/faultbench: tests/bench/faultbench.c | $(OUTPUT)
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) -O2 -g $< -o $@
+
+bench: all $(OUTPUT)/faultbench
+	$(Q)tests/bench/overhead.sh
+
 $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(call msg,EXAMPLE,$@)
 	$(Q)$(CC) -O1 -g $< -o $@

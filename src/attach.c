@@ -246,6 +246,24 @@ uint64_t tracer_generation(struct tracer *tr, pid_t pid)
 	return proc.gen;
 }
 
+void tracer_print_stats(struct tracer *tr, FILE *out)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, tr->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0 ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) ||
+		    !info.run_cnt)
+			continue;
+		fprintf(out, "vmtrace: prog %-22s %10llu runs %8.1f ns/run\n",
+			bpf_program__name(prog), (unsigned long long)info.run_cnt,
+			(double)info.run_time_ns / info.run_cnt);
+	}
+}
+
 void tracer_close(struct tracer *tr)
 {
 	for (size_t i = 0; i < tr->nr_links; i++)

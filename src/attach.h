@@ -4,6 +4,7 @@
 #define VMT_ATTACH_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "config.h"
 #include "model.h"
@@ -28,6 +29,8 @@ uint64_t tracer_generation(struct tracer *tr, pid_t pid);
 /* Reads pid's rows, files, layout, system calls and drops into as. */
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		uint64_t *base_minflt, uint64_t *base_majflt);
+/* Prints each program's run count and mean run time (kernel.bpf_stats_enabled). */
+void tracer_print_stats(struct tracer *tr, FILE *out);
 /* Detaches every link and frees everything; safe on a half-open tracer. */
 void tracer_close(struct tracer *tr);
 

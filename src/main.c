@@ -32,9 +32,13 @@ enum stop_reason { STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
 
 static bool verbose;
 
+/* libbpf speaks on warnings; with -v on info too; its debug log (the verifier's) with VMTRACE_DEBUG=1. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	return verbose || level == LIBBPF_WARN ? vfprintf(stderr, fmt, args) : 0;
+	bool show = level == LIBBPF_WARN || (verbose && level == LIBBPF_INFO) ||
+		    getenv("VMTRACE_DEBUG");
+
+	return show ? vfprintf(stderr, fmt, args) : 0;
 }
 
 static double now_s(void)
@@ -250,7 +254,10 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 		fprintf(stderr, "vmtrace: failed to wait for events: %s\n", strerror(errno));
 		return -errno;
 	}
-	return finish(cfg, tr, t, &w, out);
+	err = finish(cfg, tr, t, &w, out);
+	if (cfg->verbose)
+		tracer_print_stats(tr, stderr);
+	return err;
 }
 
 int main(int argc, char **argv)
