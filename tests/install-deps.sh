@@ -10,7 +10,7 @@ packages=(
 	libjson-c-dev			# JSON reports and (later) baselines
 	check				# the C unit test framework
 	util-linux			# setpriv for the not-root test
-	qemu-system-x86 busybox-static cpio	# the second test kernel
+	qemu-system-x86 busybox-static cpio kmod binutils	# the second test kernel (tests/vm/run.sh --deps)
 )
 
 missing=()

@@ -6,7 +6,7 @@
 # Each tier runs even if an earlier one failed; the exit code is 1 if any did.
 # Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=0

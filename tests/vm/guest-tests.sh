@@ -1,0 +1,17 @@
+#!/bin/sh
+# Runs inside the 6.1 guest (busybox sh, as /vmt/run-tests.sh): the same
+# integration suite as on the host, against the same static vmtrace.
+# /tmp is tmpfs (file mappings there are shmem, never major faults), so the
+# file workloads get a real ext4 filesystem on a loop device.
+echo "vmtest: kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+dd if=/dev/zero of=/tmp/disk.img bs=1M count=96 2>/dev/null &&
+	losetup /dev/loop0 /tmp/disk.img &&
+	mke2fs -q /dev/loop0 &&
+	mkdir -p /mnt/disk &&
+	mount -t ext4 /dev/loop0 /mnt/disk &&
+	export ITEST_TMPDIR=/mnt/disk ||
+	echo "vmtest: no loop ext4 filesystem; file tests run on tmpfs"
+export VMTRACE=/vmt/vmtrace VMWORK=/vmt/vmwork
+# emulation is ~10x slower than the host: Check's per-test timeouts scale
+export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
+/vmt/itest
