@@ -79,6 +79,24 @@ static __always_inline bool stack_growth(struct task_struct *task,
 	return addr < proc->start_stack && proc->start_stack - addr <= limit;
 }
 
+/*
+ * A pseudo row's extent is the range of the addresses filed under it: where
+ * the stack grew to, where the bad accesses were.
+ */
+static __always_inline __u32 widen_row(__u32 slot, __u64 addr)
+{
+	struct vmt_row *row = bpf_map_lookup_elem(&rows, &slot);
+	__u64 page = addr & PAGE_MASK;
+
+	if (!row || slot == VMT_OVERFLOW_SLOT)
+		return slot;
+	if (!row->start || page < row->start)
+		row->start = page;
+	if (page + (1ULL << PAGE_SHIFT) > row->end)
+		row->end = page + (1ULL << PAGE_SHIFT);
+	return slot;
+}
+
 /* Resolves addr to a row; fills the thread's cache when it is inside a VMA. */
 static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 				   __u64 addr, __u64 sp, __u64 gen)
@@ -109,10 +127,11 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	}
 	if (stack_growth(task, proc, addr)) {
 		t->vm_flags = VM_READ | VM_WRITE;
-		return pseudo_row(v.tgid, VMT_ANCHOR_STACK_GROWTH, VMT_ROW_STACK_GROWTH);
+		return widen_row(pseudo_row(v.tgid, VMT_ANCHOR_STACK_GROWTH,
+					    VMT_ROW_STACK_GROWTH), addr);
 	}
 	t->vm_flags = 0;	/* no VMA: the fault is an error */
-	return pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA);
+	return widen_row(pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA), addr);
 }
 
 static __always_inline void count(struct vmt_row *row, unsigned long ec,

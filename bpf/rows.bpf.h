@@ -115,22 +115,6 @@ static __always_inline __u32 vma_row(struct vma_info *v)
 	return create_row(&key, v, down ? VMT_ROW_GROWSDOWN : 0);
 }
 
-/* Retires the row anchored at start if [start, end) covers all of it. */
-static __always_inline void retire_range(__u32 tgid, __u64 start, __u64 end)
-{
-	struct vmt_row_key key = { .tgid = tgid, .anchor = start };
-	__u32 *found = bpf_map_lookup_elem(&row_index, &key);
-	struct vmt_row *row;
-	__u32 slot;
-
-	if (!found)
-		return;
-	slot = *found;
-	row = bpf_map_lookup_elem(&rows, &slot);
-	if (row && row->end <= end)
-		retire_row(&key, slot);
-}
-
 #endif
 
 /* ---- keeping rows equal to VMAs after a call changed them ---- */
@@ -203,6 +187,51 @@ static __always_inline void refresh_at(__u32 tgid, __u64 p, bool boundary,
 		retire_row(&at_a, slot_p);	/* something else was mapped there */
 	else
 		fill_row(row, &v);
+}
+
+/*
+ * Before a call removes [s, e): notes the anchors of the VMAs whose anchor
+ * lies inside (those VMAs disappear; what is left of them outside the range
+ * gets a new anchor). Walks VMA by VMA, page by page over small gaps.
+ */
+static __always_inline void note_doomed(struct vmt_thread *t, __u64 s, __u64 e)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 p = s & PAGE_MASK;
+
+	t->nr_doomed = 0;
+	for (int i = 0; i < DOOMED_MAX && p < e; i++) {
+		struct vma_info v = {};
+		bool down;
+
+		if (bpf_find_vma(task, p, vma_peek, &v, 0) || !v.found) {
+			p += 1ULL << PAGE_SHIFT;
+			continue;
+		}
+		down = v.vm_flags & VM_GROWSDOWN;
+		if (down ? v.end <= e : v.start >= s) {
+			t->doomed[t->nr_doomed & (DOOMED_MAX - 1)] = down ? v.end : v.start;
+			t->nr_doomed++;
+		}
+		p = v.end;
+	}
+}
+
+/* After the call succeeded: those rows are unmapped. */
+static __always_inline void retire_doomed(__u32 tgid, struct vmt_thread *t)
+{
+	for (int i = 0; i < DOOMED_MAX; i++) {
+		struct vmt_row_key key = { .tgid = tgid };
+		__u32 *slot;
+
+		if (i >= t->nr_doomed)
+			break;
+		key.anchor = t->doomed[i];
+		slot = bpf_map_lookup_elem(&row_index, &key);
+		if (slot)
+			retire_row(&key, *slot);
+	}
+	t->nr_doomed = 0;
 }
 
 /* Refreshes the VMAs at both edges of a changed range [s, e). */

@@ -34,6 +34,11 @@ static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 	else if (sc == VMT_SC_MREMAP)
 		t->sc_args[2] = ctx->args[2];	/* new_len */
 	/* every uncounted call with a range takes (addr, len) first */
+	if (sc == VMT_SC_MUNMAP || sc == VMT_SC_MREMAP ||
+	    (sc == VMT_SC_MMAP && (t->sc_args[2] & MAP_FIXED)))
+		note_doomed(t, t->sc_args[0], t->sc_args[0] + t->sc_args[1]);
+	else
+		t->nr_doomed = 0;
 	if (sc == VMT_SC_BRK)
 		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
 	return 0;
@@ -64,18 +69,6 @@ static __always_inline long sc_bytes(int sc, struct vmt_thread *t, long ret)
 		return ret > t->sc_old_brk ? ret - t->sc_old_brk : t->sc_old_brk - ret;
 	}
 	return -1;
-}
-
-/* Rows of mappings this call removed: their anchors are free again. */
-static __always_inline void retire_removed(__u32 tgid, int sc,
-					   struct vmt_thread *t, long ret)
-{
-	__u64 *a = t->sc_args;
-
-	if (sc == VMT_SC_MUNMAP || sc == VMT_SC_MREMAP)
-		retire_range(tgid, a[0], a[0] + a[1]);
-	else if (sc == VMT_SC_MMAP && (a[2] & MAP_FIXED))
-		retire_range(tgid, ret, ret + a[1]);
 }
 
 /* The range whose VMAs a successful call changed; false if none. */
@@ -130,7 +123,7 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	bytes = sc_bytes(sc, t, ret);
 	if (bytes < 0)
 		return 0;
-	retire_removed(tgid, sc, t, ret);
+	retire_doomed(tgid, t);
 	if (changed_range(sc, t, ret, &s, &e))
 		refresh_range(tgid, s, e, proc->gen);
 	if (sc == VMT_SC_BRK)

@@ -26,6 +26,8 @@
 #define RLIMIT_STACK	3
 #define MAP_FIXED	0x10
 
+#define DOOMED_MAX	8	/* VMAs one call may remove that get their rows retired */
+
 enum fault_state {
 	FAULT_NONE,
 	FAULT_PENDING,	/* counted; minor unless marked major or error */
@@ -51,6 +53,10 @@ struct vmt_thread {
 	/* arguments of a VMA system call between its entry and exit */
 	__u64 sc_args[3];
 	__u64 sc_old_brk;
+	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
+	__u64 doomed[DOOMED_MAX];
+	__u32 nr_doomed;
+	__u32 pad;
 };
 
 #endif

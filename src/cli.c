@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <argp.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,24 @@ static const struct argp_option options[] = {
 	{},
 };
 
+/*
+ * Usage errors are one line on stderr and exit 2. argp's own follow-up line
+ * ("Try `vmtrace --help'...") goes to err_stream, which parse_args points at
+ * /dev/null; getopt's message for an unknown option still reaches stderr.
+ */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "vmtrace: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (see vmtrace --help)\n");
+	va_end(ap);
+	exit(2);
+}
+
 static int parse_seconds(const char *arg, double *out)
 {
 	char *end;
@@ -60,15 +80,21 @@ static int parse_uint(const char *arg, long min, long max, long *out)
 	return errno || end == arg || *end || *out < min || *out > max ? -1 : 0;
 }
 
+struct parse_ctx {
+	struct config *cfg;
+	FILE *devnull;		/* argp's err_stream: see usage_error() */
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct config *cfg = state->input;
+	struct parse_ctx *ctx = state->input;
+	struct config *cfg = ctx->cfg;
 	long n;
 
 	switch (key) {
 	case 'p':
 		if (parse_uint(arg, 1, INT_MAX, &n))
-			argp_failure(state, 2, 0, "invalid PID: '%s'", arg);
+			usage_error("invalid PID: '%s'", arg);
 		cfg->pid = n;
 		break;
 	case 'j':
@@ -79,11 +105,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		if (parse_seconds(arg, &cfg->duration))
-			argp_failure(state, 2, 0, "invalid duration: '%s'", arg);
+			usage_error("invalid duration: '%s'", arg);
 		break;
 	case 'i':
 		if (parse_seconds(arg, &cfg->interval))
-			argp_failure(state, 2, 0, "invalid interval: '%s'", arg);
+			usage_error("invalid interval: '%s'", arg);
 		break;
 	case 's':
 		if (!strcmp(arg, "addr"))
@@ -91,7 +117,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "faults"))
 			cfg->sort = SORT_FAULTS;
 		else
-			argp_failure(state, 2, 0, "invalid sort key: '%s' (addr or faults)", arg);
+			usage_error("invalid sort key: '%s' (addr or faults)", arg);
 		break;
 	case 'a':
 		cfg->all_vmas = true;
@@ -101,8 +127,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MAX_VMAS:
 		if (parse_uint(arg, 16, 1 << 22, &n))
-			argp_failure(state, 2, 0, "invalid --max-vmas: '%s' (16 to 4194304)", arg);
+			usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
 		cfg->max_vmas = n;
+		break;
+	case ARGP_KEY_INIT:
+		state->err_stream = ctx->devnull;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command starts here; its own options are not ours. */
@@ -111,7 +140,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		if (!cfg->pid == !cfg->command)
-			argp_failure(state, 2, 0, cfg->pid ?
+			usage_error(cfg->pid ?
 				     "give either -p PID or a command, not both" :
 				     "nothing to trace: give -p PID or -- COMMAND");
 		break;
@@ -125,6 +154,8 @@ int parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc };
 	const char *btf = getenv("VMTRACE_BTF");
+	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
+	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
@@ -134,5 +165,8 @@ int parse_args(int argc, char **argv, struct config *cfg)
 	argv[0] = program_invocation_name;	/* getopt names argv[0] */
 	argp_err_exit_status = 2;
 	/* argp exits by itself on --help, --version and usage errors. */
-	return argp_parse(&argp, argc, argv, 0, NULL, cfg) ? 2 : 0;
+	err = argp_parse(&argp, argc, argv, 0, NULL, &ctx);
+	if (ctx.devnull)
+		fclose(ctx.devnull);
+	return err ? 2 : 0;
 }

@@ -212,7 +212,7 @@ static const char *special_label(const struct vma *v, const struct mm_layout *mm
 
 	if (pseudo)
 		return pseudo;
-	if ((v->row_flags & VMT_ROW_GROWSDOWN) ||
+	if ((v->row_flags & (VMT_ROW_GROWSDOWN | VMT_ROW_STACK_GROWTH)) ||
 	    (mm->start_stack >= v->start && mm->start_stack < v->end))
 		return "[stack]";
 	if (mm->vdso && v->start == mm->vdso)
@@ -323,6 +323,10 @@ static void fold_rows(struct address_space *as)
 			continue;
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
 			to->counters[c] += as->vmas[i].counters[c];
+		/* the stack grew down to where its growth faults were */
+		if ((as->vmas[i].row_flags & VMT_ROW_STACK_GROWTH) &&
+		    as->vmas[i].start && as->vmas[i].start < to->start)
+			to->start = as->vmas[i].start;
 		as->vmas[i].faulted = false;
 		as->vmas[i].slot = 0;
 		memset(as->vmas[i].counters, 0, sizeof(as->vmas[i].counters));

@@ -63,6 +63,8 @@ START_TEST(heap_stack_vdso)
 
 	grow.row_flags = VMT_ROW_GROWSDOWN;
 	ck_assert_str_eq(label_of(&heap, NULL), "[heap]");
+	ck_assert_str_eq(label_of(&grow, NULL), "[stack]");
+	grow.row_flags = VMT_ROW_STACK_GROWTH;	/* only growth faults seen */
 	ck_assert_str_eq(label_of(&stack, NULL), "[stack]");
 	ck_assert_str_eq(label_of(&grow, NULL), "[stack]");
 	ck_assert_str_eq(label_of(&vdso, NULL), "[vdso]");

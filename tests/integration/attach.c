@@ -1,0 +1,180 @@
+/*
+ * vmtrace -p: attaching to a paused workload, to the child of a fork, and
+ * stopping on SIGTERM/SIGINT without leaving BPF programs or links behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+
+#include "itest.h"
+
+/*
+ * vmwork pauses at ready, vmtrace attaches, vmwork runs and pauses at
+ * done, then exits; vmtrace must notice the exit and stop by itself. The
+ * workload is reaped only after that, so /proc/PID survives as a zombie.
+ */
+static void run_paused(const char *mode, const char *pages, int lines)
+{
+	const char *args[] = { "--pause-start", "--pause-end", mode, pages,
+			       NULL };
+	struct session s = { 0 };
+
+	work_start(&s, args, true);
+	tracer_attach(&s, s.wpid);
+	work_resume(&s, s.wpid, "vmwork: done");
+	tracer_finish(&s);
+	assert_exit0(proc_wait(&s.work, itest_timeout()), "vmwork", NULL);
+	check_expects(&s, s.wpid, true, lines);
+	check_report(&s, s.wpid);
+	session_free(&s);
+}
+
+START_TEST(test_pid_anon)
+{
+	run_paused("anon", "500", 1);
+}
+END_TEST
+
+/* Attached at ready, even the [stack] row is exact. */
+START_TEST(test_pid_stack)
+{
+	run_paused("stack", "300", 1);
+}
+END_TEST
+
+/*
+ * The child of cow pauses before its n copy-on-write faults; vmtrace -p
+ * CHILD must count exactly those on the shared range, and stop when the
+ * child exits (vmwork keeps it a zombie until its own pause at done).
+ */
+START_TEST(test_cow_child)
+{
+	const char *args[] = { "--pause-child", "--pause-end", "cow", "300",
+			       NULL };
+	struct session s = { 0 };
+	const char *line;
+	char done[64];
+	pid_t child;
+
+	work_start(&s, args, false);
+	line = proc_wait_line(&s.work, P_OUT, "vmwork: child=", itest_timeout());
+	ck_assert_msg(line && strstr(line, " ready"), "no child ready line");
+	child = atoi(line + strlen("vmwork: child="));
+	tracer_attach(&s, child);
+	snprintf(done, sizeof(done), "vmwork: child=%d done", child);
+	work_resume(&s, child, done);
+	tracer_finish(&s);
+	work_release(&s, s.wpid, "vmwork: done");
+	assert_exit0(proc_wait(&s.work, itest_timeout()), "vmwork", NULL);
+	check_expects(&s, child, true, 1);
+	check_report(&s, child);
+	session_free(&s);
+}
+END_TEST
+
+/* Ids in now that were not in before. */
+static void idset_new(const struct idset *before, const struct idset *now,
+		      struct idset *out)
+{
+	for (size_t i = 0; i < now->n; i++)
+		if (!idset_has(before, now->ids[i]))
+			idset_add(out, now->ids[i]);
+}
+
+/* Of cand, the ids still alive that no process holds; 0 when none. */
+static size_t bpf_leaked(int cmd, const struct idset *cand,
+			 const struct idset *held, char *msg, size_t len)
+{
+	struct idset alive = { 0 };
+	size_t n = 0;
+	int used = 0;
+
+	bpf_ids(cmd, &alive);
+	for (size_t i = 0; i < cand->n; i++) {
+		if (!idset_has(&alive, cand->ids[i]) ||
+		    idset_has(held, cand->ids[i]))
+			continue;
+		n++;
+		if (used < (int)len)
+			used += snprintf(msg + used, len - used, " %u",
+					 cand->ids[i]);
+	}
+	idset_free(&alive);
+	return n;
+}
+
+/* Programs and links are freed after their last fd closes, some after an
+ * RCU grace period: poll a while before calling them leaked. */
+static void assert_released(const struct idset *progs,
+			    const struct idset *links)
+{
+	char pmsg[256], lmsg[256];
+	size_t np, nl;
+
+	for (int tries = itest_timeout_ms(5000) / 100;; tries--) {
+		struct idset hp = { 0 }, hl = { 0 };
+
+		pmsg[0] = lmsg[0] = 0;
+		bpf_ids_held(&hp, &hl);
+		np = bpf_leaked(BPF_PROG_GET_NEXT_ID, progs, &hp, pmsg,
+				sizeof(pmsg));
+		nl = bpf_leaked(BPF_LINK_GET_NEXT_ID, links, &hl, lmsg,
+				sizeof(lmsg));
+		idset_free(&hp);
+		idset_free(&hl);
+		if ((!np && !nl) || tries <= 0)
+			break;
+		usleep(100 * 1000);
+	}
+	ck_assert_msg(!np && !nl, "left behind: BPF links%s, programs%s",
+		      lmsg, pmsg);
+}
+
+/* SIGTERM (_i = 0) or SIGINT (_i = 1) stops vmtrace -p with a report. */
+START_TEST(test_signal_stop)
+{
+	const char *args[] = { "--pause-start", "anon", "100", NULL };
+	int sig = _i ? SIGINT : SIGTERM;
+	struct idset p0 = { 0 }, l0 = { 0 }, p1 = { 0 }, l1 = { 0 };
+	struct idset progs = { 0 }, links = { 0 };
+	struct session s = { 0 };
+
+	work_start(&s, args, true);
+	ck_assert(!bpf_ids(BPF_PROG_GET_NEXT_ID, &p0));
+	ck_assert(!bpf_ids(BPF_LINK_GET_NEXT_ID, &l0));
+	tracer_attach(&s, s.wpid);
+	ck_assert(!bpf_ids(BPF_PROG_GET_NEXT_ID, &p1));
+	ck_assert(!bpf_ids(BPF_LINK_GET_NEXT_ID, &l1));
+	idset_new(&p0, &p1, &progs);
+	idset_new(&l0, &l1, &links);
+	ck_assert_msg(progs.n, "no new BPF program while vmtrace traced");
+	ck_assert(!kill(s.tracer.pid, sig));
+	tracer_finish(&s);
+	check_report(&s, s.wpid);
+	assert_released(&progs, &links);
+	ck_assert_msg(!kill(s.wpid, 0), "the workload died with vmtrace");
+	session_free(&s);
+}
+END_TEST
+
+Suite *attach_suite(void)
+{
+	Suite *s = suite_create("attach");
+	TCase *pid = tracer_tcase("pid");
+	TCase *cow = tracer_tcase("cow_child");
+	TCase *sig = tracer_tcase("signals");
+
+	tcase_add_test(pid, test_pid_anon);
+	tcase_add_test(pid, test_pid_stack);
+	tcase_add_test(cow, test_cow_child);
+	tcase_add_loop_test(sig, test_signal_stop, 0, 2);
+	suite_add_tcase(s, pid);
+	suite_add_tcase(s, cow);
+	suite_add_tcase(s, sig);
+	return s;
+}

@@ -1,0 +1,240 @@
+/*
+ * Checks of vmtrace's JSON report (-j) against vmwork's expectations and
+ * against the kernel's own fault counters.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+static const char *const counters[] = {
+	"faults", "minor", "major", "read", "write", "exec", "wp", "errors",
+};
+
+int report_load(struct report *r, const char *path, char *err, size_t len)
+{
+	r->root = json_object_from_file(path);
+	if (!r->root) {
+		snprintf(err, len, "cannot read report %s: %s", path,
+			 json_util_get_last_err());
+		return -1;
+	}
+	if (!json_object_is_type(r->root, json_type_object)) {
+		snprintf(err, len, "report %s is not a JSON object", path);
+		report_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int report_parse(struct report *r, const char *text)
+{
+	r->root = json_tokener_parse(text);
+	return r->root ? 0 : -1;
+}
+
+void report_free(struct report *r)
+{
+	json_object_put(r->root);
+	r->root = NULL;
+}
+
+/* Looks up a dotted path such as "totals.minor". */
+static json_object *jget(json_object *o, const char *path)
+{
+	char key[64];
+
+	while (o && *path) {
+		size_t len = strcspn(path, ".");
+
+		snprintf(key, sizeof(key), "%.*s", (int)len, path);
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += len + (path[len] == '.');
+	}
+	return o;
+}
+
+static int64_t jint(json_object *o)
+{
+	if (!o || !json_object_is_type(o, json_type_int))
+		return INT64_MIN;
+	return json_object_get_int64(o);
+}
+
+/* INT64_MIN when the path is missing or not an integer. */
+int64_t report_int(const struct report *r, const char *path)
+{
+	return jint(jget(r->root, path));
+}
+
+/* Addresses are "0x..." strings; plain integers are accepted too. */
+static int jaddr(json_object *o, unsigned long *v)
+{
+	char *end;
+
+	if (o && json_object_is_type(o, json_type_int)) {
+		*v = (unsigned long)json_object_get_int64(o);
+		return 0;
+	}
+	if (!o || !json_object_is_type(o, json_type_string))
+		return -1;
+	*v = strtoul(json_object_get_string(o), &end, 16);
+	return *end ? -1 : 0;
+}
+
+/* Appends a mismatch to msg; returns 1, the count of mismatches added. */
+static int note(char *msg, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(msg);
+	va_list ap;
+
+	if (used && used + 2 < len) {
+		strcpy(msg + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	if (used < len)
+		vsnprintf(msg + used, len - used, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* The one row whose [start, end) holds addr, or NULL (and a note). */
+static json_object *row_for(const struct report *r, unsigned long addr,
+			    char *msg, size_t len)
+{
+	json_object *vmas = jget(r->root, "vmas"), *found = NULL;
+	int hits = 0;
+
+	if (!vmas || !json_object_is_type(vmas, json_type_array)) {
+		note(msg, len, "report has no \"vmas\" array");
+		return NULL;
+	}
+	for (size_t i = 0; i < json_object_array_length(vmas); i++) {
+		json_object *row = json_object_array_get_idx(vmas, i);
+		unsigned long start, end;
+
+		if (jaddr(jget(row, "start"), &start) ||
+		    jaddr(jget(row, "end"), &end)) {
+			note(msg, len, "vmas[%zu] has no start/end", i);
+			return NULL;
+		}
+		if (start <= addr && addr < end) {
+			found = row;
+			hits++;
+		}
+	}
+	if (hits != 1) {
+		note(msg, len, "%d rows hold 0x%lx", hits, addr);
+		return NULL;
+	}
+	return found;
+}
+
+static bool is_counter(const char *key)
+{
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		if (!strcmp(key, counters[i]))
+			return true;
+	return false;
+}
+
+static int check_counter(json_object *o, const char *key, const char *val,
+			 bool exact, char *msg, size_t len)
+{
+	long long want = strtoll(val, NULL, 10), got = jint(o);
+
+	if (got == INT64_MIN)
+		return note(msg, len, "no integer %s", key);
+	if (exact ? got != want : got < want)
+		return note(msg, len, "%s=%lld, expected %s%lld", key, got,
+			    exact ? "" : ">=", want);
+	return 0;
+}
+
+/* Compares one expectation key with the row; returns mismatches (0/1). */
+static int check_key(json_object *row, const char *key, const char *val,
+		     bool exact, char *msg, size_t len)
+{
+	json_object *o = jget(row, key);
+	const char *s;
+
+	if (is_counter(key))
+		return check_counter(o, key, val, exact, msg, len);
+	if (!strcmp(key, "unmapped")) {
+		if (!o || !json_object_is_type(o, json_type_boolean))
+			return note(msg, len, "no boolean unmapped");
+		if (json_object_get_boolean(o) != !strcmp(val, "1"))
+			return note(msg, len, "unmapped=%s, expected %s",
+				    json_object_get_boolean(o) ? "true" : "false",
+				    strcmp(val, "1") ? "false" : "true");
+		return 0;
+	}
+	if (!strcmp(key, "label") || !strcmp(key, "path")) {
+		s = o && json_object_is_type(o, json_type_string) ?
+		    json_object_get_string(o) : NULL;
+		if (!s || strcmp(s, val))
+			return note(msg, len, "%s=%s, expected %s", key,
+				    s ? s : "null", val);
+		return 0;
+	}
+	return note(msg, len, "unknown expectation key %s", key);
+}
+
+/*
+ * Compares every key of e with the report's row holding e->start: equal if
+ * exact, else at least as large. Returns the number of mismatches, with a
+ * description in msg.
+ */
+int report_check_expect(const struct report *r, const struct expect *e,
+			bool exact, char *msg, size_t len)
+{
+	char why[MSG_MAX] = "";
+	json_object *row = row_for(r, e->start, why, sizeof(why));
+	int bad = !row;
+
+	for (int i = 0; row && i < e->nkeys; i++)
+		bad += check_key(row, e->kv[i].key, e->kv[i].val, exact,
+				 why, sizeof(why));
+	snprintf(msg, len, "pid %d VMA 0x%lx-0x%lx: %s", e->pid, e->start,
+		 e->end, why);
+	return bad;
+}
+
+/*
+ * The oracle: every fault the kernel counted for the process is in the
+ * totals, and the totals add up. Error faults are in neither kernel
+ * counter, so they are left out of that comparison.
+ */
+int report_check_totals(const struct report *r, char *msg, size_t len)
+{
+	static const char *const keys[] = {
+		"totals.faults", "totals.minor", "totals.major",
+		"totals.errors", "kernel.minflt", "kernel.majflt", "drops",
+	};
+	int64_t v[7];
+	int bad = 0;
+
+	msg[0] = 0;
+	for (int i = 0; i < 7; i++) {
+		v[i] = report_int(r, keys[i]);
+		if (v[i] == INT64_MIN)
+			bad += note(msg, len, "no integer %s", keys[i]);
+	}
+	if (bad)
+		return bad;
+	if (v[0] != v[1] + v[2] + v[3])
+		bad += note(msg, len, "totals: faults %lld != minor %lld + "
+			    "major %lld + errors %lld", (long long)v[0],
+			    (long long)v[1], (long long)v[2], (long long)v[3]);
+	if (v[1] + v[2] != v[4] + v[5])
+		bad += note(msg, len, "totals minor+major = %lld+%lld but "
+			    "kernel minflt+majflt = %lld+%lld", (long long)v[1],
+			    (long long)v[2], (long long)v[4], (long long)v[5]);
+	if (v[6])
+		bad += note(msg, len, "drops=%lld", (long long)v[6]);
+	return bad;
+}

@@ -1,0 +1,905 @@
+/*
+ * vmwork: workloads whose page faults are known by construction.
+ *
+ *   vmwork [--pause-start] [--pause-end] [--pause-child] MODE [ARGS]
+ *
+ * Each mode faults on memory it maps itself and prints, on stdout, one
+ * "expect" line per VMA whose fault counts it knows exactly, so that a
+ * tracer's per-VMA report can be checked against it. The kernel's own
+ * counters (getrusage) are read around each critical section: if they
+ * disagree with the construction, vmwork exits 2, so that a broken
+ * workload is never mistaken for a broken tracer.
+ *
+ * Protocol (stdout, one write(2) per line):
+ *   vmwork: pid=PID                  always first
+ *   vmwork: ready                    --pause-start; waits for SIGUSR1
+ *   vmwork: child=PID ready          cow --pause-child; the child waits
+ *   expect pid=PID start=0x.. end=0x.. faults=N ... [unmapped=1]
+ *          [label=[heap]] [path=/abs] [from=ready]
+ *   vmwork: child=PID rusage minflt=N majflt=N
+ *   vmwork: child=PID done           cow --pause-child; the child waits
+ *   vmwork: rusage minflt=N majflt=N critical sections only
+ *   vmwork: done                     --pause-end; waits for SIGUSR1
+ *
+ * from=ready marks a VMA that already held faulted pages before the mode
+ * ran (the stack): its counters are exact only for a tracer that attached
+ * while vmwork paused at "ready", and lower bounds otherwise.
+ *
+ * Exit status: 0 ok, 1 usage or system error, 2 self-check failed,
+ * 3 the file's page cache could not be dropped (mode file).
+ *
+ * Build: cc -O1 -g -static -pthread tests/workloads/vmwork.c -o vmwork
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_EXPECT	64
+#define MAX_THREADS	32
+#define MAX_PAGES	(1L << 20)
+/* Stack below main's frame that is faulted in before any measurement. */
+#define STACK_PREFAULT	(128 * 1024)
+/* Threads and forked processes need less: they only call short helpers. */
+#define STACK_PREFAULT_SMALL	(16 * 1024)
+/* Mode stack starts this far below its frame: never touched before. */
+#define STACK_SKIP	(256 * 1024)
+#define SCRATCH_PAGES	32
+
+enum counter {
+	C_FAULTS, C_MINOR, C_MAJOR, C_READ, C_WRITE, C_EXEC, C_WP, C_ERRORS,
+	NR_COUNTERS
+};
+
+static const char *const counter_names[NR_COUNTERS] = {
+	"faults", "minor", "major", "read", "write", "exec", "wp", "errors",
+};
+
+struct expect {
+	pid_t pid;
+	unsigned long start, end;
+	long c[NR_COUNTERS];	/* -1: not known exactly */
+	int unmapped;
+	int from_ready;
+	int vma_exact;		/* the VMA must be exactly [start, end) */
+	const char *label;	/* maps label, e.g. "[heap]" */
+	const char *path;	/* absolute path of a file mapping */
+};
+
+struct run {
+	int pause_start, pause_end, pause_child;
+	const char *who;	/* "" or "child=PID " */
+	struct expect exp[MAX_EXPECT];
+	int nexp;
+	long want_min, want_maj;	/* construction, critical sections */
+	long got_min, got_maj;		/* getrusage deltas, same sections */
+	pid_t zombie;			/* cow child, reaped just before exit */
+	int failed;
+};
+
+struct meter {
+	int who;
+	struct rusage before, after;
+};
+
+static long pg;
+static char *scratch;		/* pre-faulted: signal stack, file data */
+static volatile sig_atomic_t got_usr1;
+
+static void vsay(int fd, const char *fmt, va_list ap)
+{
+	char buf[PATH_MAX + 512];
+	int len = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+
+	if (len < 0)
+		return;
+	if (len > (int)sizeof(buf) - 2)
+		len = sizeof(buf) - 2;
+	buf[len++] = '\n';
+	/* One write per line: lines of parent and child never interleave. */
+	if (write(fd, buf, len) != len)
+		_exit(1);
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(1, fmt, ap);
+	va_end(ap);
+}
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(2, fmt, ap);
+	va_end(ap);
+}
+
+static int fail(const char *what)
+{
+	warn("vmwork: failed to %s: %s", what, strerror(errno));
+	return 1;
+}
+
+/*
+ * getrusage() fills its struct after reading the counters, so a struct on
+ * a never-touched page would add a fault to the "after" reading. Touch both
+ * first.
+ */
+static void meter_start(struct meter *m, int who)
+{
+	memset(m, 0, sizeof(*m));
+	m->who = who;
+	getrusage(who, &m->before);
+}
+
+static void meter_stop(struct meter *m, long *min, long *maj)
+{
+	getrusage(m->who, &m->after);
+	*min += m->after.ru_minflt - m->before.ru_minflt;
+	*maj += m->after.ru_majflt - m->before.ru_majflt;
+}
+
+static void touch_write(char *p, long n)
+{
+	for (long i = 0; i < n; i++)
+		((volatile char *)p)[i * pg] = 1;
+}
+
+static long touch_read(const char *p, long n)
+{
+	long sum = 0;
+
+	for (long i = 0; i < n; i++)
+		sum += ((const volatile char *)p)[i * pg];
+	return sum;
+}
+
+/*
+ * Faults in the stack below the caller, so that later calls and getrusage
+ * structs never fault inside a critical section. After fork() this also
+ * breaks copy-on-write sharing of those stack pages.
+ */
+static void __attribute__((noinline)) stack_prefault(long bytes)
+{
+	volatile char buf[bytes] __attribute__((unused));
+
+	for (long i = 0; i < bytes; i += 256)
+		buf[i] = 1;
+}
+
+/*
+ * Maps n pages between two PROT_NONE guard pages. The guards keep the
+ * kernel from merging the pages with a neighbouring mapping, so the VMA is
+ * exactly [p, p + n pages). MADV_NOHUGEPAGE gives 4 KiB faults even where
+ * THP is "always" (Debian's 6.1).
+ */
+static char *map_pages(long n, int prot)
+{
+	char *base, *p;
+
+	base = mmap(NULL, (n + 2) * pg, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	p = base + pg;
+	if (prot != PROT_NONE && mprotect(p, n * pg, prot))
+		return NULL;
+	if (madvise(p, n * pg, MADV_NOHUGEPAGE))
+		return NULL;
+	return p;
+}
+
+/* Pages of [p, p + n pages) in memory; unmapped pages count as absent. */
+static long resident_pages(const char *p, long n)
+{
+	long count = 0;
+	unsigned char v;
+
+	for (long i = 0; i < n; i++)
+		if (!mincore((void *)(p + i * pg), pg, &v) && (v & 1))
+			count++;
+	return count;
+}
+
+static struct expect *expect_add(struct run *r, const void *start, long n)
+{
+	struct expect *e = &r->exp[r->nexp++];
+
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < NR_COUNTERS; i++)
+		e->c[i] = -1;
+	e->pid = getpid();
+	e->start = (unsigned long)start;
+	e->end = e->start + n * pg;
+	e->vma_exact = 1;
+	return e;
+}
+
+/* Minor write faults on n pages, wp of them on write-protected pages. */
+static struct expect *expect_writes(struct run *r, const void *start,
+				    long n, long faults, long wp)
+{
+	struct expect *e = expect_add(r, start, n);
+	const long c[NR_COUNTERS] = { faults, faults, 0, 0, faults, 0, wp, 0 };
+
+	memcpy(e->c, c, sizeof(c));
+	return e;
+}
+
+/* Major read faults, one per page. */
+static struct expect *expect_major_reads(struct run *r, const void *start,
+					 long n)
+{
+	struct expect *e = expect_add(r, start, n);
+	const long c[NR_COUNTERS] = { n, 0, n, n, 0, 0, 0, 0 };
+
+	memcpy(e->c, c, sizeof(c));
+	return e;
+}
+
+static void expect_print(const struct expect *e)
+{
+	char buf[PATH_MAX + 512];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "expect pid=%d start=0x%lx end=0x%lx",
+		       e->pid, e->start, e->end);
+	for (int i = 0; i < NR_COUNTERS; i++)
+		if (e->c[i] >= 0)
+			len += snprintf(buf + len, sizeof(buf) - len, " %s=%ld",
+					counter_names[i], e->c[i]);
+	if (e->unmapped)
+		len += snprintf(buf + len, sizeof(buf) - len, " unmapped=1");
+	if (e->label)
+		len += snprintf(buf + len, sizeof(buf) - len, " label=%s",
+				e->label);
+	if (e->path)
+		len += snprintf(buf + len, sizeof(buf) - len, " path=%s",
+				e->path);
+	if (e->from_ready)
+		snprintf(buf + len, sizeof(buf) - len, " from=ready");
+	say("%s", buf);
+}
+
+struct vma_line {
+	unsigned long start, end;
+	char name[PATH_MAX];
+};
+
+/* Finds the VMA holding addr in /proc/self/maps; returns 0 if found. */
+static int maps_find(unsigned long addr, struct vma_line *v)
+{
+	static char buf[256 * 1024];
+	char *line, *save;
+	ssize_t len = 0, got;
+	int fd, off;
+
+	fd = open("/proc/self/maps", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	while ((got = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += got;
+	close(fd);
+	buf[len] = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n",
+			   &v->start, &v->end, &off) < 2)
+			continue;
+		if (addr < v->start || addr >= v->end)
+			continue;
+		snprintf(v->name, sizeof(v->name), "%s", line + off);
+		return 0;
+	}
+	return -1;
+}
+
+/* Checks that the kernel's VMA layout is the one the expectation claims. */
+static int expect_check_vma(const struct expect *e)
+{
+	struct vma_line v = { 0 };
+	int found = !maps_find(e->start, &v);
+
+	if (e->unmapped && !found)
+		return 0;
+	if (e->unmapped || !found) {
+		warn("vmwork: self-check failed: 0x%lx should be %s", e->start,
+		     e->unmapped ? "unmapped" : "mapped");
+		return -1;
+	}
+	if ((e->vma_exact && (v.start != e->start || v.end != e->end)) ||
+	    (e->label && strcmp(v.name, e->label)) ||
+	    (e->path && strcmp(v.name, e->path))) {
+		warn("vmwork: self-check failed: VMA 0x%lx-0x%lx \"%s\" does "
+		     "not match expectation 0x%lx-0x%lx", v.start, v.end,
+		     v.name, e->start, e->end);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prints the expectations and rusage; returns the exit status. */
+static int run_finish(struct run *r)
+{
+	int err = r->failed;
+
+	for (int i = 0; i < r->nexp; i++) {
+		expect_print(&r->exp[i]);
+		if (expect_check_vma(&r->exp[i]))
+			err = 2;
+	}
+	say("vmwork: %srusage minflt=%ld majflt=%ld", r->who, r->got_min,
+	    r->got_maj);
+	if (r->got_min != r->want_min || r->got_maj != r->want_maj) {
+		warn("vmwork: self-check failed: %sexpected minflt=%ld "
+		     "majflt=%ld, kernel counted minflt=%ld majflt=%ld",
+		     r->who, r->want_min, r->want_maj, r->got_min, r->got_maj);
+		err = 2;
+	}
+	return err;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+/* SIGUSR1 stays blocked except here, so a signal sent early is not lost. */
+static void wait_usr1(void)
+{
+	sigset_t mask;
+
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigdelset(&mask, SIGUSR1);
+	got_usr1 = 0;
+	while (!got_usr1)
+		sigsuspend(&mask);
+}
+
+/* Maps n fresh anonymous pages and writes each once, measured: n faults. */
+static char *anon_written(struct run *r, long n)
+{
+	struct meter m;
+	char *p = map_pages(n, PROT_READ | PROT_WRITE);
+
+	if (!p)
+		return NULL;
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	r->want_min += n;
+	return p;
+}
+
+static int mode_anon(struct run *r, long n)
+{
+	char *p = anon_written(r, n);
+
+	if (!p)
+		return fail("map anonymous pages");
+	expect_writes(r, p, n, n, 0);
+	return 0;
+}
+
+/*
+ * The heap already holds pages that libc faulted (static TLS, the stdio
+ * buffer). MADV_NOHUGEPAGE on each new piece splits our pages off that VMA
+ * (the pieces merge with each other), so the [heap] row holding them has
+ * exactly our faults.
+ */
+static int mode_brk(struct run *r, long n)
+{
+	char *start, *p;
+	unsigned long cur = (unsigned long)sbrk(0);
+	long step, done;
+	struct meter m;
+
+	if (cur % pg && sbrk(pg - cur % pg) == (void *)-1)
+		return fail("align the program break");
+	start = sbrk(0);
+	for (done = 0; done < n; done += step) {
+		step = (n + 3) / 4 < n - done ? (n + 3) / 4 : n - done;
+		p = sbrk(step * pg);
+		if (p == (void *)-1)
+			return fail("grow the heap");
+		if (madvise(p, step * pg, MADV_NOHUGEPAGE))
+			return fail("split the heap");
+		meter_start(&m, RUSAGE_SELF);
+		touch_write(p, step);
+		meter_stop(&m, &r->got_min, &r->got_maj);
+	}
+	expect_writes(r, start, n, n, 0)->label = "[heap]";
+	r->want_min += n;
+	return 0;
+}
+
+/*
+ * Writes n pages below the stack pointer, top down, so the [stack] VMA
+ * grows a page per fault. The pages start STACK_SKIP below this frame,
+ * where nothing has run before.
+ */
+static int mode_stack(struct run *r, long n)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+	char *top = (char *)((sp & ~(pg - 1)) - STACK_SKIP);
+	struct rlimit rl;
+	struct expect *e;
+	struct meter m;
+
+	getrlimit(RLIMIT_STACK, &rl);
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    (unsigned long)(n * pg + STACK_SKIP + (1 << 20)) > rl.rlim_cur) {
+		warn("vmwork: stack %ld pages exceed RLIMIT_STACK", n);
+		return 1;
+	}
+	if (resident_pages(top - n * pg, n)) {
+		warn("vmwork: self-check failed: stack pages already present");
+		return 2;
+	}
+	meter_start(&m, RUSAGE_SELF);
+	for (long i = 1; i <= n; i++)
+		*(volatile char *)(top - i * pg) = 1;
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	e = expect_writes(r, top - n * pg, n, n, 0);
+	e->label = "[stack]";
+	e->from_ready = 1;
+	e->vma_exact = 0;
+	r->want_min += n;
+	return 0;
+}
+
+/* The forked child of mode cow: n write-protect faults, copying. */
+static int cow_child(const struct run *parent, char *p, long n)
+{
+	struct run r = { .pause_child = parent->pause_child };
+	char who[32];
+	struct meter m;
+	int err;
+
+	/* A paused child must not outlive a killed test run. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	stack_prefault(STACK_PREFAULT);
+	snprintf(who, sizeof(who), "child=%d ", getpid());
+	r.who = who;
+	if (r.pause_child) {
+		say("vmwork: %sready", who);
+		wait_usr1();
+	}
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p, n);
+	meter_stop(&m, &r.got_min, &r.got_maj);
+	expect_writes(&r, p, n, n, n);
+	r.want_min = n;
+	err = run_finish(&r);
+	if (r.pause_child) {
+		say("vmwork: %sdone", who);
+		wait_usr1();
+	}
+	return err;
+}
+
+/*
+ * Parent: n faults filling the pages, then, once the child has exited and
+ * the pages are its alone again, n write-protect faults that reuse them.
+ * The child is left a zombie until vmwork exits, so that a tracer attached
+ * to it still finds /proc/CHILD.
+ */
+static int mode_cow(struct run *r, long n)
+{
+	struct meter m;
+	siginfo_t si = { 0 };
+	pid_t child;
+	char *p = map_pages(n, PROT_READ | PROT_WRITE);
+
+	if (!p)
+		return fail("map anonymous pages");
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	child = fork();
+	if (child < 0)
+		return fail("fork");
+	if (!child)
+		_exit(cow_child(r, p, n));
+	r->zombie = child;
+	if (waitid(P_PID, child, &si, WEXITED | WNOWAIT))
+		return fail("wait for the child");
+	if (si.si_code != CLD_EXITED || si.si_status) {
+		warn("vmwork: cow child %d failed (status %d)", child,
+		     si.si_status);
+		r->failed = 2;
+	}
+	stack_prefault(STACK_PREFAULT);
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_writes(r, p, n, 2 * n, n);
+	r->want_min += 2 * n;
+	return 0;
+}
+
+/* Writes n pages to path and evicts them from the page cache. */
+static int file_create(const char *path, long n)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0) {
+		fail("create the file");
+		return -1;
+	}
+	memset(scratch, 'v', pg);
+	for (long i = 0; i < n; i++) {
+		if (write(fd, scratch, pg) != pg) {
+			fail("write the file");
+			return -1;
+		}
+	}
+	if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)) {
+		fail("evict the file");
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Major faults: the file is out of the page cache and MADV_RANDOM turns off
+ * read-ahead, so each page is read on its own fault. Fault-around maps only
+ * cached pages, and none are cached.
+ */
+static int mode_file(struct run *r, const char *path, long n)
+{
+	static char abspath[PATH_MAX];
+	struct meter m;
+	long cached;
+	char *p;
+	int fd = file_create(path, n);
+
+	if (fd < 0)
+		return 1;
+	p = mmap(NULL, n * pg, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED || madvise(p, n * pg, MADV_RANDOM))
+		return fail("map the file");
+	close(fd);
+	if (!realpath(path, abspath))
+		return fail("resolve the file's path");
+	cached = resident_pages(p, n);
+	if (cached) {
+		warn("vmwork: could not drop the page cache of %s (%ld of %ld "
+		     "pages still cached; tmpfs?)", abspath, cached, n);
+		return 3;
+	}
+	meter_start(&m, RUSAGE_SELF);
+	touch_read(p, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_major_reads(r, p, n)->path = abspath;
+	r->want_maj += n;
+	return 0;
+}
+
+/* The kernel takes these faults itself, in clear_user(), not user code. */
+static int mode_read(struct run *r, long n)
+{
+	struct meter m;
+	ssize_t got;
+	char *p = map_pages(n, PROT_READ | PROT_WRITE);
+	int fd = open("/dev/zero", O_RDONLY);
+
+	if (!p || fd < 0)
+		return fail("set up the read");
+	if (read(fd, scratch, 1) != 1)	/* warms up the read path */
+		return fail("read /dev/zero");
+	meter_start(&m, RUSAGE_SELF);
+	got = read(fd, p, n * pg);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	close(fd);
+	if (got != n * pg)
+		return fail("read /dev/zero in one call");
+	expect_writes(r, p, n, n, 0);
+	r->want_min += n;
+	return 0;
+}
+
+struct worker {
+	pthread_t tid;
+	pthread_barrier_t *start;
+	char *p;
+	long n;
+	long min, maj;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct meter m;
+
+	stack_prefault(STACK_PREFAULT_SMALL);
+	pthread_barrier_wait(w->start);
+	meter_start(&m, RUSAGE_THREAD);
+	touch_write(w->p, w->n);
+	meter_stop(&m, &w->min, &w->maj);
+	return NULL;
+}
+
+/* Threads fault concurrently, each on its own mapping. */
+static int mode_threads(struct run *r, long t, long n)
+{
+	struct worker w[MAX_THREADS] = { 0 };
+	pthread_barrier_t start;
+	long i;
+
+	pthread_barrier_init(&start, NULL, t);
+	for (i = 0; i < t; i++) {
+		w[i] = (struct worker){ .start = &start, .n = n };
+		w[i].p = map_pages(n, PROT_READ | PROT_WRITE);
+		if (!w[i].p)
+			return fail("map anonymous pages");
+	}
+	for (i = 0; i < t; i++)
+		if ((errno = pthread_create(&w[i].tid, NULL, worker_run, &w[i])))
+			return fail("create a thread");
+	for (i = 0; i < t; i++) {
+		pthread_join(w[i].tid, NULL);
+		r->got_min += w[i].min;
+		r->got_maj += w[i].maj;
+		expect_writes(r, w[i].p, n, n, 0);
+	}
+	r->want_min += t * n;
+	return 0;
+}
+
+static int mode_unmap(struct run *r, long n)
+{
+	char *p = anon_written(r, n);
+
+	if (!p)
+		return fail("map anonymous pages");
+	if (munmap(p - pg, (n + 2) * pg))	/* with its guard pages */
+		return fail("unmap the pages");
+	expect_writes(r, p, n, n, 0)->unmapped = 1;
+	return 0;
+}
+
+struct segv_state {
+	sigjmp_buf env;
+	void *addr[2];
+	int code[2];
+	int count;
+};
+
+static struct segv_state *segv;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	if (segv->count < 2) {
+		segv->addr[segv->count] = si->si_addr;
+		segv->code[segv->count] = si->si_code;
+	}
+	segv->count++;
+	siglongjmp(segv->env, 1);
+}
+
+/* Arms the SIGSEGV handler and runs it once, untimed, so that its code is
+ * faulted in before the critical section. */
+static int segv_setup(struct segv_state *s)
+{
+	struct sigaction sa = { .sa_sigaction = on_segv };
+
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	if (sigaction(SIGSEGV, &sa, NULL))
+		return fail("install the SIGSEGV handler");
+	memset(s, 0, sizeof(*s));
+	segv = s;
+	if (!sigsetjmp(s->env, 1))
+		kill(getpid(), SIGSEGV);
+	memset(s, 0, sizeof(*s));
+	return 0;
+}
+
+/*
+ * Two access errors, one read of a PROT_NONE page and one write to a
+ * PROT_READ page: the kernel rejects both before handle_mm_fault(), so
+ * neither is counted in minflt or majflt.
+ */
+static int mode_segv(struct run *r)
+{
+	struct segv_state s;
+	struct meter m;
+	char *none = map_pages(1, PROT_NONE);
+	char *ro = map_pages(1, PROT_READ);
+
+	if (!none || !ro)
+		return fail("map the pages");
+	if (segv_setup(&s))
+		return 1;
+	meter_start(&m, RUSAGE_SELF);
+	if (!sigsetjmp(s.env, 1))
+		(void)*(volatile char *)none;
+	if (!sigsetjmp(s.env, 1))
+		*(volatile char *)ro = 1;
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	signal(SIGSEGV, SIG_DFL);
+	if (s.count != 2 || s.addr[0] != none || s.addr[1] != ro ||
+	    s.code[0] != SEGV_ACCERR || s.code[1] != SEGV_ACCERR) {
+		warn("vmwork: self-check failed: %d SIGSEGVs, not the 2 "
+		     "access errors expected", s.count);
+		r->failed = 2;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct expect *e = expect_add(r, i ? ro : none, 1);
+
+		e->c[C_FAULTS] = e->c[C_ERRORS] = 1;
+		e->c[C_MINOR] = e->c[C_MAJOR] = 0;
+		/* PROT_NONE guards merge with the PROT_NONE page. */
+		e->vma_exact = i;
+	}
+	return 0;
+}
+
+/*
+ * Runs everything a critical section uses once, untimed: its code pages,
+ * the stack below, the signal stack. Later faults are then only the ones
+ * the modes construct.
+ */
+static int setup(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_ONSTACK };
+	stack_t ss;
+	sigset_t usr1;
+	struct meter m;
+	long min = 0, maj = 0;
+
+	pg = sysconf(_SC_PAGESIZE);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) || sigaction(SIGUSR1, &sa, NULL))
+		return fail("set up SIGUSR1");
+	scratch = map_pages(SCRATCH_PAGES, PROT_READ | PROT_WRITE);
+	if (!scratch)
+		return fail("map the scratch pages");
+	touch_write(scratch, SCRATCH_PAGES);
+	/* Signal frames go here, never onto the stack being measured; the
+	 * first page stays free for data (mode file, mode read). */
+	ss = (stack_t){ .ss_sp = scratch + pg,
+			.ss_size = (SCRATCH_PAGES - 1) * pg };
+	if (sigaltstack(&ss, NULL))
+		return fail("set the signal stack");
+	stack_prefault(STACK_PREFAULT);
+	/* What critical sections call, run once outside of them. */
+	meter_start(&m, RUSAGE_SELF);
+	touch_read(scratch, 1);
+	meter_stop(&m, &min, &maj);
+	resident_pages(scratch, 1);
+	return 0;
+}
+
+static long arg_long(int argc, char **argv, int i, long def, long max)
+{
+	char *end;
+	long v;
+
+	if (i >= argc)
+		return def;
+	errno = 0;
+	v = strtol(argv[i], &end, 0);
+	if (errno || *end || v < 1 || v > max)
+		return -1;
+	return v;
+}
+
+static int usage(void)
+{
+	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] MODE"
+	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
+	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv"
+	     "\n  N pages (default 256), T threads (default 4)");
+	return 1;
+}
+
+/* Runs the mode named by argv[0]; returns the exit status. */
+static int run_mode(struct run *r, int argc, char **argv)
+{
+	const char *mode = argv[0];
+	long n = arg_long(argc, argv, 1, 256, MAX_PAGES);
+
+	if (!strcmp(mode, "file")) {
+		n = arg_long(argc, argv, 2, 256, MAX_PAGES);
+		return argc < 2 || argc > 3 || n < 0 ? usage() :
+		       mode_file(r, argv[1], n);
+	}
+	if (!strcmp(mode, "threads")) {
+		long t = arg_long(argc, argv, 1, 4, MAX_THREADS);
+
+		n = arg_long(argc, argv, 2, 256, MAX_PAGES);
+		return argc > 3 || t < 0 || n < 0 ? usage() :
+		       mode_threads(r, t, n);
+	}
+	if (!strcmp(mode, "segv"))
+		return argc > 1 ? usage() : mode_segv(r);
+	if (argc > 2 || n < 0)
+		return usage();
+	if (!strcmp(mode, "anon"))
+		return mode_anon(r, n);
+	if (!strcmp(mode, "brk"))
+		return mode_brk(r, n);
+	if (!strcmp(mode, "stack"))
+		return mode_stack(r, n);
+	if (!strcmp(mode, "cow"))
+		return mode_cow(r, n);
+	if (!strcmp(mode, "read"))
+		return mode_read(r, n);
+	if (!strcmp(mode, "unmap"))
+		return mode_unmap(r, n);
+	return usage();
+}
+
+static int parse_options(struct run *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pause-start", no_argument, NULL, 's' },
+		{ "pause-end", no_argument, NULL, 'e' },
+		{ "pause-child", no_argument, NULL, 'c' },
+		{ 0 }
+	};
+	int c;
+
+	/* "+": options end at MODE. */
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c == 's')
+			r->pause_start = 1;
+		else if (c == 'e')
+			r->pause_end = 1;
+		else if (c == 'c')
+			r->pause_child = 1;
+		else
+			return -1;
+	}
+	return optind < argc ? optind : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r = { .who = "" };
+	int first = parse_options(&r, argc, argv);
+	int err;
+
+	if (first < 0)
+		return usage();
+	if (setup())
+		return 1;
+	say("vmwork: pid=%d", getpid());
+	if (r.pause_start) {
+		say("vmwork: ready");
+		wait_usr1();
+	}
+	err = run_mode(&r, argc - first, argv + first);
+	if (!err)
+		err = run_finish(&r);
+	if (r.pause_end) {
+		say("vmwork: done");
+		wait_usr1();
+	}
+	if (r.zombie)
+		waitpid(r.zombie, NULL, 0);
+	return err;
+}
