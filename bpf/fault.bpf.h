@@ -123,7 +123,7 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	if (err == -16 /* EBUSY: mmap_lock or irq_work taken */) {
 		__sync_fetch_and_add(&drops.lookups_busy, 1);
 		t->vm_flags = VM_READ | VM_WRITE | VM_EXEC; /* unknown: no error */
-		return pseudo_row(v.tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
+		return VMT_DEFERRED_SLOT;
 	}
 	if (stack_growth(task, proc, addr)) {
 		t->vm_flags = VM_READ | VM_WRITE;
@@ -132,6 +132,28 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	}
 	t->vm_flags = 0;	/* no VMA: the fault is an error */
 	return widen_row(pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA), addr);
+}
+
+/* The row a fault counts in: a VMA's, or its page's in the deferred map. */
+static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
+						 __u64 addr)
+{
+	struct vmt_row_key key = { .tgid = tgid, .anchor = addr & PAGE_MASK };
+	static const struct vmt_row zero;
+	struct vmt_row *row;
+
+	if (slot != VMT_DEFERRED_SLOT)
+		return bpf_map_lookup_elem(&rows, &slot);
+	row = bpf_map_lookup_elem(&deferred, &key);
+	if (row)
+		return row;
+	bpf_map_update_elem(&deferred, &key, &zero, BPF_NOEXIST);
+	row = bpf_map_lookup_elem(&deferred, &key);
+	if (row)
+		return row;
+	__sync_fetch_and_add(&drops.deferred_full, 1);
+	slot = pseudo_row(tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
+	return bpf_map_lookup_elem(&rows, &slot);
 }
 
 static __always_inline void count(struct vmt_row *row, unsigned long ec,
@@ -174,7 +196,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 		slot = t->slot;
 	else
 		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
-	row = bpf_map_lookup_elem(&rows, &slot);
+	row = fault_row(tgid, slot, addr);
 	if (!row)
 		return 0;
 	if (slot == VMT_OVERFLOW_SLOT)
@@ -189,27 +211,25 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 
 /* The thread's pending fault, if it is the one at addr. */
 static __always_inline struct vmt_row *pending_fault(struct vmt_thread *t,
-						     __u64 addr)
+						     __u32 tgid, __u64 addr)
 {
-	__u32 slot;
-
 	if (!t || t->last_state != FAULT_PENDING ||
 	    t->last_page != (addr & PAGE_MASK))
 		return NULL;
 	t->last_state = FAULT_DONE;
-	slot = t->last_slot;
-	return bpf_map_lookup_elem(&rows, &slot);
+	return fault_row(tgid, t->last_slot, addr);
 }
 
 /* PERF_COUNT_SW_PAGE_FAULTS_MAJ fired: the kernel counted a major fault. */
 static __always_inline int handle_major(__u64 addr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct vmt_row *row;
 
-	if (!traced_proc(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_proc(tgid))
 		return 0;
-	row = pending_fault(bpf_task_storage_get(&threads, task, NULL, 0), addr);
+	row = pending_fault(bpf_task_storage_get(&threads, task, NULL, 0), tgid, addr);
 	if (row)
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 	return 0;
@@ -235,7 +255,8 @@ static __always_inline int handle_fault_signal(int sig,
 	if (BPF_CORE_READ(info, si_code) <= 0)
 		return 0;	/* sent by a process, not by a fault */
 	addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
-	row = pending_fault(bpf_task_storage_get(&threads, cur, NULL, 0), addr);
+	row = pending_fault(bpf_task_storage_get(&threads, cur, NULL, 0),
+			    BPF_CORE_READ(task, tgid), addr);
 	if (row)
 		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
 	return 0;

@@ -57,6 +57,17 @@ struct {
 	__type(value, __u32);
 } row_index SEC(".maps");
 
+/*
+ * Faults whose VMA lookup was busy (mmap_lock held by a writer), by page:
+ * user space files them under the row that contains the page.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_MAX_DEFERRED);
+	__type(key, struct vmt_row_key);
+	__type(value, struct vmt_row);
+} deferred SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VMT_DEFAULT_MAX_FILES);

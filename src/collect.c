@@ -56,6 +56,24 @@ static int read_rows(struct tracer *tr, pid_t pid, struct address_space *as)
 	return err;
 }
 
+static int read_deferred(struct tracer *tr, pid_t pid, struct address_space *as)
+{
+	struct bpf_map *map = tr->skel->maps.deferred;
+	struct vmt_row_key key, next, *prev = NULL;
+	struct vmt_row row;
+	int err = 0;
+
+	while (!err && !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (key.tgid != (__u32)pid ||
+		    bpf_map__lookup_elem(map, &key, sizeof(key), &row, sizeof(row), 0))
+			continue;
+		err = aspace_add_deferred(as, key.anchor, row.counters);
+	}
+	return err;
+}
+
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		uint64_t *base_minflt, uint64_t *base_majflt)
 {
@@ -79,6 +97,8 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	as->drops = tr->skel->bss->drops;
 	as->backend = tr->backend;
 	err = read_rows(tr, pid, as);
+	if (!err)
+		err = read_deferred(tr, pid, as);
 	if (err)
 		fprintf(stderr, "vmtrace: failed to read VMA rows: %s\n", strerror(-err));
 	return err;

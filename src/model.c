@@ -78,6 +78,49 @@ int aspace_add_row(struct address_space *as, __u32 slot,
 	return 0;
 }
 
+/* Pseudo rows have no extent of their own to match addresses against. */
+static bool is_pseudo(const struct vma *v)
+{
+	return v->row_flags & (VMT_ROW_NOVMA | VMT_ROW_UNRESOLVED |
+			       VMT_ROW_OVERFLOW | VMT_ROW_STACK_GROWTH);
+}
+
+static struct vma *unresolved_row(struct address_space *as)
+{
+	struct vma *v;
+
+	for (size_t i = 0; i < as->nr; i++)
+		if (as->vmas[i].row_flags & VMT_ROW_UNRESOLVED)
+			return &as->vmas[i];
+	v = new_vma(as);
+	if (v) {
+		v->row_flags = VMT_ROW_UNRESOLVED;
+		v->faulted = true;
+		snprintf(v->perms, sizeof(v->perms), "---p");
+	}
+	return v;
+}
+
+int aspace_add_deferred(struct address_space *as, uint64_t page,
+			const __u64 *counters)
+{
+	struct vma *to = NULL;
+
+	for (size_t i = 0; i < as->nr; i++) {
+		struct vma *v = &as->vmas[i];
+
+		/* slots grow with time: the highest is the newest mapping there */
+		if (v->faulted && !is_pseudo(v) && page >= v->start &&
+		    page < v->end && (!to || v->slot > to->slot))
+			to = v;
+	}
+	if (!to && !(to = unresolved_row(as)))
+		return -ENOMEM;
+	for (int c = 0; c < VMT_NR_COUNTERS; c++)
+		to->counters[c] += counters[c];
+	return 0;
+}
+
 /* The faulted row a snapshot line describes: same object, same anchor. */
 static struct vma *find_row(struct address_space *as,
 			    const struct maps_entry *e)
@@ -146,8 +189,7 @@ int aspace_apply_maps(struct address_space *as, const struct maps_entry *e,
 	for (size_t i = 0; final && i < rows; i++) {
 		struct vma *v = &as->vmas[i];
 
-		if (v->faulted && !seen[i] && !(v->row_flags & (VMT_ROW_NOVMA |
-		    VMT_ROW_UNRESOLVED | VMT_ROW_OVERFLOW)))
+		if (v->faulted && !seen[i] && !is_pseudo(v))
 			v->unmapped = true;
 	}
 	free(seen);
@@ -374,8 +416,9 @@ void aspace_finish(struct address_space *as, enum sort_key sort,
 	}
 	if (!keep_unfaulted)
 		drop_unfaulted(as);
+	/* deferred lookups are resolved, not lost: not a drop */
 	as->drops_total = as->drops.rows + as->drops.files + as->drops.threads +
-			  as->drops.lookups_busy;
+			  as->drops.deferred_full;
 	if (sort == SORT_FAULTS)
 		qsort(as->vmas, as->nr, sizeof(*as->vmas), by_faults);
 }

@@ -80,6 +80,12 @@ void aspace_free(struct address_space *as);
 int aspace_add_row(struct address_space *as, __u32 slot,
 		   const struct vmt_row *row, const char *path);
 /*
+ * Faults on a page whose VMA lookup was deferred: filed under the newest
+ * row that contains the page, or an [unresolved] row. Call after the rows.
+ */
+int aspace_add_deferred(struct address_space *as, uint64_t page,
+			const __u64 *counters);
+/*
  * A /proc/PID/maps snapshot: completes the rows it describes and adds the
  * VMAs that did not fault. A final one (taken at the end of the trace, the
  * process alive) also marks the rows missing from it as unmapped.

@@ -223,9 +223,9 @@ void report_text(FILE *out, const struct address_space *as)
 	text_syscalls(out, as);
 	if (as->drops_total)
 		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
-			"threads %llu, busy lookups %llu): raise --max-vmas\n",
+			"threads %llu, deferred map full %llu): raise --max-vmas\n",
 			as->drops_total, as->drops.rows, as->drops.files,
-			as->drops.threads, as->drops.lookups_busy);
+			as->drops.threads, as->drops.deferred_full);
 	fflush(out);
 }
 
@@ -311,7 +311,10 @@ static struct json_object *json_drops(const struct address_space *as)
 	json_object_object_add(o, "rows_full", json_object_new_uint64(as->drops.rows));
 	json_object_object_add(o, "files", json_object_new_uint64(as->drops.files));
 	json_object_object_add(o, "threads", json_object_new_uint64(as->drops.threads));
-	json_object_object_add(o, "busy_lookups",
+	json_object_object_add(o, "deferred_full",
+			       json_object_new_uint64(as->drops.deferred_full));
+	/* informational: busy lookups resolved in user space, not lost */
+	json_object_object_add(o, "deferred_lookups",
 			       json_object_new_uint64(as->drops.lookups_busy));
 	return o;
 }

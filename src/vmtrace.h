@@ -17,6 +17,8 @@
 #define VMT_DEFAULT_MAX_ROWS	16384	/* VMAs, all traced processes together */
 #define VMT_DEFAULT_MAX_FILES	4096
 #define VMT_MAX_PROCS		1024
+#define VMT_MAX_DEFERRED	8192	/* pages whose VMA lookup was busy */
+#define VMT_DEFERRED_SLOT	0xffffffffU /* not a row: counted in deferred */
 
 /*
  * Row 0 of the rows array is the overflow row: when the array is full a fault
@@ -62,7 +64,10 @@ enum vmt_syscall {
 	VMT_SC_OTHER = VMT_NR_SYSCALLS, /* changes VMAs, not counted */
 };
 
-/* A VMA is identified by its process and its anchor (start, or end when it grows down). */
+/*
+ * A VMA is identified by its process and its anchor (start, or end when it
+ * grows down). The deferred map uses the same key with the faulting page.
+ */
 struct vmt_row_key {
 	__u32 tgid;
 	__u32 pad;
@@ -124,7 +129,8 @@ struct vmt_drops {
 	__u64 rows;		/* faults counted in the overflow row */
 	__u64 files;		/* file paths not stored: files map full */
 	__u64 threads;		/* no task storage for a thread */
-	__u64 lookups_busy;	/* VMA lookup returned -EBUSY */
+	__u64 lookups_busy;	/* VMA lookups deferred (-EBUSY): not lost */
+	__u64 deferred_full;	/* deferred map full: counted in [unresolved] */
 };
 
 #endif /* VMTRACE_H */

@@ -178,6 +178,28 @@ START_TEST(fold_merged_and_stack_growth)
 }
 END_TEST
 
+START_TEST(deferred_pages_find_their_row)
+{
+	struct address_space as;
+	struct vmt_row old = make_row(0x10000, 0x20000, 1);
+	struct vmt_row newer = make_row(0x10000, 0x20000, 2);
+	__u64 counters[VMT_NR_COUNTERS] = { [VMT_C_FAULTS] = 5, [VMT_C_WRITE] = 5 };
+
+	old.flags = VMT_ROW_UNMAPPED;
+	aspace_init(&as, 1);
+	aspace_add_row(&as, 3, &old, NULL);
+	aspace_add_row(&as, 9, &newer, NULL);
+	ck_assert_int_eq(aspace_add_deferred(&as, 0x11000, counters), 0);
+	ck_assert_int_eq(aspace_add_deferred(&as, 0x90000, counters), 0);
+	aspace_finish(&as, SORT_ADDR, false);
+	ck_assert_uint_eq(as.vmas[as.nr - 1].counters[VMT_C_FAULTS], 2 + 5); /* newest row */
+	ck_assert_str_eq(as.vmas[0].label, "[unresolved]");	/* no row has it */
+	ck_assert_uint_eq(as.vmas[0].counters[VMT_C_FAULTS], 5);
+	ck_assert_uint_eq(as.totals[VMT_C_FAULTS], 1 + 2 + 10);
+	aspace_free(&as);
+}
+END_TEST
+
 Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -190,6 +212,7 @@ Suite *model_suite(void)
 	tcase_add_test(labels, perms);
 	tcase_add_test(rows, snapshot_completes_and_unmaps);
 	tcase_add_test(rows, fold_merged_and_stack_growth);
+	tcase_add_test(rows, deferred_pages_find_their_row);
 	suite_add_tcase(s, labels);
 	suite_add_tcase(s, rows);
 	return s;

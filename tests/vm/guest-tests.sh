@@ -11,7 +11,7 @@ dd if=/dev/zero of=/tmp/disk.img bs=1M count=96 2>/dev/null &&
 	mount -t ext4 /dev/loop0 /mnt/disk &&
 	export ITEST_TMPDIR=/mnt/disk ||
 	echo "vmtest: no loop ext4 filesystem; file tests run on tmpfs"
-export VMTRACE=/vmt/vmtrace VMWORK=/vmt/vmwork
+export VMTRACE=/vmt/vmtrace VMWORK=/vmt/vmwork ITEST_SAMPLE=/vmt/sample.json
 # emulation is ~10x slower than the host: Check's per-test timeouts scale
 export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
 /vmt/itest
