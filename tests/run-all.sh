@@ -2,6 +2,8 @@
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
 #   integration  root, this machine's kernel: vmtrace against known workloads
+#   sanitize     the integration suite against vmtrace built with ASan, UBSan and
+#                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
 #   vm           the integration suite again under Debian's 6.1 kernel in qemu
 # Each tier runs even if an earlier one failed; the exit code is 1 if any did.
 # Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI).
@@ -44,6 +46,34 @@ make -s all .output/unit-tests .output/itest .output/vmwork || {
 }
 tier unit ./.output/unit-tests
 tier integration env VMTRACE=.output/vmtrace VMWORK=.output/vmwork ./.output/itest
+# Every sanitizer report lands in its own file; the tier fails if any appears.
+sanitize() {
+	local reports
+	reports=$(mktemp -d)
+	make -s SANITIZE=1 OUTPUT=.output/asan .output/asan/vmtrace >/dev/null || return 1
+	ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
+	UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" \
+	VMTRACE=.output/asan/vmtrace VMWORK=.output/vmwork ./.output/itest
+	if [ -n "$(ls -A "$reports")" ]; then
+		echo "sanitize: reports from vmtrace:"
+		cat "$reports"/*
+		rm -rf "$reports"
+		return 1
+	fi
+	rm -rf "$reports"
+}
+
+tier_sanitize() {
+	echo "=== sanitize"
+	sanitize 2>&1 | tee "$log"
+	local status=${PIPESTATUS[0]}
+	count_check sanitize
+	if [ "$status" -ne 0 ] && ! grep -q "Failures: [1-9]" "$log"; then
+		failed=$((failed + 1))	# a sanitizer report, not a Check failure
+	fi
+}
+
+tier_sanitize
 if [ "${VMTRACE_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/vmtest.sh ]; then
 	tier vm tests/vm/vmtest.sh
 fi
