@@ -19,6 +19,7 @@ struct bad_input {
 	const char *name;
 	const char *args[8];	/* "@OUT": a report path nobody can write */
 	uid_t uid;
+	const char *btf;	/* VMTRACE_BTF: where vmtrace looks for kernel BTF */
 };
 
 static const struct bad_input bad_inputs[] = {
@@ -31,6 +32,9 @@ static const struct bad_input bad_inputs[] = {
 	  { "-j", "-o", "@OUT", "--no-such-option", "--", "true" }, 0 },
 	/* @OUT is writable by nobody, so only the lack of privilege fails */
 	{ "not root", { "-j", "-o", "@OUT", "--", "true" }, NOBODY },
+	/* a kernel without BTF, as vmtrace sees it */
+	{ "no kernel BTF", { "-j", "-o", "@OUT", "--", "true" }, 0,
+	  "/nonexistent/vmlinux" },
 };
 
 #define NR_BAD	(int)(sizeof(bad_inputs) / sizeof(bad_inputs[0]))
@@ -73,6 +77,8 @@ START_TEST(test_bad_input)
 	if (!strcmp(b->name, "no such pid"))
 		ck_assert_msg(kill(999999, 0) && errno == ESRCH,
 			      "pid 999999 exists here");
+	if (b->btf)	/* Check forks each test: this stays in this test */
+		setenv("VMTRACE_BTF", b->btf, 1);
 	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, b->uid));
 	st = proc_wait(&p, itest_timeout());
 	err = p.out[P_ERR].data ? p.out[P_ERR].data : "";
