@@ -18,24 +18,8 @@ static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
 static long vma_found(struct task_struct *task, struct vm_area_struct *vma,
 		      struct vma_info *v)
 {
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-
-	v->start = BPF_CORE_READ(vma, vm_start);
-	v->end = BPF_CORE_READ(vma, vm_end);
-	v->vm_flags = BPF_CORE_READ(vma, vm_flags);
-	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
-	if (file) {
-		struct vmt_file_key fkey = {
-			.ino = BPF_CORE_READ(file, f_inode, i_ino),
-			.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev),
-		};
-
-		v->ino = fkey.ino;
-		v->dev = fkey.dev;
-		remember_file(file, &fkey);
-	}
+	read_vma(vma, v, true);
 	v->slot = vma_row(v);
-	v->found = 1;
 	return 0;
 }
 
@@ -156,17 +140,24 @@ static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
 	return bpf_map_lookup_elem(&rows, &slot);
 }
 
-static __always_inline void count(struct vmt_row *row, unsigned long ec,
+enum access { ACC_READ, ACC_WRITE, ACC_EXEC };
+
+static __always_inline int access_of(unsigned long ec)
+{
+	return ec & X86_PF_INSTR ? ACC_EXEC : ec & X86_PF_WRITE ? ACC_WRITE : ACC_READ;
+}
+
+static __always_inline void count(struct vmt_row *row, int access, bool wp,
 				  bool user, bool error)
 {
-	int kind = ec & X86_PF_INSTR ? VMT_C_EXEC :
-		   ec & X86_PF_WRITE ? VMT_C_WRITE : VMT_C_READ;
+	int kind = access == ACC_EXEC ? VMT_C_EXEC :
+		   access == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
 
 	__sync_fetch_and_add(&row->counters[VMT_C_FAULTS], 1);
 	__sync_fetch_and_add(&row->counters[kind], 1);
 	if (error)
 		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
-	else if ((ec & (X86_PF_PROT | X86_PF_WRITE)) == (X86_PF_PROT | X86_PF_WRITE))
+	else if (wp)
 		__sync_fetch_and_add(&row->counters[VMT_C_WP], 1);
 	if (!user)
 		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
@@ -202,7 +193,8 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (slot == VMT_OVERFLOW_SLOT)
 		__sync_fetch_and_add(&drops.rows, 1);
 	error = access_error(ec, t->vm_flags);
-	count(row, ec, user, error);
+	count(row, access_of(ec), (ec & (X86_PF_PROT | X86_PF_WRITE)) ==
+	      (X86_PF_PROT | X86_PF_WRITE), user, error);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
 	t->last_state = error ? FAULT_DONE : FAULT_PENDING;
@@ -241,11 +233,44 @@ static __always_inline int handle_major(__u64 addr)
  * fault. Catches what access_error() cannot see: VM_FAULT_SIGBUS (a mapping
  * past the end of its file), VM_FAULT_SIGSEGV.
  */
+/*
+ * A fault the function backends never saw: the kernel refused it before
+ * handle_mm_fault() (no VMA, or an access the VMA does not allow) and sent
+ * SIGSEGV. Filed under the VMA at the address, or [no vma]; the access kind
+ * comes from the error code the kernel saved for the signal.
+ */
+static __always_inline void count_refused(struct task_struct *task,
+					  struct vmt_thread *t, __u64 addr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct vma_info v = { .tgid = id >> 32, .tid = (__u32)id };
+	unsigned long ec = BPF_CORE_READ(task, thread.error_code);
+	struct vmt_row *row;
+	__u32 slot;
+
+	if (!bpf_find_vma(task, addr, vma_found, &v, 0) && v.found)
+		slot = v.slot;
+	else
+		slot = widen_row(pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA), addr);
+	row = bpf_map_lookup_elem(&rows, &slot);
+	if (row)
+		count(row, access_of(ec), false, true, true);
+	t->last_page = addr & PAGE_MASK;
+	t->last_state = FAULT_DONE;
+}
+
+/*
+ * SIGSEGV/SIGBUS sent by the fault handler to the faulting thread (si_code > 0
+ * and si_addr on the pending fault's page): the fault failed, it is no minor
+ * fault. Catches what access_error() cannot see: VM_FAULT_SIGBUS (a mapping
+ * past the end of its file), VM_FAULT_SIGSEGV.
+ */
 static __always_inline int handle_fault_signal(int sig,
 					       struct kernel_siginfo *info,
 					       struct task_struct *task)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
+	struct vmt_thread *t;
 	struct vmt_row *row;
 	__u64 addr;
 
@@ -255,10 +280,13 @@ static __always_inline int handle_fault_signal(int sig,
 	if (BPF_CORE_READ(info, si_code) <= 0)
 		return 0;	/* sent by a process, not by a fault */
 	addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
-	row = pending_fault(bpf_task_storage_get(&threads, cur, NULL, 0),
-			    BPF_CORE_READ(task, tgid), addr);
+	t = bpf_task_storage_get(&threads, cur, NULL, 0);
+	row = pending_fault(t, BPF_CORE_READ(task, tgid), addr);
 	if (row)
 		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
+	else if (backend != VMT_BACKEND_TRACEPOINT && t &&
+		 !(t->last_state == FAULT_DONE && t->last_page == (addr & PAGE_MASK)))
+		count_refused(cur, t, addr);
 	return 0;
 }
 

@@ -23,6 +23,32 @@ struct vma_info {
 	int found;
 };
 
+/* A VMA's identity and extent; with remember, its file's path is stored too. */
+static __always_inline void read_vma(struct vm_area_struct *vma,
+				     struct vma_info *v, bool remember)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+
+	v->start = BPF_CORE_READ(vma, vm_start);
+	v->end = BPF_CORE_READ(vma, vm_end);
+	v->vm_flags = BPF_CORE_READ(vma, vm_flags);
+	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	v->ino = 0;
+	v->dev = 0;
+	if (file) {
+		struct vmt_file_key fkey = {
+			.ino = BPF_CORE_READ(file, f_inode, i_ino),
+			.dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev),
+		};
+
+		v->ino = fkey.ino;
+		v->dev = fkey.dev;
+		if (remember)
+			remember_file(file, &fkey);
+	}
+	v->found = 1;
+}
+
 static __always_inline __u32 new_slot(void)
 {
 	__u32 slot = __sync_fetch_and_add(&next_slot, 1);
@@ -122,15 +148,7 @@ static __always_inline __u32 vma_row(struct vma_info *v)
 static long vma_peek(struct task_struct *task, struct vm_area_struct *vma,
 		     struct vma_info *v)
 {
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-
-	v->start = BPF_CORE_READ(vma, vm_start);
-	v->end = BPF_CORE_READ(vma, vm_end);
-	v->vm_flags = BPF_CORE_READ(vma, vm_flags);
-	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
-	v->ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
-	v->dev = file ? BPF_CORE_READ(file, f_inode, i_sb, s_dev) : 0;
-	v->found = 1;
+	read_vma(vma, v, false);
 	return 0;
 }
 

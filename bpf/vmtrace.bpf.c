@@ -32,6 +32,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;
+const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
 
 __u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
 struct vmt_drops drops;
@@ -122,6 +123,7 @@ static __always_inline void bump_gen(struct vmt_proc *proc)
 #include "path.bpf.h"
 #include "rows.bpf.h"
 #include "fault.bpf.h"
+#include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"
 
 /* ---- attach wrappers: one line each over the shared handlers ---- */
@@ -139,6 +141,63 @@ int BPF_PROG(tp_fault_kernel, unsigned long addr, struct pt_regs *regs,
 {
 	return handle_fault(addr, regs, error_code, false);
 }
+
+/* fentry backend (user space loads one backend's wrappers, by section prefix) */
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fe_fault, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags)
+{
+	return fn_fault_enter(vma, address, flags);
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fx_fault, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags, struct pt_regs *regs, vm_fault_t ret)
+{
+	return fn_fault_exit(ret);
+}
+
+SEC("fentry/do_wp_page")
+int BPF_PROG(fe_wp) { return fn_fault_mark(MARK_WP); }
+
+SEC("fentry/wp_page_copy")
+int BPF_PROG(fe_cow) { return fn_fault_mark(MARK_COW); }
+
+SEC("fentry/filemap_read_folio")
+int BPF_PROG(fe_read_folio) { return fn_fault_mark(MARK_READIN); }
+
+SEC("fentry/read_pages")
+int BPF_PROG(fe_read_pages) { return fn_fault_mark(MARK_READIN); }
+
+/* kprobe backend: the same handlers */
+
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(kp_fault, struct vm_area_struct *vma, unsigned long address,
+	       unsigned int flags)
+{
+	return fn_fault_enter(vma, address, flags);
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(kr_fault, unsigned int ret)
+{
+	return fn_fault_exit(ret);
+}
+
+SEC("kprobe/do_wp_page")
+int BPF_KPROBE(kp_wp) { return fn_fault_mark(MARK_WP); }
+
+SEC("kprobe/wp_page_copy")
+int BPF_KPROBE(kp_cow) { return fn_fault_mark(MARK_COW); }
+
+SEC("kprobe/filemap_read_folio")
+int BPF_KPROBE(kp_read_folio) { return fn_fault_mark(MARK_READIN); }
+
+SEC("kprobe/read_pages")
+int BPF_KPROBE(kp_read_pages) { return fn_fault_mark(MARK_READIN); }
+
+/* tracepoint backend: the fault's start, and the kernel's major accounting */
 
 SEC("perf_event")
 int perf_major_fault(struct bpf_perf_event_data *ctx)

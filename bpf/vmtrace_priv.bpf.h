@@ -53,6 +53,13 @@ struct vmt_thread {
 	/* arguments of a VMA system call between its entry and exit */
 	__u64 sc_args[3];
 	__u64 sc_old_brk;
+	/* function backends: the handle_mm_fault call in progress */
+	__u64 fn_vma;		/* its vma (0: none in progress) */
+	__u64 fn_vma_cached;	/* the vma whose row is in slot, for this gen */
+	__u32 fn_flags;		/* FAULT_FLAG_* */
+	__u8 fn_wp;		/* do_wp_page ran during it */
+	__u8 fn_cow;		/* wp_page_copy ran during it */
+	__u16 fn_readin;	/* read-in calls during it */
 	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
 	__u64 doomed[DOOMED_MAX];
 	__u32 nr_doomed;

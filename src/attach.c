@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading and attaching. Every program's attach point is probed before load:
- * a missing required one is a clear error, a missing optional one is skipped
- * (its program not even loaded) and reported, so one binary runs on kernels
- * with different tracepoints and system calls.
+ * Loading and attaching. One BPF object holds every backend's wrappers; the
+ * section prefix says which backend a program belongs to, and only the chosen
+ * backend's programs (and the common ones) are loaded. Every program's attach
+ * point is probed before load: a missing required one rules the backend out,
+ * a missing optional one is skipped (its program not loaded) and reported, so
+ * one binary runs on kernels with different functions and tracepoints.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +24,47 @@
 
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
+#define KPROBE_PMU	"/sys/bus/event_source/devices/kprobe/type"
+
+const char *const backend_names[VMT_NR_BACKENDS] = {
+	[VMT_BACKEND_TRACEPOINT] = "tracepoint",
+	[VMT_BACKEND_FENTRY] = "fentry",
+	[VMT_BACKEND_KPROBE] = "kprobe",
+};
 
 /* Programs without which the report would be wrong, not just poorer. */
 static const char *const required_progs[] = {
-	"tp_fault_user", "tp_exec",
+	"tp_fault_user", "fe_fault", "fx_fault", "kp_fault", "kr_fault", "tp_exec",
 	"sys_enter_mmap", "sys_exit_mmap", "sys_enter_munmap", "sys_exit_munmap",
 	"sys_enter_brk", "sys_exit_brk", "sys_enter_mprotect", "sys_exit_mprotect",
 };
+
+/* Counters that only some optional programs can measure. */
+static const struct {
+	const char *prog, *counter;
+} counter_progs[] = {
+	{ "fe_wp", "wp" }, { "kp_wp", "wp" },
+	{ "fe_cow", "cow" }, { "kp_cow", "cow" },
+	{ "fe_read_folio", "readin" }, { "kp_read_folio", "readin" },
+};
+
+int backend_by_name(const char *name)
+{
+	for (int b = 0; b < VMT_NR_BACKENDS; b++)
+		if (!strcmp(name, backend_names[b]))
+			return b;
+	return -1;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+set_reason(struct tracer *tr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tr->reason, sizeof(tr->reason), fmt, ap);
+	va_end(ap);
+}
 
 static bool is_required(const char *name)
 {
@@ -37,8 +74,20 @@ static bool is_required(const char *name)
 	return false;
 }
 
+/* The backend a program serves, by its section; -1 for programs all use. */
+static int prog_backend(const char *sec)
+{
+	if (!strncmp(sec, "fentry/", 7) || !strncmp(sec, "fexit/", 6))
+		return VMT_BACKEND_FENTRY;
+	if (!strncmp(sec, "kprobe/", 7) || !strncmp(sec, "kretprobe/", 10))
+		return VMT_BACKEND_KPROBE;
+	if (!strncmp(sec, "tp_btf/page_fault_", 18) || !strcmp(sec, "perf_event"))
+		return VMT_BACKEND_TRACEPOINT;
+	return -1;
+}
+
 /* The tracefs directory, mounting it if nothing is mounted (we are root). */
-static const char *tracefs_dir(void)
+static const char *tracefs_dir(struct tracer *tr)
 {
 	if (!access(TRACEFS "/events", F_OK))
 		return TRACEFS;
@@ -46,16 +95,41 @@ static const char *tracefs_dir(void)
 		return DEBUGFS_TRACING;
 	if (!mount("nodev", TRACEFS, "tracefs", 0, NULL))
 		return TRACEFS;
-	fprintf(stderr, "vmtrace: tracefs is not mounted and mounting it failed (%s): "
-		"run 'mount -t tracefs nodev " TRACEFS "'\n", strerror(errno));
+	set_reason(tr, "tracefs is not mounted and mounting it failed (%s): run "
+		   "'mount -t tracefs nodev " TRACEFS "'", strerror(errno));
 	return NULL;
+}
+
+/* Is sym a function in /proc/kallsyms? (kprobes need the symbol, not BTF) */
+static bool in_kallsyms(const char *sym)
+{
+	char line[512], name[256], type;
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %c %255s", &type, name) == 2 &&
+			(type == 't' || type == 'T') && !strcmp(name, sym);
+	if (f)
+		fclose(f);
+	return found;
 }
 
 static bool attach_point_exists(const char *sec, const char *tracefs,
 				const struct btf *vmlinux)
 {
+	const char *fn = strchr(sec, '/');
 	char buf[256];
 
+	if (!fn)
+		return true;
+	fn++;
+	switch (prog_backend(sec)) {
+	case VMT_BACKEND_FENTRY:
+		return btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC) > 0;
+	case VMT_BACKEND_KPROBE:
+		return !access(KPROBE_PMU, F_OK) && in_kallsyms(fn);
+	}
 	if (!strncmp(sec, "tp/", 3)) {
 		snprintf(buf, sizeof(buf), "%s/events/%s", tracefs, sec + 3);
 		return !access(buf, F_OK);
@@ -67,18 +141,33 @@ static bool attach_point_exists(const char *sec, const char *tracefs,
 	return true;
 }
 
-static void note_missing(struct tracer *tr, const char *sec)
+static void append_word(char *list, size_t size, const char *word)
 {
-	size_t len = strlen(tr->missing);
+	size_t len = strlen(list);
 
-	snprintf(tr->missing + len, sizeof(tr->missing) - len, "%s%s",
-		 len ? " " : "", sec);
+	if (!strstr(list, word))
+		snprintf(list + len, size - len, "%s%s", len ? " " : "", word);
 }
 
-/* Turns off the programs whose attach point is missing; -ENOENT if required. */
-static int probe_attach_points(struct tracer *tr, const struct config *cfg)
+/* The counters a backend cannot measure with the programs it has. */
+static void note_unavailable(struct tracer *tr, struct bpf_program *prog)
 {
-	const char *tracefs = tracefs_dir();
+	const char *name = bpf_program__name(prog);
+
+	for (size_t i = 0; i < sizeof(counter_progs) / sizeof(*counter_progs); i++)
+		if (!strcmp(name, counter_progs[i].prog))
+			append_word(tr->unavailable, sizeof(tr->unavailable),
+				    counter_progs[i].counter);
+}
+
+/*
+ * Loads only the programs of backend b and the common ones whose attach
+ * point exists; fails if a required one is missing.
+ */
+static int select_programs(struct tracer *tr, const struct config *cfg,
+			   enum vmt_backend b)
+{
+	const char *tracefs = tracefs_dir(tr);
 	struct bpf_program *prog;
 	struct btf *vmlinux;
 	int err = 0;
@@ -88,26 +177,56 @@ static int probe_attach_points(struct tracer *tr, const struct config *cfg)
 	vmlinux = cfg->btf_path ? btf__parse(cfg->btf_path, NULL) :
 				  btf__load_vmlinux_btf();
 	if (!vmlinux) {
-		fprintf(stderr, "vmtrace: failed to read the kernel's BTF: %s\n",
-			strerror(errno));
+		set_reason(tr, "failed to read the kernel's BTF: %s", strerror(errno));
 		return -ENOENT;
 	}
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
+		int owner = prog_backend(sec);
 
+		if (owner >= 0 && owner != (int)b) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
 		if (attach_point_exists(sec, tracefs, vmlinux))
 			continue;
 		if (is_required(bpf_program__name(prog))) {
-			fprintf(stderr, "vmtrace: this kernel lacks %s, which vmtrace "
-				"needs\n", sec);
+			set_reason(tr, "this kernel lacks %s", sec);
 			err = -ENOENT;
 			break;
 		}
 		bpf_program__set_autoload(prog, false);
-		note_missing(tr, sec);
+		append_word(tr->missing, sizeof(tr->missing), sec);
+		note_unavailable(tr, prog);
 	}
 	btf__free(vmlinux);
 	return err;
+}
+
+int tracer_list_points(const struct config *cfg,
+		       void (*fn)(const char *sec, int backend, bool found,
+				  bool required, void *ctx), void *ctx)
+{
+	struct vmtrace_bpf *skel = vmtrace_bpf__open();
+	struct tracer scratch = { 0 };
+	const char *tracefs = tracefs_dir(&scratch);
+	struct bpf_program *prog;
+	struct btf *vmlinux;
+
+	if (!skel)
+		return -errno;
+	vmlinux = cfg->btf_path ? btf__parse(cfg->btf_path, NULL) :
+				  btf__load_vmlinux_btf();
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		fn(sec, prog_backend(sec), vmlinux && tracefs &&
+		   attach_point_exists(sec, tracefs, vmlinux),
+		   is_required(bpf_program__name(prog)), ctx);
+	}
+	btf__free(vmlinux);
+	vmtrace_bpf__destroy(skel);
+	return 0;
 }
 
 static int add_link(struct tracer *tr, struct bpf_link *link)
@@ -150,8 +269,8 @@ static int attach_major_faults(struct tracer *tr)
 			int err = -errno;
 
 			close(fd);
-			fprintf(stderr, "vmtrace: failed to attach the major fault "
-				"counter: %s\n", strerror(-err));
+			set_reason(tr, "failed to attach the major fault counter: %s",
+				   strerror(-err));
 			return err;
 		}
 		if (add_link(tr, link))
@@ -159,8 +278,8 @@ static int attach_major_faults(struct tracer *tr)
 		attached++;
 	}
 	if (!attached) {
-		fprintf(stderr, "vmtrace: failed to open a major fault perf event: %s\n",
-			strerror(errno));
+		set_reason(tr, "failed to open a major fault perf event: %s",
+			   strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -180,46 +299,80 @@ static int attach_programs(struct tracer *tr)
 		if (!link) {
 			int err = -errno;
 
-			fprintf(stderr, "vmtrace: failed to attach %s: %s\n",
-				bpf_program__section_name(prog), strerror(-err));
+			set_reason(tr, "failed to attach %s: %s",
+				   bpf_program__section_name(prog), strerror(-err));
 			return err;
 		}
 		if (add_link(tr, link))
 			return -ENOMEM;
 	}
-	return attach_major_faults(tr);
+	if (tr->backend_id == VMT_BACKEND_TRACEPOINT)
+		return attach_major_faults(tr);
+	return 0;
 }
 
-static int load_error(int err)
-{
-	fprintf(stderr, "vmtrace: failed to load BPF programs: %s%s\n",
-		strerror(-err), err == -EPERM ?
-		" (vmtrace needs root, or CAP_BPF and CAP_PERFMON)" : "");
-	return err;
-}
-
-int tracer_open(struct tracer *tr, const struct config *cfg)
+int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
 	int err;
 
 	memset(tr, 0, sizeof(*tr));
-	tr->backend = "tracepoint";
+	tr->backend_id = b;
+	tr->backend = backend_names[b];
+	if (b == VMT_BACKEND_TRACEPOINT)	/* no hook at the copy or the read-in */
+		snprintf(tr->unavailable, sizeof(tr->unavailable), "cow readin");
 	tr->skel = vmtrace_bpf__open_opts(&opts);
 	if (!tr->skel) {
-		fprintf(stderr, "vmtrace: failed to open BPF object: %s\n", strerror(errno));
+		set_reason(tr, "failed to open the BPF object: %s", strerror(errno));
 		return -errno;
 	}
-	err = probe_attach_points(tr, cfg);
+	err = select_programs(tr, cfg, b);
 	if (err)
 		return err;
+	tr->skel->rodata->backend = b;
 	tr->skel->rodata->max_rows = cfg->max_vmas;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
 	err = vmtrace_bpf__load(tr->skel);
-	if (err)
-		return load_error(err);
+	if (err) {
+		set_reason(tr, "failed to load BPF programs: %s%s", strerror(-err),
+			   err == -EPERM ? " (not allowed by this kernel, or not root)" : "");
+		return err;
+	}
 	return attach_programs(tr);
+}
+
+int tracer_open(struct tracer *tr, const struct config *cfg)
+{
+	static const enum vmt_backend ladder[] = {
+		VMT_BACKEND_FENTRY, VMT_BACKEND_KPROBE, VMT_BACKEND_TRACEPOINT,
+	};
+	/* failed attempts are expected on the way down: libbpf speaks with -v only */
+	libbpf_print_fn_t print = libbpf_set_print(NULL);
+	char reasons[3 * (REASON_MAX + 16)] = "";
+	int err = -ENOENT;
+
+	if (cfg->verbose)
+		libbpf_set_print(print);
+	for (size_t i = 0; i < sizeof(ladder) / sizeof(*ladder); i++) {
+		size_t len = strlen(reasons);
+
+		if (cfg->backend >= 0 && (int)ladder[i] != cfg->backend)
+			continue;
+		err = tracer_try(tr, cfg, ladder[i]);
+		if (!err)
+			break;
+		snprintf(reasons + len, sizeof(reasons) - len, "%s%s: %s",
+			 len ? "; " : "", backend_names[ladder[i]], tr->reason);
+		tracer_close(tr);
+	}
+	libbpf_set_print(print);
+	if (err && cfg->backend >= 0)
+		fprintf(stderr, "vmtrace: backend %s\n", reasons);
+	else if (err)
+		fprintf(stderr, "vmtrace: no way to trace faults on this kernel (%s)\n",
+			reasons);
+	return err;
 }
 
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec)

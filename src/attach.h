@@ -12,16 +12,35 @@
 struct vmtrace_bpf;
 struct bpf_link;
 
+#define REASON_MAX 256
+
 struct tracer {
 	struct vmtrace_bpf *skel;
 	struct bpf_link **links;
 	size_t nr_links;
+	enum vmt_backend backend_id;
 	const char *backend;
 	char missing[512];	/* optional attach points this kernel lacks */
+	char unavailable[64];	/* counters this backend cannot measure */
+	char reason[REASON_MAX]; /* why the last attempt failed */
 };
 
-/* Opens, loads and attaches everything; prints a one-line error on failure. */
+extern const char *const backend_names[VMT_NR_BACKENDS];
+/* The backend named name, or -1. */
+int backend_by_name(const char *name);
+
+/*
+ * Opens, loads and attaches the best backend the kernel offers (or the one
+ * cfg forces): fentry, then kprobe, then tracepoint. Prints a one-line error
+ * with each backend's reason when none works.
+ */
 int tracer_open(struct tracer *tr, const struct config *cfg);
+/* Calls fn for each attach point vmtrace uses: its backend (-1: all), found. */
+int tracer_list_points(const struct config *cfg,
+		       void (*fn)(const char *sec, int backend, bool found,
+				  bool required, void *ctx), void *ctx);
+/* Tries one backend; on failure tr->reason says why. */
+int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b);
 /* Starts tracing pid now, or from its next exec when start_on_exec. */
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
 /* The mapping generation of pid: changes whenever its VMAs may have. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "config.h"
 #include "vmtrace.h"
+#include "attach.h"
 
 const char *argp_program_version = "vmtrace 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
@@ -25,10 +26,13 @@ static const char doc[] =
 "  vmtrace -p 1234 -d 10 -i 1      # 10 seconds, a report every second\n"
 "  vmtrace -- ./app arg1 arg2       # run ./app under the tracer\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
-"  vmtrace --sort faults -- make    # busiest VMAs first\n";
+"  vmtrace --sort faults -- make    # busiest VMAs first\n"
+"  vmtrace --features               # what this kernel allows, which backend\n";
 
 enum {
 	OPT_MAX_VMAS = 0x100,
+	OPT_BACKEND,
+	OPT_FEATURES,
 };
 
 static const struct argp_option options[] = {
@@ -40,6 +44,10 @@ static const struct argp_option options[] = {
 	{ "sort", 's', "KEY", 0, "Order VMAs by addr (default) or faults" },
 	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
 	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
+	{ "backend", OPT_BACKEND, "NAME", 0,
+	  "auto (default: the best the kernel allows), fentry, kprobe or tracepoint" },
+	{ "features", OPT_FEATURES, NULL, 0,
+	  "Print what this kernel offers and which backend auto picks" },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages and attach details" },
 	{},
 };
@@ -130,6 +138,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
 		cfg->max_vmas = n;
 		break;
+	case OPT_BACKEND:
+		cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
+		if (cfg->backend < 0 && strcmp(arg, "auto"))
+			usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
+		break;
+	case OPT_FEATURES:
+		cfg->features = true;
+		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = ctx->devnull;
 		break;
@@ -139,6 +155,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		if (cfg->features)
+			break;	/* nothing to trace */
 		if (!cfg->pid == !cfg->command)
 			usage_error(cfg->pid ?
 				     "give either -p PID or a command, not both" :
@@ -154,12 +172,15 @@ int parse_args(int argc, char **argv, struct config *cfg)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc };
 	const char *btf = getenv("VMTRACE_BTF");
+	const char *backend = getenv("VMTRACE_BACKEND");
 	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
 	cfg->btf_path = btf && *btf ? btf : NULL;
+	/* VMTRACE_BACKEND: the default --backend, e.g. to run a test suite per backend */
+	cfg->backend = backend ? backend_by_name(backend) : -1;
 	/* one-line errors under the tool's name, exit 2 on a usage error */
 	program_invocation_name = "vmtrace";
 	argv[0] = program_invocation_name;	/* getopt names argv[0] */

@@ -96,6 +96,7 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	*base_majflt = proc.base_majflt;
 	as->drops = tr->skel->bss->drops;
 	as->backend = tr->backend;
+	as->unavailable = tr->unavailable;
 	err = read_rows(tr, pid, as);
 	if (!err)
 		err = read_deferred(tr, pid, as);

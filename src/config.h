@@ -22,6 +22,8 @@ struct config {
 	bool verbose;
 	bool all_vmas;		/* also VMAs that did not fault */
 	unsigned int max_vmas;
+	int backend;		/* enum vmt_backend, or -1: the best available */
+	bool features;		/* --features: print what the kernel offers */
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
 };
 

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "config.h"
+#include "probe.h"
 #include "output.h"
 #include "report.h"
 #include "target.h"
@@ -273,7 +274,11 @@ int main(int argc, char **argv)
 	verbose = cfg.verbose;
 	libbpf_set_print(print_libbpf);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (check_environment(&cfg) || output_open(&out, cfg.output))
+	if (check_environment(&cfg))
+		return 1;
+	if (cfg.features)
+		return print_features(&cfg);
+	if (output_open(&out, cfg.output))
 		return 1;
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);

@@ -50,6 +50,7 @@ struct address_space {
 	pid_t pid;
 	char command[512];
 	const char *backend;
+	const char *unavailable;	/* counters the backend cannot measure */
 	double duration_s;
 	struct vma *vmas;
 	size_t nr, cap;

@@ -87,6 +87,8 @@ static const struct column vma_columns[] = {
 	{ "WP", "wp", 6, VMT_C_WP },
 	{ "ERR", "errors", 5, VMT_C_ERRORS },
 	{ "KERN", "kernel_mode", 6, VMT_C_KERNEL },
+	{ "COW", "cow", 6, VMT_C_COW },
+	{ NULL, "readin", 0, VMT_C_READIN },
 };
 
 #define NR_COLUMNS (sizeof(vma_columns) / sizeof(vma_columns[0]))
@@ -221,6 +223,9 @@ void report_text(FILE *out, const struct address_space *as)
 	text_totals(out, as);
 	text_kernel(out, as);
 	text_syscalls(out, as);
+	if (as->unavailable && as->unavailable[0])
+		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
+			as->backend, as->unavailable);
 	if (as->drops_total)
 		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
 			"threads %llu, deferred map full %llu): raise --max-vmas\n",
@@ -319,6 +324,17 @@ static struct json_object *json_drops(const struct address_space *as)
 	return o;
 }
 
+struct json_object *json_words(const char *list)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[128], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list ? list : "");
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		json_object_array_add(a, json_object_new_string(w));
+	return a;
+}
+
 static struct json_object *json_report(const struct address_space *as)
 {
 	struct json_object *root = json_object_new_object();
@@ -330,6 +346,7 @@ static struct json_object *json_report(const struct address_space *as)
 	json_object_object_add(root, "command", json_object_new_string(as->command));
 	json_object_object_add(root, "duration_s", json_object_new_double(as->duration_s));
 	json_object_object_add(root, "backend", json_object_new_string(as->backend));
+	json_object_object_add(root, "unavailable", json_words(as->unavailable));
 	json_object_object_add(root, "totals", json_counters(as->totals));
 	json_object_object_add(root, "kernel", json_kernel(as));
 	json_object_object_add(root, "vmas", vmas);

@@ -10,6 +10,10 @@ void report_text(FILE *out, const struct address_space *as);
 /* Returns 0, or -errno when the JSON could not be produced. */
 int report_json(FILE *out, const struct address_space *as);
 
+struct json_object;
+/* A JSON array of the space-separated words in list. */
+struct json_object *json_words(const char *list);
+
 /* Formats bytes as "12.5 MiB"; returns buf. */
 const char *human_bytes(uint64_t bytes, char *buf, size_t size);
 

@@ -41,7 +41,17 @@ enum vmt_counter {
 	VMT_C_WP,	/* write to a present, write-protected page: do_wp_page */
 	VMT_C_ERRORS,	/* ended in SIGSEGV/SIGBUS or -EFAULT: not a minor fault */
 	VMT_C_KERNEL,	/* taken in kernel mode on a user address (copy_to_user) */
+	VMT_C_COW,	/* wp faults that copied the page (wp_page_copy): fentry/kprobe */
+	VMT_C_READIN,	/* file read-ins started by faults (read_folio, read_pages) */
 	VMT_NR_COUNTERS,
+};
+
+/* How faults are seen; chosen at run time from what the kernel allows. */
+enum vmt_backend {
+	VMT_BACKEND_TRACEPOINT,	/* exceptions:page_fault_* + perf major event */
+	VMT_BACKEND_FENTRY,	/* fentry/fexit on handle_mm_fault and helpers */
+	VMT_BACKEND_KPROBE,	/* kprobe/kretprobe on the same functions */
+	VMT_NR_BACKENDS,
 };
 
 enum vmt_row_flag {

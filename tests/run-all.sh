@@ -15,20 +15,23 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Adds the counts from a Check summary ("100%: Checks: 9, Failures: 0, Errors: 0").
+# Adds the counts of every Check summary in the log ("100%: Checks: 9,
+# Failures: 0, Errors: 0"): a tier may run a suite more than once (per backend).
 count_check() {
-	local line checks bad
-	line=$(grep -E '^[0-9]+%: Checks: [0-9]+' "$log" | tail -1)
-	if [ -z "$line" ]; then
+	local lines checks bad
+	lines=$(grep -E '^[0-9]+%: Checks: [0-9]+' "$log")
+	if [ -z "$lines" ]; then
 		echo "run-all: $1 printed no Check summary: counted as one failure" >&2
 		failed=$((failed + 1))
 		return
 	fi
-	checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
-	bad=$(sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/' <<<"$line")
-	bad=$((bad))
-	passed=$((passed + checks - bad))
-	failed=$((failed + bad))
+	while read -r line; do
+		checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+		bad=$(sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/' <<<"$line")
+		bad=$((bad))
+		passed=$((passed + checks - bad))
+		failed=$((failed + bad))
+	done <<<"$lines"
 }
 
 tier() {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the 6.1 guest (busybox sh, as /vmt/run-tests.sh): the same
-# integration suite as on the host, against the same static vmtrace.
+# integration suite as on the host, against the same static vmtrace, once per
+# backend this kernel offers (6.1 has them all: fentry, kprobe, tracepoint).
 # /tmp is tmpfs (file mappings there are shmem, never major faults), so the
 # file workloads get a real ext4 filesystem on a loop device.
 echo "vmtest: kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
@@ -14,4 +15,10 @@ dd if=/dev/zero of=/tmp/disk.img bs=1M count=96 2>/dev/null &&
 export VMTRACE=/vmt/vmtrace VMWORK=/vmt/vmwork ITEST_SAMPLE=/vmt/sample.json
 # emulation is ~10x slower than the host: Check's per-test timeouts scale
 export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
-/vmt/itest
+/vmt/vmtrace --features | grep -A4 '^backends'
+status=0
+for backend in ${VMTEST_BACKENDS:-fentry kprobe tracepoint}; do
+	echo "vmtest: === backend $backend"
+	VMTRACE_BACKEND=$backend /vmt/itest || status=1
+done
+exit $status
