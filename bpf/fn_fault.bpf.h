@@ -13,14 +13,18 @@
 #ifndef FN_FAULT_BPF_H
 #define FN_FAULT_BPF_H
 
-/* The row of the fault's VMA: cached per thread by vma pointer and generation. */
+/*
+ * The row of the fault's VMA: cached per thread by vma pointer, generation and
+ * extent (a stack grows without a system call: its VMA is re-read then).
+ */
 static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
-				    struct vm_area_struct *vma)
+				    struct vm_area_struct *vma, __u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = { .gen = proc->gen, .tgid = id >> 32, .tid = (__u32)id };
 
-	if (t->cached && t->gen == v.gen && t->fn_vma_cached == (__u64)vma)
+	if (t->cached && t->gen == v.gen && t->fn_vma_cached == (__u64)vma &&
+	    addr >= t->start && addr < t->end)
 		return t->slot;
 	read_layout(proc, bpf_get_current_task_btf());
 	read_vma(vma, &v, true);
@@ -75,7 +79,7 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 	if (!t || !t->fn_vma || (ret & VM_FAULT_RETRY))
 		return 0;	/* another attempt follows: count that one */
 	flags = t->fn_flags;
-	slot = fn_row(proc, t, (struct vm_area_struct *)t->fn_vma);
+	slot = fn_row(proc, t, (struct vm_area_struct *)t->fn_vma, t->last_page);
 	row = bpf_map_lookup_elem(&rows, &slot);
 	if (row) {
 		error = ret & error_bits;
