@@ -282,8 +282,11 @@ static __always_inline int handle_fault_signal(int sig,
 	addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
 	t = bpf_task_storage_get(&threads, cur, NULL, 0);
 	row = pending_fault(t, BPF_CORE_READ(task, tgid), addr);
-	if (row)
+	if (row) {
 		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
+		if (sig == SIGBUS)
+			__sync_fetch_and_add(&row->counters[VMT_C_SIGBUS], 1);
+	}
 	else if (backend != VMT_BACKEND_TRACEPOINT && t &&
 		 !(t->last_state == FAULT_DONE && t->last_page == (addr & PAGE_MASK)))
 		count_refused(cur, t, addr);

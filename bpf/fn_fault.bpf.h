@@ -48,6 +48,8 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	t = thread_state();
 	if (!t)
 		return 0;
+	if (!t->fn_vma)	/* not a retry: the fault starts now */
+		t->fn_start = bpf_ktime_get_ns();
 	t->fn_vma = (__u64)vma;
 	t->fn_flags = flags;
 	t->last_page = addr & PAGE_MASK;
@@ -92,6 +94,12 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
 		if (t->fn_readin)
 			__sync_fetch_and_add(&row->counters[VMT_C_READIN], t->fn_readin);
+		if (ret & VM_FAULT_SIGBUS)
+			__sync_fetch_and_add(&row->counters[VMT_C_SIGBUS], 1);
+		if (ret & VM_FAULT_OOM)
+			__sync_fetch_and_add(&row->counters[VMT_C_OOM], 1);
+		__sync_fetch_and_add(&row->counters[VMT_C_LATENCY_NS],
+				     bpf_ktime_get_ns() - t->fn_start);
 		if (slot == VMT_OVERFLOW_SLOT)
 			__sync_fetch_and_add(&drops.rows, 1);
 	}

@@ -56,6 +56,7 @@ struct vmt_thread {
 	/* function backends: the handle_mm_fault call in progress */
 	__u64 fn_vma;		/* its vma (0: none in progress) */
 	__u64 fn_vma_cached;	/* the vma whose row is in slot, for this gen */
+	__u64 fn_start;		/* ktime at the first attempt's entry */
 	__u32 fn_flags;		/* FAULT_FLAG_* */
 	__u8 fn_wp;		/* do_wp_page ran during it */
 	__u8 fn_cow;		/* wp_page_copy ran during it */

@@ -320,7 +320,8 @@ int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b)
 	tr->backend_id = b;
 	tr->backend = backend_names[b];
 	if (b == VMT_BACKEND_TRACEPOINT)	/* no hook at the copy or the read-in */
-		snprintf(tr->unavailable, sizeof(tr->unavailable), "cow readin");
+		snprintf(tr->unavailable, sizeof(tr->unavailable),
+			 "cow readin oom latency_ns");
 	tr->skel = vmtrace_bpf__open_opts(&opts);
 	if (!tr->skel) {
 		set_reason(tr, "failed to open the BPF object: %s", strerror(errno));

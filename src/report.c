@@ -89,6 +89,9 @@ static const struct column vma_columns[] = {
 	{ "KERN", "kernel_mode", 6, VMT_C_KERNEL },
 	{ "COW", "cow", 6, VMT_C_COW },
 	{ NULL, "readin", 0, VMT_C_READIN },
+	{ NULL, "sigbus", 0, VMT_C_SIGBUS },
+	{ NULL, "oom", 0, VMT_C_OOM },
+	{ NULL, "latency_ns", 0, VMT_C_LATENCY_NS },
 };
 
 #define NR_COLUMNS (sizeof(vma_columns) / sizeof(vma_columns[0]))

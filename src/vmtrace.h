@@ -43,6 +43,9 @@ enum vmt_counter {
 	VMT_C_KERNEL,	/* taken in kernel mode on a user address (copy_to_user) */
 	VMT_C_COW,	/* wp faults that copied the page (wp_page_copy): fentry/kprobe */
 	VMT_C_READIN,	/* file read-ins started by faults (read_folio, read_pages) */
+	VMT_C_SIGBUS,	/* errors that were SIGBUS (past a file's end, hwpoison) */
+	VMT_C_OOM,	/* errors that were VM_FAULT_OOM: fentry/kprobe */
+	VMT_C_LATENCY_NS, /* handle_mm_fault entry to final exit, summed: fentry/kprobe */
 	VMT_NR_COUNTERS,
 };
 

@@ -29,6 +29,7 @@ static const struct workload workloads[] = {
 	{ "threads", { "threads", "4", "131" }, 4, NULL, 0 },
 	{ "unmap", { "unmap", "263" }, 1, "syscalls.munmap.calls", 1 },
 	{ "segv", { "segv" }, 2, "totals.errors", 2 },
+	{ "sigbus", { "sigbus", "@FILE" }, 1, "totals.errors", 1 },
 };
 
 #define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))

@@ -10,6 +10,6 @@ make -s $out/itest $out/vmwork OUTPUT=$out
 guest=$(mktemp -d)
 trap 'rm -rf "$guest"' EXIT
 cp tests/vm/guest-tests.sh "$guest/run-tests.sh"
-tests/vm/run.sh -t "${VMTEST_TIMEOUT:-1200}" -M loop -M ext4 -- \
+tests/vm/run.sh -t "${VMTEST_TIMEOUT:-900}" -M loop -M ext4 -- \
 	$out/vmtrace $out/itest $out/vmwork tests/integration/sample.json \
 	"$guest/run-tests.sh"

@@ -59,13 +59,15 @@
 #define STACK_SKIP	(256 * 1024)
 #define SCRATCH_PAGES	32
 
+/* cow and readin: only the function backends measure them */
 enum counter {
 	C_FAULTS, C_MINOR, C_MAJOR, C_READ, C_WRITE, C_EXEC, C_WP, C_ERRORS,
-	NR_COUNTERS
+	C_COW, C_READIN, C_SIGBUS, NR_COUNTERS
 };
 
 static const char *const counter_names[NR_COUNTERS] = {
 	"faults", "minor", "major", "read", "write", "exec", "wp", "errors",
+	"cow", "readin", "sigbus",
 };
 
 struct expect {
@@ -238,7 +240,7 @@ static struct expect *expect_writes(struct run *r, const void *start,
 				    long n, long faults, long wp)
 {
 	struct expect *e = expect_add(r, start, n);
-	const long c[NR_COUNTERS] = { faults, faults, 0, 0, faults, 0, wp, 0 };
+	const long c[NR_COUNTERS] = { faults, faults, 0, 0, faults, 0, wp, 0, -1, 0, 0 };
 
 	memcpy(e->c, c, sizeof(c));
 	return e;
@@ -249,7 +251,8 @@ static struct expect *expect_major_reads(struct run *r, const void *start,
 					 long n)
 {
 	struct expect *e = expect_add(r, start, n);
-	const long c[NR_COUNTERS] = { n, 0, n, n, 0, 0, 0, 0 };
+	/* MADV_RANDOM: each major fault reads exactly its own page in */
+	const long c[NR_COUNTERS] = { n, 0, n, n, 0, 0, 0, 0, 0, n, 0 };
 
 	memcpy(e->c, c, sizeof(c));
 	return e;
@@ -487,7 +490,8 @@ static int cow_child(const struct run *parent, char *p, long n)
 	meter_start(&m, RUSAGE_SELF);
 	touch_write(p, n);
 	meter_stop(&m, &r.got_min, &r.got_maj);
-	expect_writes(&r, p, n, n, n);
+	/* the parent still maps every page: each write copies it */
+	expect_writes(&r, p, n, n, n)->c[C_COW] = n;
 	r.want_min = n;
 	err = run_finish(&r);
 	if (r.pause_child) {
@@ -532,7 +536,8 @@ static int mode_cow(struct run *r, long n)
 	meter_start(&m, RUSAGE_SELF);
 	touch_write(p, n);
 	meter_stop(&m, &r->got_min, &r->got_maj);
-	expect_writes(r, p, n, 2 * n, n);
+	/* the child is gone: the pages are the parent's alone, reused not copied */
+	expect_writes(r, p, n, 2 * n, n)->c[C_COW] = 0;
 	r->want_min += 2 * n;
 	return 0;
 }
@@ -699,19 +704,19 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 	siglongjmp(segv->env, 1);
 }
 
-/* Arms the SIGSEGV handler and runs it once, untimed, so that its code is
+/* Arms the handler for sig and runs it once, untimed, so that its code is
  * faulted in before the critical section. */
-static int segv_setup(struct segv_state *s)
+static int segv_setup(struct segv_state *s, int sig)
 {
 	struct sigaction sa = { .sa_sigaction = on_segv };
 
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	if (sigaction(SIGSEGV, &sa, NULL))
-		return fail("install the SIGSEGV handler");
+	if (sigaction(sig, &sa, NULL))
+		return fail("install the signal handler");
 	memset(s, 0, sizeof(*s));
 	segv = s;
 	if (!sigsetjmp(s->env, 1))
-		kill(getpid(), SIGSEGV);
+		kill(getpid(), sig);
 	memset(s, 0, sizeof(*s));
 	return 0;
 }
@@ -730,7 +735,7 @@ static int mode_segv(struct run *r)
 
 	if (!none || !ro)
 		return fail("map the pages");
-	if (segv_setup(&s))
+	if (segv_setup(&s, SIGSEGV))
 		return 1;
 	meter_start(&m, RUSAGE_SELF);
 	if (!sigsetjmp(s.env, 1))
@@ -749,10 +754,49 @@ static int mode_segv(struct run *r)
 		struct expect *e = expect_add(r, i ? ro : none, 1);
 
 		e->c[C_FAULTS] = e->c[C_ERRORS] = 1;
-		e->c[C_MINOR] = e->c[C_MAJOR] = 0;
+		e->c[C_MINOR] = e->c[C_MAJOR] = e->c[C_SIGBUS] = 0;
 		/* PROT_NONE guards merge with the PROT_NONE page. */
 		e->vma_exact = i;
 	}
+	return 0;
+}
+
+/*
+ * One read past the end of a one-page file through a two-page mapping: the
+ * fault reaches handle_mm_fault(), which fails with VM_FAULT_SIGBUS, so it
+ * is an error fault that the kernel counts in neither minflt nor majflt.
+ */
+static int mode_sigbus(struct run *r, const char *path)
+{
+	struct segv_state s;
+	struct meter m;
+	struct expect *e;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *p;
+
+	memset(scratch, 'b', pg);
+	if (fd < 0 || write(fd, scratch, pg) != pg)
+		return fail("create the file");
+	p = mmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return fail("map the file");
+	if (segv_setup(&s, SIGBUS))
+		return 1;
+	meter_start(&m, RUSAGE_SELF);
+	if (!sigsetjmp(s.env, 1))
+		(void)*(volatile char *)(p + pg);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	signal(SIGBUS, SIG_DFL);
+	if (s.count != 1 || s.addr[0] != p + pg || s.code[0] != BUS_ADRERR) {
+		warn("vmwork: self-check failed: %d SIGBUS, not the 1 expected",
+		     s.count);
+		r->failed = 2;
+	}
+	e = expect_add(r, p + pg, 1);
+	e->c[C_FAULTS] = e->c[C_ERRORS] = e->c[C_READ] = e->c[C_SIGBUS] = 1;
+	e->c[C_MINOR] = e->c[C_MAJOR] = 0;
+	e->vma_exact = 0;	/* the VMA is both pages */
 	return 0;
 }
 
@@ -811,7 +855,8 @@ static int usage(void)
 {
 	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] MODE"
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
-	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv"
+	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
+	     " sigbus PATH"
 	     "\n  N pages (default 256), T threads (default 4)");
 	return 1;
 }
@@ -836,6 +881,8 @@ static int run_mode(struct run *r, int argc, char **argv)
 	}
 	if (!strcmp(mode, "segv"))
 		return argc > 1 ? usage() : mode_segv(r);
+	if (!strcmp(mode, "sigbus"))
+		return argc != 2 ? usage() : mode_sigbus(r, argv[1]);
 	if (argc > 2 || n < 0)
 		return usage();
 	if (!strcmp(mode, "anon"))
