@@ -120,6 +120,10 @@ itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork
 test: deps
 	$(Q)tests/run-all.sh
 
+# The integration suite under Debian's 6.1 kernel in qemu, once per backend.
+vmtest: deps
+	$(Q)tests/vm/vmtest.sh
+
 vmlinux:
 	$(call msg,GEN,$(VMLINUX))
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)

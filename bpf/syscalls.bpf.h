@@ -8,18 +8,27 @@
 #ifndef SYSCALLS_BPF_H
 #define SYSCALLS_BPF_H
 
+/*
+ * Both ends of a VMA-changing call of a traced process: bump its generation;
+ * the thread's state if the call has more to do (NULL: nothing more).
+ */
+static __always_inline struct vmt_thread *vma_call(struct vmt_proc *proc,
+						   int sc, bool has_range)
+{
+	if (!proc)
+		return NULL;
+	bump_gen(proc);
+	if (sc == VMT_SC_OTHER && !has_range)
+		return NULL;
+	return thread_state();
+}
+
 static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 					int sc, bool has_range)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
-	struct vmt_thread *t;
+	struct vmt_thread *t = vma_call(proc, sc, has_range);
 
-	if (!proc)
-		return 0;
-	bump_gen(proc);
-	if (sc == VMT_SC_OTHER && !has_range)
-		return 0;
-	t = thread_state();
 	if (!t)
 		return 0;
 	/*
@@ -104,16 +113,10 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	__u64 s, e;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct vmt_proc *proc = traced_proc(tgid);
-	struct vmt_thread *t;
+	struct vmt_thread *t = vma_call(proc, sc, has_range);
 	long bytes;
 
-	if (!proc)
-		return 0;
-	bump_gen(proc);
-	if (sc == VMT_SC_OTHER && !has_range)
-		return 0;
-	t = thread_state();
-	if (!t)
+	if (!t || !proc)
 		return 0;
 	if (sc == VMT_SC_OTHER) {
 		if (changed_range(sc, t, ret, &s, &e))

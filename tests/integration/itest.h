@@ -118,5 +118,6 @@ Suite *parser_suite(void);
 Suite *workload_suite(void);
 Suite *attach_suite(void);
 Suite *errors_suite(void);
+Suite *backends_suite(void);
 
 #endif
