@@ -9,6 +9,28 @@
 #define SYSCALLS_BPF_H
 
 /*
+ * madvise() advice that only acts on pages, never on VMAs: no generation
+ * bump, so allocators purging memory (MADV_DONTNEED, MADV_FREE) do not send
+ * every thread's next fault to bpf_find_vma(). Advice that sets VMA flags
+ * (RANDOM, HUGEPAGE, DONTFORK, ...) may split or merge VMAs and does bump.
+ */
+static __always_inline bool advice_keeps_vmas(__u64 advice)
+{
+	switch (advice) {
+	case 3:		/* MADV_WILLNEED */
+	case 4:		/* MADV_DONTNEED */
+	case 8:		/* MADV_FREE */
+	case 9:		/* MADV_REMOVE */
+	case 20:	/* MADV_COLD */
+	case 21:	/* MADV_PAGEOUT */
+	case 22:	/* MADV_POPULATE_READ */
+	case 23:	/* MADV_POPULATE_WRITE */
+		return true;
+	}
+	return false;
+}
+
+/*
  * Both ends of a VMA-changing call of a traced process: bump its generation;
  * the thread's state if the call has more to do (NULL: nothing more).
  */
@@ -27,8 +49,16 @@ static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 					int sc, bool has_range)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
-	struct vmt_thread *t = vma_call(proc, sc, has_range);
+	struct vmt_thread *t;
 
+	if (sc == VMT_SC_MADVISE) {
+		if (!proc || !(t = thread_state()))
+			return 0;
+		t->sc_args[2] = ctx->args[2];	/* the exit needs it too */
+		if (advice_keeps_vmas(t->sc_args[2]))
+			return 0;
+	}
+	t = vma_call(proc, sc, has_range);
 	if (!t)
 		return 0;
 	/*
@@ -113,12 +143,17 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	__u64 s, e;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct vmt_proc *proc = traced_proc(tgid);
-	struct vmt_thread *t = vma_call(proc, sc, has_range);
+	struct vmt_thread *t;
 	long bytes;
 
+	if (sc == VMT_SC_MADVISE && proc &&
+	    (t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), NULL, 0)) &&
+	    advice_keeps_vmas(t->sc_args[2]))
+		return 0;
+	t = vma_call(proc, sc, has_range);
 	if (!t || !proc)
 		return 0;
-	if (sc == VMT_SC_OTHER) {
+	if (sc >= VMT_SC_OTHER) {
 		if (changed_range(sc, t, ret, &s, &e))
 			refresh_range(tgid, s, e, proc->gen);
 		return 0;

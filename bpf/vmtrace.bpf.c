@@ -226,7 +226,7 @@ SYSCALL_PAIR(mprotect, VMT_SC_MPROTECT, true)
 SYSCALL_PAIR(mremap, VMT_SC_MREMAP, true)
 /* These change VMAs (split, merge, remove) without being counted. */
 SYSCALL_PAIR(pkey_mprotect, VMT_SC_OTHER, true)
-SYSCALL_PAIR(madvise, VMT_SC_OTHER, true)
+SYSCALL_PAIR(madvise, VMT_SC_MADVISE, true)
 SYSCALL_PAIR(mlock, VMT_SC_OTHER, true)
 SYSCALL_PAIR(mlock2, VMT_SC_OTHER, true)
 SYSCALL_PAIR(munlock, VMT_SC_OTHER, true)

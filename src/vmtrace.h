@@ -75,6 +75,7 @@ enum vmt_syscall {
 	VMT_SC_MREMAP,
 	VMT_NR_SYSCALLS,
 	VMT_SC_OTHER = VMT_NR_SYSCALLS, /* changes VMAs, not counted */
+	VMT_SC_MADVISE,		/* changes VMAs for some advice only */
 };
 
 /*

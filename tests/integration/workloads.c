@@ -30,6 +30,8 @@ static const struct workload workloads[] = {
 	{ "unmap", { "unmap", "263" }, 1, "syscalls.munmap.calls", 1 },
 	{ "segv", { "segv" }, 2, "totals.errors", 2 },
 	{ "sigbus", { "sigbus", "@FILE" }, 1, "totals.errors", 1 },
+	/* MADV_DONTNEED keeps the VMA (and vmtrace's cached row) */
+	{ "dontneed", { "dontneed", "264" }, 1, NULL, 0 },
 };
 
 #define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))

@@ -671,6 +671,27 @@ static int mode_threads(struct run *r, long t, long n)
 	return 0;
 }
 
+/*
+ * Writes n pages, drops them with MADV_DONTNEED (the VMA stays as it is) and
+ * writes them again: 2n faults on one VMA, the second n on zapped pages.
+ */
+static int mode_dontneed(struct run *r, long n)
+{
+	struct meter m;
+	char *p = anon_written(r, n);
+
+	if (!p)
+		return fail("map anonymous pages");
+	meter_start(&m, RUSAGE_SELF);
+	if (madvise(p, n * pg, MADV_DONTNEED))
+		return fail("drop the pages");
+	touch_write(p, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_writes(r, p, n, 2 * n, 0);
+	r->want_min += n;
+	return 0;
+}
+
 static int mode_unmap(struct run *r, long n)
 {
 	char *p = anon_written(r, n);
@@ -856,7 +877,7 @@ static int usage(void)
 	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] MODE"
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
-	     " sigbus PATH"
+	     " sigbus PATH | dontneed [N]"
 	     "\n  N pages (default 256), T threads (default 4)");
 	return 1;
 }
@@ -881,6 +902,8 @@ static int run_mode(struct run *r, int argc, char **argv)
 	}
 	if (!strcmp(mode, "segv"))
 		return argc > 1 ? usage() : mode_segv(r);
+	if (!strcmp(mode, "dontneed"))
+		return argc > 2 || n < 0 ? usage() : mode_dontneed(r, n);
 	if (!strcmp(mode, "sigbus"))
 		return argc != 2 ? usage() : mode_sigbus(r, argv[1]);
 	if (argc > 2 || n < 0)
