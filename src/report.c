@@ -73,7 +73,7 @@ static const struct column vma_columns[] = {
 	{ "START", "start", -14, -1, get_start },
 	{ "END", "end", -14, -1, get_end },
 	{ "PERMS", "perms", -5, -1, get_perms },
-	{ "LABEL", "label", -24, -1, get_label },
+	{ "LABEL", "label", -28, -1, get_label },
 	{ NULL, "path", 0, -1, get_path },
 	{ NULL, "offset", 0, -1, get_offset },
 	{ NULL, "unmapped", 0, -1, get_unmapped },
