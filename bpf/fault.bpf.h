@@ -81,11 +81,16 @@ static __always_inline __u32 widen_row(__u32 slot, __u64 addr)
 	return slot;
 }
 
-/* Resolves addr to a row; fills the thread's cache when it is inside a VMA. */
+/*
+ * Resolves addr to a row; fills the thread's cache when it is inside a VMA.
+ * The maple tree walk answers most lookups; bpf_find_vma() the rest.
+ */
 static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 				   __u64 addr, __u64 sp, __u64 gen)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct vm_area_struct *vma = mm ? maple_find(mm, addr) : NULL;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = {
 		.gen = gen, .sp = sp, .tgid = id >> 32, .tid = (__u32)id,
@@ -93,7 +98,15 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	long err;
 
 	read_layout(proc, task);
-	err = bpf_find_vma(task, addr, vma_found, &v, 0);
+	if (maple_valid(vma, mm, addr)) {
+		__sync_fetch_and_add(&lookups.walk, 1);
+		read_vma(vma, &v, true);
+		v.slot = vma_row(&v);
+		err = 0;
+	} else {
+		__sync_fetch_and_add(&lookups.helper, 1);
+		err = bpf_find_vma(task, addr, vma_found, &v, 0);
+	}
 	if (!err && v.found) {
 		t->gen = gen;
 		t->start = v.start;

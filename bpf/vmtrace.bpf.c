@@ -36,6 +36,7 @@ const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
 
 __u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
 struct vmt_drops drops;
+struct vmt_lookups lookups;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -122,6 +123,7 @@ static __always_inline void bump_gen(struct vmt_proc *proc)
 
 #include "path.bpf.h"
 #include "rows.bpf.h"
+#include "maple.bpf.h"
 #include "fault.bpf.h"
 #include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"

@@ -404,6 +404,8 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 {
 	struct bpf_program *prog;
 
+	fprintf(out, "vmtrace: VMA lookups on cache misses: %llu by tree walk, %llu by "
+		"bpf_find_vma\n", tr->skel->bss->lookups.walk, tr->skel->bss->lookups.helper);
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);

@@ -147,4 +147,10 @@ struct vmt_drops {
 	__u64 deferred_full;	/* deferred map full: counted in [unresolved] */
 };
 
+/* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */
+struct vmt_lookups {
+	__u64 walk;		/* the maple tree walk */
+	__u64 helper;		/* bpf_find_vma(), after the walk found nothing valid */
+};
+
 #endif /* VMTRACE_H */

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -40,9 +41,43 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-int main(int argc, char **argv)
+/*
+ * "vmas N": N one-page read-write VMAs, each between read-only pages so the
+ * kernel cannot merge them, written in a shuffled order: every fault is in
+ * another VMA than the last (the worst case for a VMA lookup cache).
+ */
+static void many_vmas(size_t n)
 {
-	size_t pages = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
+	char *p = map_pages(2 * n);
+	size_t *order = malloc(n * sizeof(*order));
+	struct rusage before, after;
+	double t0, t1;
+
+	for (size_t i = 0; i < n; i++) {
+		mprotect(p + (2 * i + 1) * 4096, 4096, PROT_READ);
+		order[i] = i;
+	}
+	srand(1);
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = rand() % (i + 1), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	getrusage(RUSAGE_SELF, &before);
+	t0 = now_ns();
+	for (size_t i = 0; i < n; i++)
+		p[2 * order[i] * 4096] = 1;
+	t1 = now_ns();
+	getrusage(RUSAGE_SELF, &after);
+	printf("ns_per_fault=%.1f faults=%ld vmas=%zu\n", (t1 - t0) / n,
+	       after.ru_minflt - before.ru_minflt, n);
+	free(order);
+}
+
+/* "N": N anonymous write faults in one fresh VMA, after an untimed warm-up. */
+static void one_vma(size_t pages)
+{
 	struct rusage before, after;
 	char *warm = map_pages(pages), *p;
 	double t0, t1;
@@ -57,5 +92,13 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &after);
 	printf("ns_per_fault=%.1f faults=%ld\n", (t1 - t0) / pages,
 	       after.ru_minflt - before.ru_minflt);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && !strcmp(argv[1], "vmas"))
+		many_vmas(strtoul(argv[2], NULL, 10));
+	else
+		one_vma(argc > 1 ? strtoul(argv[1], NULL, 10) : 100000);
 	return 0;
 }
