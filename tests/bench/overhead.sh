@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Overhead of vmtrace on a fault-heavy workload: untraced and traced runs
-# alternate (A B A B ...) so the machine's drift cancels; prints the median
-# cost per fault of each, the ratio and the added nanoseconds, plus whether
-# vmtrace counted every fault. Figures, not a pass/fail test.
+# Overhead of vmtrace on fault-heavy workloads: untraced and traced runs
+# alternate (A B A B ...) so the machine's drift cancels; prints, per
+# workload, the median cost per fault of each, the ratio, the added
+# nanoseconds, and whether vmtrace counted every fault (traced totals vs the
+# kernel's counters). Figures, not a pass/fail test.
 # Usage: tests/bench/overhead.sh [ROUNDS] [PAGES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,22 +17,32 @@ trap 'rm -f "$json"' EXIT
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+# |traced minor+major - kernel minflt+majflt| of the last traced run
+lost() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); k=d["kernel"]; t=d["totals"]
+print(abs(k["minflt"]+k["majflt"]-t["minor"]-t["major"]))' "$json"
+}
 
-base=() traced=() lost=0
-for ((i = 0; i < rounds; i++)); do
-	base+=("$($bench "$pages" | field ns_per_fault)")
-	out=$($vmtrace -j -o "$json" -- $bench "$pages" 2>/dev/null)
-	traced+=("$(field ns_per_fault <<<"$out")")
-	# every fault of the run must be counted: traced totals == kernel counters
-	lost=$((lost + $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
-k=d["kernel"]; t=d["totals"]; print(abs(k["minflt"]+k["majflt"]-t["minor"]-t["major"]))' "$json")))
-done
-b=$(printf '%s\n' "${base[@]}" | median)
-t=$(printf '%s\n' "${traced[@]}" | median)
-printf 'workload        anonymous write faults, %d pages x %d paired rounds\n' "$pages" "$rounds"
-printf 'kernel          %s\n' "$(uname -r)"
-printf 'untraced        %.1f ns/fault (median)\n' "$b"
-printf 'vmtrace         %.1f ns/fault (median)\n' "$t"
-printf 'ratio           x%.3f\n' "$(echo "$t / $b" | bc -l)"
-printf 'added           %.1f ns/fault\n' "$(echo "$t - $b" | bc -l)"
-printf 'lost counts     %d (traced totals vs the kernel counters, all rounds)\n' "$lost"
+# run_workload NAME ARGS...: one table row
+run_workload() {
+	local name=$1 base=() traced=() miss=0 b t out
+	shift
+	for ((i = 0; i < rounds; i++)); do
+		base+=("$($bench "$@" | field ns_per_fault)")
+		out=$($vmtrace -j -o "$json" -- $bench "$@" 2>/dev/null)
+		traced+=("$(field ns_per_fault <<<"$out")")
+		miss=$((miss + $(lost)))
+	done
+	b=$(printf '%s\n' "${base[@]}" | median)
+	t=$(printf '%s\n' "${traced[@]}" | median)
+	printf '%-34s %10.1f %10.1f %8.3f %10.1f %6d\n' "$name" "$b" "$t" \
+		"$(echo "$t / $b" | bc -l)" "$(echo "$t - $b" | bc -l)" "$miss"
+}
+
+printf 'kernel %s, backend %s, %d paired rounds, medians\n' "$(uname -r)" \
+	"$($vmtrace --features -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["auto"])')" \
+	"$rounds"
+printf '%-34s %10s %10s %8s %10s %6s\n' workload "untraced" "vmtrace" ratio \
+	"added ns" lost
+run_workload "anonymous writes, one VMA ($pages)" "$pages"
+run_workload "anonymous writes, 10,000 VMAs" vmas 10000
