@@ -14,7 +14,7 @@ VMLINUX := vmlinux/$(ARCH)/vmlinux.h
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
 	  -I$(OUTPUT) -Isrc
-LDLIBS := -lbpf -lelf -lz -ljson-c
+LDLIBS := -lbpf -lelf -lz -ljson-c -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 LDLIBS += -lzstd -lpthread

@@ -8,6 +8,7 @@
  * one binary runs on kernels with different functions and tracepoints.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,22 +165,14 @@ static void note_unavailable(struct tracer *tr, struct bpf_program *prog)
  * Loads only the programs of backend b and the common ones whose attach
  * point exists; fails if a required one is missing.
  */
-static int select_programs(struct tracer *tr, const struct config *cfg,
+static int select_programs(struct tracer *tr, const struct btf *vmlinux,
 			   enum vmt_backend b)
 {
 	const char *tracefs = tracefs_dir(tr);
 	struct bpf_program *prog;
-	struct btf *vmlinux;
-	int err = 0;
 
 	if (!tracefs)
 		return -ENOENT;
-	vmlinux = cfg->btf_path ? btf__parse(cfg->btf_path, NULL) :
-				  btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		set_reason(tr, "failed to read the kernel's BTF: %s", strerror(errno));
-		return -ENOENT;
-	}
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 		int owner = prog_backend(sec);
@@ -192,15 +185,19 @@ static int select_programs(struct tracer *tr, const struct config *cfg,
 			continue;
 		if (is_required(bpf_program__name(prog))) {
 			set_reason(tr, "this kernel lacks %s", sec);
-			err = -ENOENT;
-			break;
+			return -ENOENT;
 		}
 		bpf_program__set_autoload(prog, false);
 		append_word(tr->missing, sizeof(tr->missing), sec);
 		note_unavailable(tr, prog);
 	}
-	btf__free(vmlinux);
-	return err;
+	return 0;
+}
+
+/* The kernel's BTF, parsed once per session (~110 ms here). */
+struct btf *tracer_vmlinux_btf(const struct config *cfg)
+{
+	return cfg->btf_path ? btf__parse(cfg->btf_path, NULL) : btf__load_vmlinux_btf();
 }
 
 int tracer_list_points(const struct config *cfg,
@@ -215,8 +212,7 @@ int tracer_list_points(const struct config *cfg,
 
 	if (!skel)
 		return -errno;
-	vmlinux = cfg->btf_path ? btf__parse(cfg->btf_path, NULL) :
-				  btf__load_vmlinux_btf();
+	vmlinux = tracer_vmlinux_btf(cfg);
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 
@@ -311,7 +307,8 @@ static int attach_programs(struct tracer *tr)
 	return 0;
 }
 
-int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b)
+int tracer_try(struct tracer *tr, const struct config *cfg,
+	       const struct btf *vmlinux, enum vmt_backend b)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
 	int err;
@@ -327,7 +324,11 @@ int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b)
 		set_reason(tr, "failed to open the BPF object: %s", strerror(errno));
 		return -errno;
 	}
-	err = select_programs(tr, cfg, b);
+	if (!vmlinux) {
+		set_reason(tr, "failed to read the kernel's BTF: %s", strerror(errno));
+		return -ENOENT;
+	}
+	err = select_programs(tr, vmlinux, b);
 	if (err)
 		return err;
 	tr->skel->rodata->backend = b;
@@ -351,6 +352,7 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 	/* failed attempts are expected on the way down: libbpf speaks with -v only */
 	libbpf_print_fn_t print = libbpf_set_print(NULL);
 	char reasons[3 * (REASON_MAX + 16)] = "";
+	struct btf *vmlinux = tracer_vmlinux_btf(cfg);
 	int err = -ENOENT;
 
 	if (cfg->verbose)
@@ -360,7 +362,7 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 
 		if (cfg->backend >= 0 && (int)ladder[i] != cfg->backend)
 			continue;
-		err = tracer_try(tr, cfg, ladder[i]);
+		err = tracer_try(tr, cfg, vmlinux, ladder[i]);
 		if (!err)
 			break;
 		snprintf(reasons + len, sizeof(reasons) - len, "%s%s: %s",
@@ -368,6 +370,7 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 		tracer_close(tr);
 	}
 	libbpf_set_print(print);
+	btf__free(vmlinux);
 	if (err && cfg->backend >= 0)
 		fprintf(stderr, "vmtrace: backend %s\n", reasons);
 	else if (err)
@@ -420,10 +423,51 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 	}
 }
 
+#define DETACH_THREADS 64
+
+struct detach_job {
+	struct bpf_link **links;
+	size_t n;
+};
+
+static void *detach_links(void *arg)
+{
+	struct detach_job *job = arg;
+
+	for (size_t i = 0; i < job->n; i++)
+		bpf_link__destroy(job->links[i]);
+	return NULL;
+}
+
+/*
+ * Detaching a tracepoint program waits for an RCU grace period (~55 ms here),
+ * and vmtrace holds ~35 links: one after another that is ~2 s at every exit.
+ * From parallel threads the waits overlap. A thread that cannot be started
+ * leaves its share to this one.
+ */
+static void detach_all(struct bpf_link **links, size_t n)
+{
+	struct detach_job jobs[DETACH_THREADS];
+	pthread_t tids[DETACH_THREADS];
+	bool started[DETACH_THREADS] = { false };
+	size_t per = (n + DETACH_THREADS - 1) / DETACH_THREADS;
+
+	for (size_t t = 0; t < DETACH_THREADS && t * per < n; t++) {
+		jobs[t].links = links + t * per;
+		jobs[t].n = n - t * per < per ? n - t * per : per;
+		started[t] = !pthread_create(&tids[t], NULL, detach_links, &jobs[t]);
+		if (!started[t])
+			detach_links(&jobs[t]);
+	}
+	for (size_t t = 0; t < DETACH_THREADS; t++)
+		if (started[t])
+			pthread_join(tids[t], NULL);
+}
+
 void tracer_close(struct tracer *tr)
 {
-	for (size_t i = 0; i < tr->nr_links; i++)
-		bpf_link__destroy(tr->links[i]);
+	if (tr->nr_links)
+		detach_all(tr->links, tr->nr_links);
 	free(tr->links);
 	vmtrace_bpf__destroy(tr->skel);
 	memset(tr, 0, sizeof(*tr));

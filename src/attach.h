@@ -39,8 +39,12 @@ int tracer_open(struct tracer *tr, const struct config *cfg);
 int tracer_list_points(const struct config *cfg,
 		       void (*fn)(const char *sec, int backend, bool found,
 				  bool required, void *ctx), void *ctx);
+struct btf;
+/* The kernel's BTF (cfg->btf_path or /sys/kernel/btf/vmlinux); NULL on error. */
+struct btf *tracer_vmlinux_btf(const struct config *cfg);
 /* Tries one backend; on failure tr->reason says why. */
-int tracer_try(struct tracer *tr, const struct config *cfg, enum vmt_backend b);
+int tracer_try(struct tracer *tr, const struct config *cfg,
+	       const struct btf *vmlinux, enum vmt_backend b);
 /* Starts tracing pid now, or from its next exec when start_on_exec. */
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
 /* The mapping generation of pid: changes whenever its VMAs may have. */

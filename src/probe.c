@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 #include "attach.h"
@@ -29,16 +30,18 @@ static const enum vmt_backend ladder[] = {
 static void try_backends(const struct config *cfg, struct backend_result *res)
 {
 	libbpf_print_fn_t print = libbpf_set_print(NULL);
+	struct btf *vmlinux = tracer_vmlinux_btf(cfg);
 
 	for (int i = 0; i < NR_LADDER; i++) {
 		struct tracer tr;
 
-		res[i].works = !tracer_try(&tr, cfg, ladder[i]);
+		res[i].works = !tracer_try(&tr, cfg, vmlinux, ladder[i]);
 		snprintf(res[i].reason, sizeof(res[i].reason), "%s", tr.reason);
 		snprintf(res[i].missing, sizeof(res[i].missing), "%s", tr.missing);
 		snprintf(res[i].unavailable, sizeof(res[i].unavailable), "%s", tr.unavailable);
 		tracer_close(&tr);
 	}
+	btf__free(vmlinux);
 	libbpf_set_print(print);
 }
 
