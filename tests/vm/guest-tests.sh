@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs inside the 6.1 guest (busybox sh, as /vmt/run-tests.sh): the same
 # integration suite as on the host, against the same static vmtrace, once per
-# backend this kernel offers (6.1 has them all: fentry, kprobe, tracepoint).
+# backend this kernel offers (6.1 has them all: fentry, kprobe, tracepoint;
+# vmtest.sh sets VMTEST_BACKENDS on the line after the first).
 # /tmp is tmpfs (file mappings there are shmem, never major faults), so the
 # file workloads get a real ext4 filesystem on a loop device.
 echo "vmtest: kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
@@ -17,7 +18,7 @@ export VMTRACE=/vmt/vmtrace VMWORK=/vmt/vmwork ITEST_SAMPLE=/vmt/sample.json
 export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
 /vmt/vmtrace --features | grep -A4 '^backends'
 status=0
-for backend in ${VMTEST_BACKENDS:-fentry kprobe tracepoint}; do
+for backend in $VMTEST_BACKENDS; do
 	echo "vmtest: === backend $backend"
 	VMTRACE_BACKEND=$backend /vmt/itest || status=1
 done
