@@ -31,6 +31,7 @@ struct window {
 
 enum stop_reason { STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
 
+/* libbpf's print callback takes no context: the one copy of cfg.verbose it needs. */
 static bool verbose;
 
 /* libbpf speaks on warnings; with -v on info too; its debug log (the verifier's) with VMTRACE_DEBUG=1. */
