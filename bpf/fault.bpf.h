@@ -15,12 +15,33 @@ static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
 	return !(vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 }
 
-static long vma_found(struct task_struct *task, struct vm_area_struct *vma,
-		      struct vma_info *v)
+/* Reads a VMA and files it: its row's slot, also left in v->slot. */
+static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
+					struct vma_info *v)
 {
 	read_vma(vma, v, true);
 	v->slot = vma_row(v);
+	return v->slot;
+}
+
+/* The bpf_find_vma() callback. */
+static long vma_found(struct task_struct *task, struct vm_area_struct *vma,
+		      struct vma_info *v)
+{
+	row_of_vma(vma, v);
 	return 0;
+}
+
+/* The thread's one-entry VMA cache now holds v, valid for generation v->gen. */
+static __always_inline void cache_vma(struct vmt_thread *t,
+				      const struct vma_info *v)
+{
+	t->gen = v->gen;
+	t->start = v->start;
+	t->end = v->end;
+	t->vm_flags = v->vm_flags;
+	t->slot = v->slot;
+	t->cached = 1;
 }
 
 /* Refreshes the mm boundaries that labels are made from. */
@@ -100,20 +121,14 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	read_layout(proc, task);
 	if (maple_valid(vma, mm, addr)) {
 		__sync_fetch_and_add(&lookups.walk, 1);
-		read_vma(vma, &v, true);
-		v.slot = vma_row(&v);
+		row_of_vma(vma, &v);
 		err = 0;
 	} else {
 		__sync_fetch_and_add(&lookups.helper, 1);
 		err = bpf_find_vma(task, addr, vma_found, &v, 0);
 	}
 	if (!err && v.found) {
-		t->gen = gen;
-		t->start = v.start;
-		t->end = v.end;
-		t->vm_flags = v.vm_flags;
-		t->slot = v.slot;
-		t->cached = 1;
+		cache_vma(t, &v);
 		return v.slot;
 	}
 	t->cached = 0;

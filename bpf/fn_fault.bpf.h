@@ -27,15 +27,10 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 	    addr >= t->start && addr < t->end)
 		return t->slot;
 	read_layout(proc, bpf_get_current_task_btf());
-	read_vma(vma, &v, true);
-	t->slot = vma_row(&v);
-	t->gen = v.gen;
-	t->start = v.start;
-	t->end = v.end;
-	t->vm_flags = v.vm_flags;
+	row_of_vma(vma, &v);
+	cache_vma(t, &v);
 	t->fn_vma_cached = (__u64)vma;
-	t->cached = 1;
-	return t->slot;
+	return v.slot;
 }
 
 static __always_inline int fn_fault_enter(struct vm_area_struct *vma,

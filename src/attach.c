@@ -392,17 +392,6 @@ int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec)
 	return 0;
 }
 
-uint64_t tracer_generation(struct tracer *tr, pid_t pid)
-{
-	struct vmt_proc proc;
-	__u32 key = pid;
-
-	if (bpf_map__lookup_elem(tr->skel->maps.procs, &key, sizeof(key), &proc,
-				 sizeof(proc), 0))
-		return 0;
-	return proc.gen;
-}
-
 void tracer_print_stats(struct tracer *tr, FILE *out)
 {
 	struct bpf_program *prog;

@@ -47,8 +47,6 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	       const struct btf *vmlinux, enum vmt_backend b);
 /* Starts tracing pid now, or from its next exec when start_on_exec. */
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
-/* The mapping generation of pid: changes whenever its VMAs may have. */
-uint64_t tracer_generation(struct tracer *tr, pid_t pid);
 /* Reads pid's rows, files, layout, system calls and drops into as. */
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		uint64_t *base_minflt, uint64_t *base_majflt);

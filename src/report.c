@@ -96,6 +96,11 @@ static const struct column vma_columns[] = {
 
 #define NR_COLUMNS (sizeof(vma_columns) / sizeof(vma_columns[0]))
 
+/* The counted system calls' names, in enum vmt_syscall order. */
+static const char *const syscall_names[VMT_NR_SYSCALLS] = {
+	"mmap", "munmap", "brk", "mprotect", "mremap",
+};
+
 static uint64_t counter_of(const uint64_t *c, int counter)
 {
 	return counter == COUNTER_MINOR ?
@@ -200,14 +205,11 @@ static void text_kernel(FILE *out, const struct address_space *as)
 
 static void text_syscalls(FILE *out, const struct address_space *as)
 {
-	static const char *names[VMT_NR_SYSCALLS] = {
-		"mmap", "munmap", "brk", "mprotect", "mremap",
-	};
 	char buf[32];
 
 	fprintf(out, "syscalls:");
 	for (int i = 0; i < VMT_NR_SYSCALLS; i++)
-		fprintf(out, " %s %" PRIu64 " (%s)%s", names[i], as->sc[i].calls,
+		fprintf(out, " %s %" PRIu64 " (%s)%s", syscall_names[i], as->sc[i].calls,
 			human_bytes(as->sc[i].bytes, buf, sizeof(buf)),
 			i + 1 < VMT_NR_SYSCALLS ? "," : "\n");
 }
@@ -297,9 +299,6 @@ static struct json_object *json_kernel(const struct address_space *as)
 
 static struct json_object *json_syscalls(const struct address_space *as)
 {
-	static const char *names[VMT_NR_SYSCALLS] = {
-		"mmap", "munmap", "brk", "mprotect", "mremap",
-	};
 	struct json_object *o = json_object_new_object();
 
 	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
@@ -307,7 +306,7 @@ static struct json_object *json_syscalls(const struct address_space *as)
 
 		json_object_object_add(s, "calls", json_object_new_uint64(as->sc[i].calls));
 		json_object_object_add(s, "bytes", json_object_new_uint64(as->sc[i].bytes));
-		json_object_object_add(o, names[i], s);
+		json_object_object_add(o, syscall_names[i], s);
 	}
 	return o;
 }
