@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <sys/mount.h>
@@ -307,10 +308,19 @@ static int attach_programs(struct tracer *tr)
 	return 0;
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int tracer_try(struct tracer *tr, const struct config *cfg,
 	       const struct btf *vmlinux, enum vmt_backend b)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = cfg->btf_path);
+	double t0;
 	int err;
 
 	memset(tr, 0, sizeof(*tr));
@@ -335,13 +345,18 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tr->skel->rodata->max_rows = cfg->max_vmas;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
+	t0 = mono_ms();
 	err = vmtrace_bpf__load(tr->skel);
+	tr->load_ms = mono_ms() - t0;
 	if (err) {
 		set_reason(tr, "failed to load BPF programs: %s%s", strerror(-err),
 			   err == -EPERM ? " (not allowed by this kernel, or not root)" : "");
 		return err;
 	}
-	return attach_programs(tr);
+	t0 = mono_ms();
+	err = attach_programs(tr);
+	tr->attach_ms = mono_ms() - t0;
+	return err;
 }
 
 int tracer_open(struct tracer *tr, const struct config *cfg)
@@ -351,26 +366,35 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 	};
 	/* failed attempts are expected on the way down: libbpf speaks with -v only */
 	libbpf_print_fn_t print = libbpf_set_print(NULL);
-	char reasons[3 * (REASON_MAX + 16)] = "";
+	char reasons[3 * (REASON_MAX + 16)] = "", timing[sizeof(tr->timing) / 2];
+	double t0 = mono_ms(), t1;
 	struct btf *vmlinux = tracer_vmlinux_btf(cfg);
-	int err = -ENOENT;
+	int err = -ENOENT, len;
 
+	len = snprintf(timing, sizeof(timing), "BTF %.0f ms", mono_ms() - t0);
 	if (cfg->verbose)
 		libbpf_set_print(print);
 	for (size_t i = 0; i < sizeof(ladder) / sizeof(*ladder); i++) {
-		size_t len = strlen(reasons);
+		size_t rlen = strlen(reasons);
 
 		if (cfg->backend >= 0 && (int)ladder[i] != cfg->backend)
 			continue;
+		t1 = mono_ms();
 		err = tracer_try(tr, cfg, vmlinux, ladder[i]);
+		len += snprintf(timing + len, sizeof(timing) - len, ", %s %.0f ms%s",
+				backend_names[ladder[i]], mono_ms() - t1,
+				err ? " (failed)" : "");
 		if (!err)
 			break;
-		snprintf(reasons + len, sizeof(reasons) - len, "%s%s: %s",
-			 len ? "; " : "", backend_names[ladder[i]], tr->reason);
+		snprintf(reasons + rlen, sizeof(reasons) - rlen, "%s%s: %s",
+			 rlen ? "; " : "", backend_names[ladder[i]], tr->reason);
 		tracer_close(tr);
 	}
 	libbpf_set_print(print);
 	btf__free(vmlinux);
+	if (!err)
+		snprintf(tr->timing, sizeof(tr->timing), "%.0f ms: %s (load %.0f, attach %.0f)",
+			 mono_ms() - t0, timing, tr->load_ms, tr->attach_ms);
 	if (err && cfg->backend >= 0)
 		fprintf(stderr, "vmtrace: backend %s\n", reasons);
 	else if (err)

@@ -23,6 +23,8 @@ struct tracer {
 	char missing[512];	/* optional attach points this kernel lacks */
 	char unavailable[64];	/* counters this backend cannot measure */
 	char reason[REASON_MAX]; /* why the last attempt failed */
+	double load_ms, attach_ms; /* this backend's load (verifier) and attach */
+	char timing[256];	/* where tracer_open's time went (-v) */
 };
 
 extern const char *const backend_names[VMT_NR_BACKENDS];

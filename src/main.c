@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
@@ -248,6 +249,8 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 		err = start_window(cfg, t, &w);
 	if (err)
 		return err;
+	if (cfg->verbose)
+		fprintf(stderr, "vmtrace: attached in %s\n", tr->timing);
 	if (tr->missing[0] && cfg->verbose)
 		fprintf(stderr, "vmtrace: not on this kernel (skipped): %s\n", tr->missing);
 	fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
@@ -260,6 +263,15 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 	if (cfg->verbose)
 		tracer_print_stats(tr, stderr);
 	return err;
+}
+
+/* For tests/bench: the most memory vmtrace held at once (not its command's). */
+static void print_peak_rss(void)
+{
+	struct rusage ru;
+
+	if (!getrusage(RUSAGE_SELF, &ru))
+		fprintf(stderr, "vmtrace: peak RSS %ld KiB\n", ru.ru_maxrss);
 }
 
 int main(int argc, char **argv)
@@ -298,5 +310,7 @@ int main(int argc, char **argv)
 		output_abort(&out);
 	if (sigfd >= 0)
 		close(sigfd);
+	if (cfg.verbose)
+		print_peak_rss();
 	return err ? 1 : target_exit_code(&t);
 }
