@@ -125,8 +125,12 @@ int target_final_stat(struct target *t, struct proc_stat *st)
 {
 	siginfo_t info = { 0 };
 
-	/* WNOWAIT keeps the zombie, and with it /proc/PID/stat, for one more read. */
-	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT))
+	/*
+	 * WNOWAIT keeps the zombie, and with it /proc/PID/stat, for one more
+	 * read. WNOHANG: a command still running (-d or -i stopped the window,
+	 * not its exit) is read as it is; waiting would block until it ends.
+	 */
+	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT | WNOHANG))
 		return -errno;
 	return read_stat(t->pid, st);
 }

@@ -26,7 +26,7 @@ int target_attach(struct target *t, pid_t pid);
 int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask);
 /* Lets the child exec; fails with a one-line message if exec failed. */
 int target_release(struct target *t, char **argv);
-/* For a spawned child that exited: its stat before it is reaped. */
+/* A spawned child's stat: before it is reaped if it exited, else as it runs. */
 int target_final_stat(struct target *t, struct proc_stat *st);
 /* Kills (if still running) and reaps a spawned child. */
 void target_close(struct target *t);

@@ -21,6 +21,8 @@
  *                   (fsync, POSIX_FADV_DONTNEED), MADV_RANDOM: one per page
  *   vmas N          one write fault in each of N one-page VMAs, shuffled
  * File workloads create their file in $FAULTBENCH_DIR (default ".").
+ * FAULTBENCH_HOLD=1: stay alive after printing, until killed (so that a
+ * tracer stopping on a timer still sees the address space).
  *
  * An untimed warm-up touches and frees as much anonymous memory as the loop
  * will allocate: memory freed recently is handed back to the host, and the
@@ -275,5 +277,8 @@ int main(int argc, char **argv)
 	printf("ns_per_fault=%.1f faults=%ld total_faults=%ld\n",
 	       t.f1 > t.f0 ? (t.t1 - t.t0) / (t.f1 - t.f0) : 0.0, t.f1 - t.f0,
 	       faults_of(RUSAGE_SELF) + faults_of(RUSAGE_CHILDREN));
+	fflush(stdout);
+	while (getenv("FAULTBENCH_HOLD"))
+		pause();
 	return 0;
 }

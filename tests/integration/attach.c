@@ -162,6 +162,35 @@ START_TEST(test_signal_stop)
 }
 END_TEST
 
+/*
+ * -d ends the window while the command still runs: vmtrace must report at
+ * once (not wait for the command to end), then kill it, exiting 128+SIGKILL.
+ */
+START_TEST(test_duration_ends_command)
+{
+	char out[2048];
+	const char *argv[] = { vmtrace_path, "-d", "1", "-j", "-o", out, "--",
+			       vmwork_path, "--pause-start", "anon", "10", NULL };
+	struct report rep = { 0 };
+	char err[256];
+	struct proc p;
+	int st;
+
+	snprintf(out, sizeof(out), "%s/duration.json", itest_dir);
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_ERR, 0));
+	/* vmwork waits at --pause-start forever: only -d can end this */
+	st = proc_wait(&p, itest_timeout_ms(15 * 1000));
+	ck_assert_msg(st >= 0, "vmtrace -d 1 still running after 15 s: %s",
+		      p.out[P_ERR].data ? p.out[P_ERR].data : "");
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGKILL,
+		      "exit status %d, want %d", WEXITSTATUS(st), 128 + SIGKILL);
+	ck_assert_msg(!report_load(&rep, out, err, sizeof(err)), "%s", err);
+	ck_assert_msg(report_int(&rep, "kernel.minflt") >= 0, "no kernel counters");
+	report_free(&rep);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *attach_suite(void)
 {
 	Suite *s = suite_create("attach");
@@ -173,6 +202,7 @@ Suite *attach_suite(void)
 	tcase_add_test(pid, test_pid_stack);
 	tcase_add_test(cow, test_cow_child);
 	tcase_add_loop_test(sig, test_signal_stop, 0, 2);
+	tcase_add_test(sig, test_duration_ends_command);
 	suite_add_tcase(s, pid);
 	suite_add_tcase(s, cow);
 	suite_add_tcase(s, sig);
