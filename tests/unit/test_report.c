@@ -43,12 +43,13 @@ static char *render(bool json)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct config cfg = { .top = 10 };
 
 	sample(&as);
 	if (json)
 		ck_assert_int_eq(report_json(f, &as), 0);
 	else
-		report_text(f, &as);
+		report_text(f, &as, &cfg);
 	fclose(f);
 	aspace_free(&as);
 	return buf;
