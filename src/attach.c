@@ -327,6 +327,40 @@ static double mono_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * Can this kernel load an fentry program at all? Some forbid it (EPERM at
+ * load on the project's 6.18 machine: shared/KERNELS.md). Learning that from
+ * the skeleton cost ~100 ms of every start there (measured with vmtrace -v:
+ * libbpf parses the kernel's BTF once more for CO-RE before the first fentry
+ * program is refused); a two-instruction program on handle_mm_fault costs
+ * well under 1 ms. As bcc's fentry_can_attach(). A function missing from BTF
+ * is left to select_programs(), which names it.
+ */
+static int fentry_loads(struct tracer *tr, const struct btf *vmlinux)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = btf__find_by_name_kind(vmlinux, "handle_mm_fault", BTF_KIND_FUNC);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	int fd, err;
+
+	if (id <= 0)
+		return 0;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vmt_fentry_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(*insns), &opts);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	err = -errno;
+	set_reason(tr, "failed to load BPF programs: %s%s", strerror(-err),
+		   err == -EPERM ? " (not allowed by this kernel, or not root)" : "");
+	return err;
+}
+
 int tracer_try(struct tracer *tr, const struct config *cfg,
 	       const struct btf *vmlinux, enum vmt_backend b)
 {
@@ -340,6 +374,8 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	if (b == VMT_BACKEND_TRACEPOINT)	/* no hook at the copy or the read-in */
 		snprintf(tr->unavailable, sizeof(tr->unavailable), "cow readin oom%s",
 			 cfg->latency ? "" : " latency_ns");
+	if (b == VMT_BACKEND_FENTRY && vmlinux && (err = fentry_loads(tr, vmlinux)))
+		return err;
 	tr->skel = vmtrace_bpf__open_opts(&opts);
 	if (!tr->skel) {
 		set_reason(tr, "failed to open the BPF object: %s", strerror(errno));
