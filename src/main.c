@@ -113,19 +113,28 @@ static void kernel_window(struct target *t, const struct window *w,
 	as->kernel_majflt = end->majflt - (t->spawned ? base_maj : w->start.majflt);
 }
 
-/* A /proc/PID/maps snapshot: names, extents and VMAs that did not fault. */
-static int apply_snapshot(struct address_space *as, pid_t pid, bool final)
+static int merge_line(const struct maps_entry *e, void *m)
 {
-	struct maps_entry *entries = NULL;
-	size_t n = 0;
-	int err;
+	return maps_merge_line(m, e);
+}
 
-	if (read_maps(pid, &entries, &n) || !n) {
-		free(entries);
-		return 0;	/* gone, or a zombie without an mm: rows only */
-	}
-	err = aspace_apply_maps(as, entries, n, final);
-	free(entries);
+/*
+ * A /proc/PID/maps snapshot: names, extents and VMAs that did not fault,
+ * merged as it is read. An unreadable listing (the process is gone) leaves
+ * the rows as they are; only a failure to merge is an error.
+ */
+static int apply_snapshot(struct address_space *as, pid_t pid, bool final,
+			  bool keep_unfaulted)
+{
+	struct maps_merge m;
+	int err = maps_merge_begin(&m, as, final, keep_unfaulted);
+
+	if (err)
+		return err;
+	err = read_maps_each(pid, merge_line, &m);
+	if (!m.lines)
+		err = 0;	/* gone, or a zombie without an mm: rows only */
+	maps_merge_end(&m);
 	return err;
 }
 
@@ -148,7 +157,7 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		timeline_apply(&w->tl, as);
 	kernel_window(t, w, base_min, base_maj, as, &end);
 	if (!t->reaped && end.state != 'Z')
-		err = apply_snapshot(as, t->pid, final && !t->spawned);
+		err = apply_snapshot(as, t->pid, final && !t->spawned, cfg->all_vmas);
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
 	return err;

@@ -119,6 +119,25 @@ int aspace_add_deferred(struct address_space *as, uint64_t page,
  */
 int aspace_apply_maps(struct address_space *as, const struct maps_entry *e,
 		      size_t n, bool final);
+/*
+ * The same, one line at a time as /proc/PID/maps is read (a process may
+ * have 100,000 VMAs). Without keep_unfaulted, VMAs that did not fault are
+ * kept only where a label needs them (aspace_finish() drops them anyway).
+ */
+struct row_key;
+struct maps_merge {
+	struct address_space *as;
+	size_t rows;		/* as->vmas[0, rows): the rows read from BPF */
+	struct row_key *index;	/* the faulted rows by object and anchor */
+	size_t nindex;
+	bool *seen;		/* rows a line matched */
+	size_t lines;
+	bool final, keep_unfaulted;
+};
+int maps_merge_begin(struct maps_merge *m, struct address_space *as,
+		     bool final, bool keep_unfaulted);
+int maps_merge_line(struct maps_merge *m, const struct maps_entry *e);
+void maps_merge_end(struct maps_merge *m);
 /* Read-in pages of a file (dev, ino) for this process; path may be NULL. */
 int aspace_add_readin(struct address_space *as, uint32_t dev, uint64_t ino,
 		      const __u64 pages[VMT_NR_READIN], const char *path);

@@ -93,11 +93,12 @@ int parse_maps_line(const char *line, struct maps_entry *e)
 	return 0;
 }
 
-int read_maps(pid_t pid, struct maps_entry **entries, size_t *n)
+int read_maps_each(pid_t pid, int (*fn)(const struct maps_entry *e, void *ctx),
+		   void *ctx)
 {
-	struct maps_entry *e = NULL;
-	size_t nr = 0, cap = 0, len = 0;
+	struct maps_entry e;
 	char path[64], *line = NULL;
+	size_t len = 0;
 	int err = 0;
 	FILE *f;
 
@@ -105,29 +106,47 @@ int read_maps(pid_t pid, struct maps_entry **entries, size_t *n)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while (!err && getline(&line, &len, f) > 0) {
-		if (nr == cap) {
-			struct maps_entry *grown;
-
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(e, cap * sizeof(*e));
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			e = grown;
-		}
-		if (!parse_maps_line(line, &e[nr]))
-			nr++;
-	}
+	while (!err && getline(&line, &len, f) > 0)
+		if (!parse_maps_line(line, &e))
+			err = fn(&e, ctx);
 	free(line);
 	fclose(f);
+	return err;
+}
+
+struct maps_array {
+	struct maps_entry *e;
+	size_t nr, cap;
+};
+
+static int append_entry(const struct maps_entry *e, void *ctx)
+{
+	struct maps_array *a = ctx;
+
+	if (a->nr == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		struct maps_entry *grown = realloc(a->e, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		a->e = grown;
+		a->cap = cap;
+	}
+	a->e[a->nr++] = *e;
+	return 0;
+}
+
+int read_maps(pid_t pid, struct maps_entry **entries, size_t *n)
+{
+	struct maps_array a = { 0 };
+	int err = read_maps_each(pid, append_entry, &a);
+
 	if (err) {
-		free(e);
+		free(a.e);
 		return err;
 	}
-	*entries = e;
-	*n = nr;
+	*entries = a.e;
+	*n = a.nr;
 	return 0;
 }
 

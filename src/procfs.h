@@ -37,6 +37,13 @@ int parse_stat(const char *text, struct proc_stat *st);
 int read_stat(pid_t pid, struct proc_stat *st);
 int parse_maps_line(const char *line, struct maps_entry *e);
 
+/*
+ * Calls fn for each line of /proc/PID/maps as it is read; stops at fn's
+ * first error and returns it. -errno if the file cannot be opened. A
+ * process may have 100,000 VMAs: 58 MB as an array of maps_entry.
+ */
+int read_maps_each(pid_t pid, int (*fn)(const struct maps_entry *e, void *ctx),
+		   void *ctx);
 /* Reads /proc/PID/maps into a new array (free it); returns 0 or -errno. */
 int read_maps(pid_t pid, struct maps_entry **entries, size_t *n);
 

@@ -150,6 +150,44 @@ START_TEST(snapshot_completes_and_unmaps)
 }
 END_TEST
 
+/*
+ * A snapshot merged line by line without keep_unfaulted: rows are found by
+ * object and anchor (a stack's end), and of the VMAs that did not fault only
+ * a writable file mapping is kept, the one that names the bss after it.
+ */
+START_TEST(snapshot_merge_keeps_what_labels_need)
+{
+	struct address_space as;
+	struct vmt_row bss = make_row(0x21000, 0x22000, 2);
+	struct vmt_row stack = make_row(0x7ffd00000000, 0x7ffd00021000, 4);
+	struct maps_entry e[] = {
+		{ .start = 0x10000, .end = 0x11000, .perms = "rw-p" },	/* anonymous */
+		{ .start = 0x20000, .end = 0x21000, .perms = "rw-p", .ino = 7,
+		  .dev_major = 8, .path = "/usr/lib/libz.so" },
+		{ .start = 0x21000, .end = 0x22000, .perms = "rw-p" },
+		{ .start = 0x7ffcfff00000, .end = 0x7ffd00021000, .perms = "rw-p",
+		  .path = "[stack]" },
+	};
+	struct maps_merge m;
+
+	stack.flags = VMT_ROW_GROWSDOWN;
+	aspace_init(&as, 1);
+	ck_assert_int_eq(aspace_add_row(&as, 1, &bss, NULL), 0);
+	ck_assert_int_eq(aspace_add_row(&as, 2, &stack, NULL), 0);
+	ck_assert_int_eq(maps_merge_begin(&m, &as, true, false), 0);
+	for (size_t i = 0; i < sizeof(e) / sizeof(*e); i++)
+		ck_assert_int_eq(maps_merge_line(&m, &e[i]), 0);
+	maps_merge_end(&m);
+	ck_assert_uint_eq(as.nr, 3);		/* the anonymous VMA was not kept */
+	ck_assert_uint_eq(as.vmas[1].start, 0x7ffcfff00000);	/* by its end */
+	ck_assert(!as.vmas[1].unmapped && !as.vmas[0].unmapped);
+	aspace_finish(&as, SORT_ADDR, false);
+	ck_assert_uint_eq(as.nr, 2);
+	ck_assert_str_eq(as.vmas[0].label, "[bss:libz.so]");
+	aspace_free(&as);
+}
+END_TEST
+
 START_TEST(fold_merged_and_stack_growth)
 {
 	struct address_space as;
@@ -211,6 +249,7 @@ Suite *model_suite(void)
 	tcase_add_test(labels, pseudo_rows_and_kernel_names);
 	tcase_add_test(labels, perms);
 	tcase_add_test(rows, snapshot_completes_and_unmaps);
+	tcase_add_test(rows, snapshot_merge_keeps_what_labels_need);
 	tcase_add_test(rows, fold_merged_and_stack_growth);
 	tcase_add_test(rows, deferred_pages_find_their_row);
 	suite_add_tcase(s, labels);
