@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
@@ -304,13 +303,22 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 	return err;
 }
 
-/* For tests/bench: the most memory vmtrace held at once (not its command's). */
+/*
+ * For tests/bench: the most memory vmtrace held at once (not its command's).
+ * VmHWM, not getrusage()'s ru_maxrss: that one also keeps the peak of the
+ * process before exec, which under a vfork()ing parent (Python's subprocess)
+ * is the parent's memory.
+ */
 static void print_peak_rss(void)
 {
-	struct rusage ru;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
 
-	if (!getrusage(RUSAGE_SELF, &ru))
-		fprintf(stderr, "vmtrace: peak RSS %ld KiB\n", ru.ru_maxrss);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			fprintf(stderr, "vmtrace: peak RSS %ld KiB\n", strtol(line + 6, NULL, 10));
+	if (f)
+		fclose(f);
 }
 
 int main(int argc, char **argv)
