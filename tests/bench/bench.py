@@ -18,6 +18,7 @@ Figures, not a test: nothing here passes or fails.
 
 Usage: tests/bench/bench.py [--rounds N] [--workloads a,b] [--size W=N]...
                             [--tools t1,t2] [--no-memory] [--dir DIR]
+       tests/bench/bench.py --from-log LOG   (tests/bench/vmbench.sh's guest)
 """
 import argparse
 import json
@@ -201,31 +202,50 @@ def summary(values):
     return statistics.median(values), min(values), max(values)
 
 
+def pair_runs(seq):
+    """Ratios from one round's runs in order, untraced between traced ones.
+
+    seq: [(tool name or None for untraced, figures)]. Each traced run is set
+    against the mean of the untraced runs right before and after it.
+    Returns ({tool: figures with ratio and added}, [untraced figures]).
+    """
+    out, base = {}, [r for name, r in seq if name is None]
+    for i, (name, r) in enumerate(seq):
+        if name is None:
+            continue
+        before = next((x for n, x in reversed(seq[:i]) if n is None), None)
+        after = next((x for n, x in seq[i + 1:] if n is None), None)
+        near = [x["ns"] for x in (before, after) if x]
+        if not near:
+            continue
+        b = sum(near) / len(near)
+        r["ratio"], r["added"] = r["ns"] / b, r["ns"] - b
+        out[name] = r
+    return out, base
+
+
 def bench_workload(w, size, tools, rounds, tmp, env):
     """Per tool: a list of per-round results (dicts with ratio, added, ...)."""
     cmd = [os.path.join(ROOT, ".output", "faultbench"), w[1], str(size)]
+    untraced = Tool("untraced", lambda c, o: c)
     results = {t.name: [] for t in tools}
     base_all = []
-    live = [t for t in tools if not t.skipped]
     for r in range(rounds):
+        live = [t for t in tools if not t.skipped]
+        # a different tool first each round: no tool always follows another
         order = live[r % len(live):] + live[:r % len(live)] if live else []
-        prev = Tool("untraced", lambda c, o: c).once(cmd, tmp, env)
-        if not prev:
-            sys.exit("bench: faultbench %s failed" % w[1])
-        base_all.append(prev)
+        seq = [(None, untraced.once(cmd, tmp, env))]
+        if not seq[0][1]:
+            sys.exit("bench: faultbench %s failed: %s" % (w[1], untraced.skipped))
         for t in order:
-            if t.skipped:
-                continue
             got = t.once(cmd, tmp, env)
-            nxt = Tool("untraced", lambda c, o: c).once(cmd, tmp, env)
-            base_all.append(nxt)
-            if not got:
-                continue
-            base = (prev["ns"] + nxt["ns"]) / 2
-            got["ratio"] = got["ns"] / base
-            got["added"] = got["ns"] - base
-            results[t.name].append(got)
-            prev = nxt
+            if got:
+                seq.append((t.name, got))
+            seq.append((None, untraced.once(cmd, tmp, env)))
+        got, base = pair_runs([(n, x) for n, x in seq if x])
+        for name, x in got.items():
+            results[name].append(x)
+        base_all += base
     return results, base_all
 
 
@@ -292,6 +312,62 @@ def memory_check(vmtrace, tmp, env):
     return out
 
 
+def parse_kv(line):
+    return dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
+
+
+def from_log(path):
+    """The tables of a run inside the qemu guest (tests/bench/vm-guest.sh).
+
+    The guest has no Python: it prints one BENCH line per run, in run order;
+    the statistics are the same as on the host.
+    """
+    runs, skips, kernel, tools = {}, {}, "?", []
+    for line in open(path, errors="replace"):
+        line = line.strip()
+        if line.startswith("BENCH-KERNEL"):
+            kernel = line.split(None, 1)[1]
+        elif line.startswith("BENCH-SKIP"):
+            kv = parse_kv(line)
+            name = kv["tool"].replace(":", " ").replace("_", " ")
+            skips[name] = line.split("why=", 1)[1]
+            if name not in tools:
+                tools.append(name)
+        elif line.startswith("BENCH "):
+            kv = parse_kv(line)
+            r = fb_line(line)
+            if not r:
+                continue
+            tool = None if kv["tool"] == "untraced" else kv["tool"].replace(":", " ")
+            if tool and tool not in tools:
+                tools.append(tool)
+            for k, name in (("counted", "counted"), ("kernel", "kernel"),
+                            ("attach_ms", "attach_ms"), ("rss_kib", "rss_kib")):
+                if kv.get(k, "").isdigit():
+                    r[name] = int(kv[k])
+            key = (kv["w"], int(kv["n"]))
+            runs.setdefault(key, {}).setdefault(kv["round"], []).append((tool, r))
+    print("vmtrace bench inside qemu (TCG, one vCPU), kernel %s: relative cost "
+          "of the backends only, not absolute times" % kernel)
+    table = {}
+    for (w, n), rounds in runs.items():
+        objs = []
+        for name in tools:
+            t = Tool(name, None)
+            t.skipped = skips.get(name)
+            objs.append(t)
+        results = {t: [] for t in tools}
+        base_all = []
+        for seq in rounds.values():
+            got, base = pair_runs(seq)
+            for name, x in got.items():
+                results[name].append(x)
+            base_all += base
+        desc = next((x for x in WORKLOADS if x[0] == w), (w, w, n, w))
+        print_workload(desc, n, objs, results, base_all, len(rounds))
+        table[w] = results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 5)))
@@ -302,7 +378,11 @@ def main():
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--dir", help="directory for the file workloads (a real "
                     "filesystem, not tmpfs; default /var/tmp)")
+    ap.add_argument("--from-log", metavar="LOG",
+                    help="print the tables of a qemu guest's run (vmbench.sh)")
     args = ap.parse_args()
+    if args.from_log:
+        return from_log(args.from_log)
     vmtrace = os.path.join(ROOT, ".output", "vmtrace")
     sizes = {w[0]: w[2] for w in WORKLOADS}
     for s in args.size:
