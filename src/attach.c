@@ -482,9 +482,9 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) ||
 		    !info.run_cnt)
 			continue;
-		fprintf(out, "vmtrace: prog %-22s %10llu runs %8.1f ns/run\n",
+		fprintf(out, "vmtrace: prog %-22s %10llu runs %8.1f ns/run %8u insns verified\n",
 			bpf_program__name(prog), (unsigned long long)info.run_cnt,
-			(double)info.run_time_ns / info.run_cnt);
+			(double)info.run_time_ns / info.run_cnt, info.verified_insns);
 	}
 }
 
