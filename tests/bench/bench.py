@@ -280,6 +280,21 @@ def print_workload(w, size, tools, results, base_all, rounds):
             "%d" % statistics.median(att) if att else "-"))
 
 
+def startup(vmtrace):
+    """End to end time of tracing a command that does nothing, and attach."""
+    wall, att = [], []
+    for _ in range(7):
+        rc, so, se, secs = run([vmtrace, "-v", "--", "true"])
+        m = re.search(r"attached in (\d+) ms", se)
+        if rc or not m:
+            return "failed: %s" % (se.strip().splitlines() or ["?"])[-1]
+        wall.append(secs * 1000)
+        att.append(int(m.group(1)))
+    return ("end to end median %.0f ms [%.0f, %.0f], of which attach %d ms [%d, %d]"
+            % (statistics.median(wall), min(wall), max(wall),
+               statistics.median(att), min(att), max(att)))
+
+
 def memory_check(vmtrace, tmp, env):
     """vmtrace's peak RSS on a live target with 100,000+ VMAs."""
     fb = os.path.join(ROOT, ".output", "faultbench")
@@ -405,6 +420,7 @@ def main():
             res, base = bench_workload(w, sizes[w[0]], tools, args.rounds, tmp, env)
             table[w[0]] = res
             print_workload(w, sizes[w[0]], tools, res, base, args.rounds)
+        print("\n'vmtrace -v -- true', 7 runs: %s" % startup(vmtrace))
         if not args.no_memory:
             print("\nvmtrace on a live target with 100,000 VMAs "
                   "(faultbench vmas 50000; 16,384 kernel rows):")
