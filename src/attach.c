@@ -333,6 +333,7 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 		return err;
 	tr->skel->rodata->backend = b;
 	tr->skel->rodata->max_rows = cfg->max_vmas;
+	tr->skel->rodata->follow = cfg->inherit;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
 	err = vmtrace_bpf__load(tr->skel);

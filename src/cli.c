@@ -33,6 +33,9 @@ enum {
 	OPT_MAX_VMAS = 0x100,
 	OPT_BACKEND,
 	OPT_FEATURES,
+	OPT_NO_INHERIT,
+	OPT_FOLLOW,
+	OPT_MERGE,
 };
 
 static const struct argp_option options[] = {
@@ -49,6 +52,10 @@ static const struct argp_option options[] = {
 	{ "features", OPT_FEATURES, NULL, 0,
 	  "Print what this kernel offers and which backend auto picks" },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages and attach details" },
+	{ "no-inherit", OPT_NO_INHERIT, NULL, 0,
+	  "With a command: trace it alone, not the processes it starts" },
+	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
+	{ "merge", OPT_MERGE, "comm", 0, "Merge the processes' tables by command name" },
 	{},
 };
 
@@ -146,6 +153,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FEATURES:
 		cfg->features = true;
 		break;
+	case OPT_NO_INHERIT:
+		cfg->no_inherit = true;
+		break;
+	case OPT_FOLLOW:
+		cfg->follow = true;
+		break;
+	case OPT_MERGE:
+		if (strcmp(arg, "comm"))
+			usage_error("invalid --merge: '%s' (comm)", arg);
+		cfg->merge_comm = true;
+		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = ctx->devnull;
 		break;
@@ -155,6 +173,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		cfg->inherit = cfg->command ? !cfg->no_inherit : cfg->follow;
 		if (cfg->features)
 			break;	/* nothing to trace */
 		if (!cfg->pid == !cfg->command)

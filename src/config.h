@@ -25,6 +25,10 @@ struct config {
 	int backend;		/* enum vmt_backend, or -1: the best available */
 	bool features;		/* --features: print what the kernel offers */
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
+	bool no_inherit;	/* --no-inherit: only the command, not its children */
+	bool follow;		/* --follow: -p PID's children too */
+	bool inherit;		/* follow forks and execs (-- default, or -p --follow) */
+	bool merge_comm;	/* --merge comm: processes merged by command name */
 };
 
 /* Parses argv into cfg; argp exits with 2 on a usage error, 0 on --help. */

@@ -16,6 +16,7 @@
 #include "attach.h"
 #include "config.h"
 #include "probe.h"
+#include "procs.h"
 #include "output.h"
 #include "report.h"
 #include "target.h"
@@ -138,6 +139,9 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		err = apply_snapshot(as, t->pid, final && !t->spawned);
 	if (!err)
 		aspace_finish(as, cfg->sort, cfg->all_vmas);
+	if (!err && (cfg->inherit || cfg->merge_comm) &&
+	    !(err = procs_collect(tr, as, cfg->sort, &as->procs)))
+		as->procs->merge_comm = cfg->merge_comm;
 	return err;
 }
 
@@ -156,6 +160,7 @@ static void print_interval(const struct config *cfg, struct tracer *tr,
 
 	if (!build_report(cfg, tr, t, w, false, &as))
 		emit(cfg, stdout, &as);
+	procs_free(as.procs);
 	aspace_free(&as);
 }
 
@@ -234,6 +239,7 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 		err = emit(cfg, out->file, &as);
 	if (!err)
 		err = output_commit(out);
+	procs_free(as.procs);
 	aspace_free(&as);
 	return err;
 }

@@ -16,6 +16,8 @@
 
 #define LABEL_MAX 96
 
+struct proc_set;
+
 /* mm_struct boundaries that labels are made from. */
 struct mm_layout {
 	uint64_t start_code, end_code, start_data, end_data;
@@ -61,6 +63,7 @@ struct address_space {
 	uint64_t kernel_minflt, kernel_majflt;
 	struct vmt_drops drops;
 	uint64_t drops_total;
+	struct proc_set *procs;	/* every traced process, when following (procs.h) */
 };
 
 static inline uint64_t vma_minor(const struct vma *v)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report.h"
+#include "procs.h"
 
 enum cell_type { CELL_U64, CELL_HEX, CELL_STR, CELL_BOOL, CELL_NULL };
 
@@ -236,6 +237,8 @@ void report_text(FILE *out, const struct address_space *as)
 			"threads %llu, deferred map full %llu): raise --max-vmas\n",
 			as->drops_total, as->drops.rows, as->drops.files,
 			as->drops.threads, as->drops.deferred_full);
+	if (as->procs)
+		procs_text(out, as->procs);
 	fflush(out);
 }
 
@@ -337,7 +340,7 @@ struct json_object *json_words(const char *list)
 	return a;
 }
 
-static struct json_object *json_report(const struct address_space *as)
+struct json_object *report_json_object(const struct address_space *as)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *vmas = json_object_new_array();
@@ -355,12 +358,14 @@ static struct json_object *json_report(const struct address_space *as)
 	json_object_object_add(root, "syscalls", json_syscalls(as));
 	json_object_object_add(root, "drops", json_object_new_uint64(as->drops_total));
 	json_object_object_add(root, "drop_details", json_drops(as));
+	if (as->procs)
+		json_object_object_add(root, "processes", procs_json(as->procs));
 	return root;
 }
 
 int report_json(FILE *out, const struct address_space *as)
 {
-	struct json_object *root = json_report(as);
+	struct json_object *root = report_json_object(as);
 	const char *text;
 	int err = 0;
 

@@ -11,6 +11,8 @@ void report_text(FILE *out, const struct address_space *as);
 int report_json(FILE *out, const struct address_space *as);
 
 struct json_object;
+/* The report of one address space as a JSON object (the caller puts it). */
+struct json_object *report_json_object(const struct address_space *as);
 /* A JSON array of the space-separated words in list. */
 struct json_object *json_words(const char *list);
 
