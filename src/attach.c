@@ -23,6 +23,7 @@
 #include "attach.h"
 #include "vmtrace.skel.h"
 
+#define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define KPROBE_PMU	"/sys/bus/event_source/devices/kprobe/type"
@@ -48,6 +49,22 @@ static const struct {
 	{ "fe_cow", "cow" }, { "kp_cow", "cow" },
 	{ "fe_read_folio", "readin" }, { "kp_read_folio", "readin" },
 };
+
+int tracer_check_environment(const struct config *cfg)
+{
+	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "vmtrace: must be run as root (it loads BPF programs)\n");
+		return -EPERM;
+	}
+	if (access(btf, R_OK)) {
+		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
+			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n", btf);
+		return -ENOENT;
+	}
+	return 0;
+}
 
 int backend_by_name(const char *name)
 {

@@ -23,12 +23,15 @@ struct tracer {
 	char missing[512];	/* optional attach points this kernel lacks */
 	char unavailable[64];	/* counters this backend cannot measure */
 	char reason[REASON_MAX]; /* why the last attempt failed */
+	__u32 first_slot;	/* rows below it belong to forgotten runs (procs.c) */
 };
 
 extern const char *const backend_names[VMT_NR_BACKENDS];
 /* The backend named name, or -1. */
 int backend_by_name(const char *name);
 
+/* Root and the kernel's BTF, or a one-line error saying which is missing. */
+int tracer_check_environment(const struct config *cfg);
 /*
  * Opens, loads and attaches the best backend the kernel offers (or the one
  * cfg forces): fentry, then kprobe, then tracepoint. Prints a one-line error

@@ -64,8 +64,7 @@ static const struct argp_option options[] = {
  * ("Try `vmtrace --help'...") goes to err_stream, which parse_args points at
  * /dev/null; getopt's message for an unknown option still reaches stderr.
  */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,7 +85,7 @@ static int parse_seconds(const char *arg, double *out)
 	return errno || end == arg || *end || *out <= 0 || *out > 1e7 ? -1 : 0;
 }
 
-static int parse_uint(const char *arg, long min, long max, long *out)
+int parse_uint(const char *arg, long min, long max, long *out)
 {
 	char *end;
 
@@ -187,19 +186,25 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-int parse_args(int argc, char **argv, struct config *cfg)
+void config_init(struct config *cfg)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc };
 	const char *btf = getenv("VMTRACE_BTF");
 	const char *backend = getenv("VMTRACE_BACKEND");
-	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
-	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
 	cfg->btf_path = btf && *btf ? btf : NULL;
 	/* VMTRACE_BACKEND: the default --backend, e.g. to run a test suite per backend */
 	cfg->backend = backend ? backend_by_name(backend) : -1;
+}
+
+int parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc };
+	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
+	int err;
+
+	config_init(cfg);
 	/* one-line errors under the tool's name, exit 2 on a usage error */
 	program_invocation_name = "vmtrace";
 	argv[0] = program_invocation_name;	/* getopt names argv[0] */

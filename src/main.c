@@ -19,9 +19,8 @@
 #include "procs.h"
 #include "output.h"
 #include "report.h"
+#include "runs.h"
 #include "target.h"
-
-#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
 /* The kernel's own fault counters at the start of the window. */
 struct window {
@@ -50,22 +49,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int check_environment(const struct config *cfg)
-{
-	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "vmtrace: must be run as root (it loads BPF programs)\n");
-		return -EPERM;
-	}
-	if (access(btf, R_OK)) {
-		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
-			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n", btf);
-		return -ENOENT;
-	}
-	return 0;
 }
 
 static void command_line(const struct config *cfg, pid_t pid, char *buf, size_t size)
@@ -277,11 +260,13 @@ int main(int argc, char **argv)
 	sigset_t sigs, saved;
 	int sigfd, err;
 
+	if (argc > 1 && is_ci_command(argv[1]))
+		return ci_main(argc, argv);	/* record, check, diff: runs.c */
 	parse_args(argc, argv, &cfg);
 	verbose = cfg.verbose;
 	libbpf_set_print(print_libbpf);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (check_environment(&cfg))
+	if (tracer_check_environment(&cfg))
 		return 1;
 	if (cfg.features)
 		return print_features(&cfg);

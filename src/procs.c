@@ -121,7 +121,8 @@ static int add_rows(struct proc_set *set, struct tracer *tr)
 	struct vmt_row row;
 	int err = 0;
 
-	for (__u32 slot = 1; slot < end && slot < max && !err; slot++) {
+	for (__u32 slot = tr->first_slot ? tr->first_slot : 1; slot < end && slot < max && !err;
+	     slot++) {
 		struct proc_image *img;
 
 		if (bpf_map__lookup_elem(tr->skel->maps.rows, &slot, sizeof(slot),
@@ -306,14 +307,25 @@ void procs_free(struct proc_set *set)
 	free(set);
 }
 
-/* Deletes every entry of the procs and lineage maps: they stop being traced. */
+/* Deletes every key of map; a key deleted under us just moves the walk on. */
+static void clear_map(struct bpf_map *map, size_t key_size)
+{
+	char key[32];
+
+	while (!bpf_map__get_next_key(map, NULL, key, key_size))
+		if (bpf_map__delete_elem(map, key, key_size, 0) && errno != ENOENT)
+			break;
+}
+
+/*
+ * Forgets the traced processes (they stop being traced) and their rows: a
+ * later run whose process reuses a pid starts with rows of its own.
+ */
 void procs_forget(struct tracer *tr)
 {
-	struct bpf_map *maps[] = { tr->skel->maps.procs, tr->skel->maps.lineage };
-	__u32 key;
-
-	for (int m = 0; m < 2; m++)
-		while (!bpf_map__get_next_key(maps[m], NULL, &key, sizeof(key)))
-			if (bpf_map__delete_elem(maps[m], &key, sizeof(key), 0))
-				break;
+	clear_map(tr->skel->maps.procs, sizeof(__u32));
+	clear_map(tr->skel->maps.lineage, sizeof(__u32));
+	clear_map(tr->skel->maps.row_index, sizeof(struct vmt_row_key));
+	clear_map(tr->skel->maps.deferred, sizeof(struct vmt_row_key));
+	tr->first_slot = tr->skel->data->next_slot;
 }
