@@ -91,7 +91,7 @@ ITEST_SRCS := $(wildcard tests/integration/*.c)
 $(OUTPUT)/itest: $(ITEST_SRCS) | $(OUTPUT)
 	$(call msg,TEST,$@)
 	$(Q)$(CC) -O1 -g -Wall -static $(TEST_CFLAGS) $(ITEST_SRCS) \
-		-lcheck -lsubunit -lm -lrt -lpthread -ljson-c -o $@
+		-lcheck -lsubunit -lm -lrt -lpthread -ljson-c -lutil -o $@
 
 $(OUTPUT)/faultbench: tests/bench/faultbench.c | $(OUTPUT)
 	$(call msg,BENCH,$@)

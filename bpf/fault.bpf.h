@@ -41,6 +41,7 @@ static __always_inline void cache_vma(struct vmt_thread *t,
 	t->end = v->end;
 	t->vm_flags = v->vm_flags;
 	t->slot = v->slot;
+	t->mapping = v->mapping;
 	t->cached = 1;
 }
 
@@ -198,7 +199,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	struct vmt_proc *proc;
 	struct vmt_thread *t;
 	struct vmt_row *row;
-	bool error;
+	bool error, wp;
 	__u32 slot;
 	__u64 gen;
 
@@ -221,11 +222,17 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (slot == VMT_OVERFLOW_SLOT)
 		__sync_fetch_and_add(&drops.rows, 1);
 	error = access_error(ec, t->vm_flags);
-	count(row, access_of(ec), (ec & (X86_PF_PROT | X86_PF_WRITE)) ==
-	      (X86_PF_PROT | X86_PF_WRITE), user, error);
+	wp = (ec & (X86_PF_PROT | X86_PF_WRITE)) == (X86_PF_PROT | X86_PF_WRITE);
+	count(row, access_of(ec), wp, user, error);
+	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
 	t->last_state = error ? FAULT_DONE : FAULT_PENDING;
+	if (want_latency) {
+		t->last_wp = wp;
+		t->lat_pending = 1;
+		t->fault_start = bpf_ktime_get_ns();
+	}
 	return 0;
 }
 
@@ -240,18 +247,27 @@ static __always_inline struct vmt_row *pending_fault(struct vmt_thread *t,
 	return fault_row(tgid, t->last_slot, addr);
 }
 
-/* PERF_COUNT_SW_PAGE_FAULTS_MAJ fired: the kernel counted a major fault. */
-static __always_inline int handle_major(__u64 addr)
+/*
+ * PERF_COUNT_SW_PAGE_FAULTS_MAJ (or _MIN, attached for latency histograms
+ * only) fired: the kernel accounted the thread's fault as major (minor).
+ */
+static __always_inline int handle_accounted(__u64 addr, bool major)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct vmt_thread *t;
 	struct vmt_row *row;
 
 	if (!traced_proc(tgid))
 		return 0;
-	row = pending_fault(bpf_task_storage_get(&threads, task, NULL, 0), tgid, addr);
-	if (row)
+	t = bpf_task_storage_get(&threads, task, NULL, 0);
+	row = pending_fault(t, tgid, addr);
+	if (!row)
+		return 0;
+	if (major)
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
+	if (t)
+		latency_end(t, row, major, false);
 	return 0;
 }
 
@@ -318,6 +334,10 @@ static __always_inline int handle_fault_signal(int sig,
 	else if (backend != VMT_BACKEND_TRACEPOINT && t &&
 		 !(t->last_state == FAULT_DONE && t->last_page == (addr & PAGE_MASK)))
 		count_refused(cur, t, addr);
+	/* the tracepoint backend's failed fault ends here (refused ones too) */
+	if (backend == VMT_BACKEND_TRACEPOINT && t &&
+	    t->last_page == (addr & PAGE_MASK))
+		latency_end(t, row, false, true);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 		VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE;
 	struct vmt_thread *t;
 	struct vmt_row *row;
-	bool error;
+	bool error, major;
 	__u32 slot;
 
 	if (!proc)
@@ -80,10 +80,12 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 	row = bpf_map_lookup_elem(&rows, &slot);
 	if (row) {
 		error = ret & error_bits;
+		major = !error && ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED));
 		count(row, flags & FAULT_FLAG_INSTRUCTION ? ACC_EXEC :
 			   flags & FAULT_FLAG_WRITE ? ACC_WRITE : ACC_READ,
 		      t->fn_wp, flags & FAULT_FLAG_USER, error);
-		if (!error && ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED)))
+		count_heat(row, t, t->last_page);
+		if (major)
 			__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 		if (!error && t->fn_cow)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
@@ -93,8 +95,9 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 			__sync_fetch_and_add(&row->counters[VMT_C_SIGBUS], 1);
 		if (ret & VM_FAULT_OOM)
 			__sync_fetch_and_add(&row->counters[VMT_C_OOM], 1);
-		__sync_fetch_and_add(&row->counters[VMT_C_LATENCY_NS],
-				     bpf_ktime_get_ns() - t->fn_start);
+		/* cheap here, entry and exit are traced anyway: always on */
+		record_latency(proc, row, latency_kind(error, t->fn_wp, major, row->ino),
+			       bpf_ktime_get_ns() - t->fn_start);
 		if (slot == VMT_OVERFLOW_SLOT)
 			__sync_fetch_and_add(&drops.rows, 1);
 	}

@@ -76,6 +76,23 @@ static __always_inline __u32 current_image(const struct vmt_lineage *lin)
 	return (n > VMT_MAX_IMAGES ? VMT_MAX_IMAGES : n ? n : 1) - 1;
 }
 
+static __always_inline void save_image(struct vmt_image_end *e,
+				       const struct vmt_proc *p)
+{
+	e->start_code = p->start_code;
+	e->end_code = p->end_code;
+	e->start_data = p->start_data;
+	e->end_data = p->end_data;
+	e->start_brk = p->start_brk;
+	e->brk = p->brk;
+	e->start_stack = p->start_stack;
+	e->vdso = p->vdso;
+	e->exe_ino = p->exe_ino;
+	e->exe_dev = p->exe_dev;
+	for (int i = 0; i < VMT_NR_SYSCALLS; i++)
+		e->sc[i] = p->sc[i];
+}
+
 /*
  * execve() entry, still in the old mm: the old image's state is saved (a
  * failed exec just saves it again later), and the generation bumped.
@@ -96,8 +113,7 @@ static __always_inline int inherit_exec_enter(void)
 	if (!lin)
 		return 0;
 	lin->exec_gen = proc->gen;
-	__builtin_memcpy(&lin->images[current_image(lin) & (VMT_MAX_IMAGES - 1)].end,
-			 proc, sizeof(*proc));
+	save_image(&lin->images[current_image(lin) & (VMT_MAX_IMAGES - 1)].end, proc);
 	return 0;
 }
 

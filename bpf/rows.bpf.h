@@ -16,6 +16,7 @@ struct vma_info {
 	__u64 ino;
 	__u32 dev;
 	__u32 slot;
+	__u64 mapping;		/* the file's address_space, 0 when anonymous */
 	__u64 gen;
 	__u64 sp;		/* user stack pointer of the faulting thread */
 	__u32 tgid;
@@ -35,6 +36,7 @@ static __always_inline void read_vma(struct vm_area_struct *vma,
 	v->pgoff = BPF_CORE_READ(vma, vm_pgoff);
 	v->ino = 0;
 	v->dev = 0;
+	v->mapping = 0;
 	if (file) {
 		struct vmt_file_key fkey = {
 			.ino = BPF_CORE_READ(file, f_inode, i_ino),
@@ -43,6 +45,7 @@ static __always_inline void read_vma(struct vm_area_struct *vma,
 
 		v->ino = fkey.ino;
 		v->dev = fkey.dev;
+		v->mapping = (__u64)BPF_CORE_READ(file, f_mapping);
 		if (remember)
 			remember_file(file, &fkey);
 	}

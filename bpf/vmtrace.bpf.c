@@ -122,11 +122,13 @@ static __always_inline void bump_gen(struct vmt_proc *proc)
 }
 
 #include "path.bpf.h"
+#include "measure.bpf.h"
 #include "rows.bpf.h"
 #include "maple.bpf.h"
 #include "fault.bpf.h"
 #include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"
+#include "readin.bpf.h"
 #include "inherit.bpf.h"
 
 /* ---- attach wrappers: one line each over the shared handlers ---- */
@@ -205,7 +207,13 @@ int BPF_KPROBE(kp_read_pages) { return fn_fault_mark(MARK_READIN); }
 SEC("perf_event")
 int perf_major_fault(struct bpf_perf_event_data *ctx)
 {
-	return handle_major(ctx->addr);
+	return handle_accounted(ctx->addr, true);
+}
+
+SEC("perf_event")
+int perf_minor_fault(struct bpf_perf_event_data *ctx)
+{
+	return handle_accounted(ctx->addr, false);
 }
 
 SEC("tp_btf/signal_generate")
@@ -213,6 +221,24 @@ int BPF_PROG(tp_signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *task, int group, int result)
 {
 	return handle_fault_signal(sig, info, task);
+}
+
+SEC("tp_btf/mm_filemap_add_to_page_cache")
+int BPF_PROG(tp_page_cache_add, struct folio *folio)
+{
+	return handle_page_cache_add(folio);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
+{
+	return io_call_enter(regs, id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
+{
+	return io_call_exit(regs);
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -28,6 +28,12 @@
 
 #define DOOMED_MAX	8	/* VMAs one call may remove that get their rows retired */
 
+enum io_call {
+	IO_NONE,
+	IO_READ,	/* read(2) and friends: page cache misses are read-ins */
+	IO_WRITE,	/* write(2) and friends: pages added are not read in */
+};
+
 enum fault_state {
 	FAULT_NONE,
 	FAULT_PENDING,	/* counted; minor unless marked major or error */
@@ -46,10 +52,17 @@ struct vmt_thread {
 	__u64 vm_flags;
 	__u32 slot;
 	__u32 cached;
+	__u64 mapping;		/* its file's address_space (0: anonymous) */
 	/* the last fault, so its end (major) or failure (signal) finds its row */
 	__u64 last_page;
 	__u32 last_slot;
 	__u32 last_state;	/* enum fault_state */
+	__u64 fault_start;	/* ktime at its start (with latency histograms) */
+	__u8 last_wp;		/* it was a write-protect fault */
+	__u8 lat_pending;	/* its latency is still to be recorded */
+	__u8 io_call;		/* enum io_call: a read or write call in progress */
+	__u8 pad0;
+	__s32 io_fd;		/* the file descriptor it reads */
 	/* arguments of a VMA system call between its entry and exit */
 	__u64 sc_args[3];
 	__u64 sc_old_brk;

@@ -256,16 +256,19 @@ static int add_link(struct tracer *tr, struct bpf_link *link)
 }
 
 /*
- * PERF_COUNT_SW_PAGE_FAULTS_MAJ fires where the kernel accounts a major fault;
- * one event per CPU, for every process (the program filters), since a
- * per-thread event would miss threads that already exist.
+ * PERF_COUNT_SW_PAGE_FAULTS_MAJ (_MIN) fires where the kernel accounts a
+ * major (minor) fault; one event per CPU, for every process (the program
+ * filters), since a per-thread event would miss threads that already exist.
+ * The minor one runs a program on every fault of the machine: it is attached
+ * for latency histograms only.
  */
-static int attach_major_faults(struct tracer *tr)
+static int attach_accounting(struct tracer *tr, struct bpf_program *prog,
+			     __u64 event)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(attr),
-		.config = PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+		.config = event,
 		.sample_period = 1,
 	};
 	int ncpus = libbpf_num_possible_cpus(), attached = 0;
@@ -277,7 +280,7 @@ static int attach_major_faults(struct tracer *tr)
 
 		if (fd < 0)
 			continue;	/* an offline CPU */
-		link = bpf_program__attach_perf_event(tr->skel->progs.perf_major_fault, fd);
+		link = bpf_program__attach_perf_event(prog, fd);
 		if (!link) {
 			int err = -errno;
 
@@ -306,7 +309,7 @@ static int attach_programs(struct tracer *tr)
 		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog) ||
-		    prog == tr->skel->progs.perf_major_fault)
+		    bpf_program__type(prog) == BPF_PROG_TYPE_PERF_EVENT)
 			continue;
 		link = bpf_program__attach(prog);
 		if (!link) {
@@ -319,9 +322,17 @@ static int attach_programs(struct tracer *tr)
 		if (add_link(tr, link))
 			return -ENOMEM;
 	}
-	if (tr->backend_id == VMT_BACKEND_TRACEPOINT)
-		return attach_major_faults(tr);
-	return 0;
+	if (tr->backend_id != VMT_BACKEND_TRACEPOINT)
+		return 0;
+	if (bpf_program__autoload(tr->skel->progs.perf_minor_fault)) {
+		int err = attach_accounting(tr, tr->skel->progs.perf_minor_fault,
+					    PERF_COUNT_SW_PAGE_FAULTS_MIN);
+
+		if (err)
+			return err;
+	}
+	return attach_accounting(tr, tr->skel->progs.perf_major_fault,
+				 PERF_COUNT_SW_PAGE_FAULTS_MAJ);
 }
 
 int tracer_try(struct tracer *tr, const struct config *cfg,
@@ -334,8 +345,8 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tr->backend_id = b;
 	tr->backend = backend_names[b];
 	if (b == VMT_BACKEND_TRACEPOINT)	/* no hook at the copy or the read-in */
-		snprintf(tr->unavailable, sizeof(tr->unavailable),
-			 "cow readin oom latency_ns");
+		snprintf(tr->unavailable, sizeof(tr->unavailable), "cow readin oom%s",
+			 cfg->latency ? "" : " latency_ns");
 	tr->skel = vmtrace_bpf__open_opts(&opts);
 	if (!tr->skel) {
 		set_reason(tr, "failed to open the BPF object: %s", strerror(errno));
@@ -349,6 +360,11 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	if (err)
 		return err;
 	tr->skel->rodata->backend = b;
+	/* fentry/kprobe time every fault anyway; the tracepoint backend on request */
+	tr->skel->rodata->want_latency = cfg->latency || b != VMT_BACKEND_TRACEPOINT;
+	tr->skel->rodata->want_heatmap = cfg->heatmap;
+	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
+		bpf_program__set_autoload(tr->skel->progs.perf_minor_fault, false);
 	tr->skel->rodata->max_rows = cfg->max_vmas;
 	tr->skel->rodata->follow = cfg->inherit;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);

@@ -53,6 +53,9 @@ int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
 /* Reads pid's rows, files, layout, system calls and drops into as. */
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		uint64_t *base_minflt, uint64_t *base_majflt);
+struct timeline;
+/* Adds a sample of pid's rows to tl. */
+int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl);
 /* Prints each program's run count and mean run time (kernel.bpf_stats_enabled). */
 void tracer_print_stats(struct tracer *tr, FILE *out);
 /* Detaches every link and frees everything; safe on a half-open tracer. */

@@ -27,6 +27,8 @@ static const char doc[] =
 "  vmtrace -- ./app arg1 arg2       # run ./app under the tracer\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
 "  vmtrace --sort faults -- make    # busiest VMAs first\n"
+"  vmtrace -p 1234 -i 1 --top 15    # live view, like top\n"
+"  vmtrace --files --latency -- ./app  # files it waits on, fault latency\n"
 "  vmtrace --features               # what this kernel allows, which backend\n";
 
 enum {
@@ -36,6 +38,11 @@ enum {
 	OPT_NO_INHERIT,
 	OPT_FOLLOW,
 	OPT_MERGE,
+	OPT_LATENCY,
+	OPT_HEATMAP,
+	OPT_FULL,
+	OPT_FILES,
+	OPT_TOP,
 };
 
 static const struct argp_option options[] = {
@@ -43,8 +50,17 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "Print the report as JSON" },
 	{ "output", 'o', "FILE", 0, "Write the report to FILE (whole, or not at all)" },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS" },
-	{ "interval", 'i', "SECONDS", 0, "Also print the report every SECONDS" },
-	{ "sort", 's', "KEY", 0, "Order VMAs by addr (default) or faults" },
+	{ "interval", 'i', "SECONDS", 0,
+	  "Live view: refresh every SECONDS (in place on a terminal)" },
+	{ "sort", 's', "KEY", 0,
+	  "Order VMAs by addr (default), faults, minor, major, errors or latency" },
+	{ "top", OPT_TOP, "N", 0, "Rows in the live view and top-file list (default 10)" },
+	{ "files", OPT_FILES, NULL, 0, "Print every file, not just the top ones" },
+	{ "latency", OPT_LATENCY, NULL, 0,
+	  "Fault latency histograms (always on with fentry/kprobe)" },
+	{ "heatmap", OPT_HEATMAP, NULL, 0,
+	  "Where in each VMA faults land, over time" },
+	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
 	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
 	{ "backend", OPT_BACKEND, "NAME", 0,
@@ -94,6 +110,20 @@ int parse_uint(const char *arg, long min, long max, long *out)
 	return errno || end == arg || *end || *out < min || *out > max ? -1 : 0;
 }
 
+static int sort_by_name(const char *name)
+{
+	static const char *const names[NR_SORT_KEYS] = {
+		[SORT_ADDR] = "addr", [SORT_FAULTS] = "faults", [SORT_MINOR] = "minor",
+		[SORT_MAJOR] = "major", [SORT_ERRORS] = "errors",
+		[SORT_LATENCY] = "latency",
+	};
+
+	for (int k = 0; k < NR_SORT_KEYS; k++)
+		if (!strcmp(name, names[k]))
+			return k;
+	return -1;
+}
+
 struct parse_ctx {
 	struct config *cfg;
 	FILE *devnull;		/* argp's err_stream: see usage_error() */
@@ -126,12 +156,27 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error("invalid interval: '%s'", arg);
 		break;
 	case 's':
-		if (!strcmp(arg, "addr"))
-			cfg->sort = SORT_ADDR;
-		else if (!strcmp(arg, "faults"))
-			cfg->sort = SORT_FAULTS;
-		else
-			usage_error("invalid sort key: '%s' (addr or faults)", arg);
+		cfg->sort = sort_by_name(arg);
+		if ((int)cfg->sort < 0)
+			usage_error("invalid sort key: '%s' (addr, faults, minor, major, "
+				    "errors or latency)", arg);
+		break;
+	case OPT_TOP:
+		if (parse_uint(arg, 1, 100000, &n))
+			usage_error("invalid --top: '%s' (1 to 100000)", arg);
+		cfg->top = n;
+		break;
+	case OPT_FILES:
+		cfg->files = true;
+		break;
+	case OPT_LATENCY:
+		cfg->latency = true;
+		break;
+	case OPT_HEATMAP:
+		cfg->heatmap = true;
+		break;
+	case OPT_FULL:
+		cfg->latency = cfg->heatmap = true;
 		break;
 	case 'a':
 		cfg->all_vmas = true;
@@ -193,6 +238,7 @@ void config_init(struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
+	cfg->top = 10;
 	cfg->btf_path = btf && *btf ? btf : NULL;
 	/* VMTRACE_BACKEND: the default --backend, e.g. to run a test suite per backend */
 	cfg->backend = backend ? backend_by_name(backend) : -1;

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "attach.h"
+#include "timeline.h"
 #include "vmtrace.skel.h"
 
 static void copy_layout(struct mm_layout *mm, const struct vmt_proc *p)
@@ -34,10 +35,12 @@ static const char *file_path(struct tracer *tr, const struct vmt_row *row,
 	return file->path;
 }
 
-static int read_rows(struct tracer *tr, pid_t pid, struct address_space *as)
+/* Calls fn for each of pid's rows that faulted, and the overflow row. */
+static int for_each_row(struct tracer *tr, pid_t pid,
+			int (*fn)(struct tracer *tr, __u32 slot,
+				  struct vmt_row *row, void *ctx), void *ctx)
 {
 	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;
-	struct vmt_file file;
 	struct vmt_row row;
 	int err = 0;
 
@@ -51,8 +54,30 @@ static int read_rows(struct tracer *tr, pid_t pid, struct address_space *as)
 			row.flags = VMT_ROW_OVERFLOW;	/* all processes together */
 		else if (row.tgid != (__u32)pid)
 			continue;
-		err = aspace_add_row(as, slot, &row, file_path(tr, &row, &file));
+		err = fn(tr, slot, &row, ctx);
 	}
+	return err;
+}
+
+static int add_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *as)
+{
+	struct vmt_file file;
+
+	return aspace_add_row(as, slot, row, file_path(tr, row, &file));
+}
+
+static int sample_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *tl)
+{
+	return timeline_row(tl, slot, row);
+}
+
+int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl)
+{
+	int err;
+
+	timeline_begin_sample(tl);
+	err = for_each_row(tr, pid, sample_row, tl);
+	timeline_end_sample(tl);
 	return err;
 }
 
@@ -72,6 +97,41 @@ static int read_deferred(struct tracer *tr, pid_t pid, struct address_space *as)
 		err = aspace_add_deferred(as, key.anchor, row.counters);
 	}
 	return err;
+}
+
+/* The page cache read-ins of pid's files. */
+static int read_readins(struct tracer *tr, pid_t pid, struct address_space *as)
+{
+	struct bpf_map *map = tr->skel->maps.readins;
+	struct vmt_readin_key key, next, *prev = NULL;
+	struct vmt_readin_pages pages;
+	struct vmt_file file;
+	int err = 0;
+
+	while (!err && !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		struct vmt_row row = { .ino = next.ino, .dev = next.dev };
+
+		key = next;
+		prev = &key;
+		if (key.tgid != (__u32)pid ||
+		    bpf_map__lookup_elem(map, &key, sizeof(key), &pages, sizeof(pages), 0))
+			continue;
+		err = aspace_add_readin(as, key.dev, key.ino, pages.pages,
+					file_path(tr, &row, &file));
+	}
+	return err;
+}
+
+static void read_latency(struct tracer *tr, const struct vmt_proc *proc,
+			 struct address_space *as)
+{
+	as->latency_known = tr->skel->rodata->want_latency;
+	if (!as->latency_known)
+		return;
+	as->latency_source = tr->backend_id == VMT_BACKEND_TRACEPOINT ?
+		"fault tracepoint to the kernel's minor/major accounting" :
+		"handle_mm_fault() entry to exit";
+	memcpy(as->latency, proc->latency, sizeof(as->latency));
 }
 
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
@@ -97,9 +157,12 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	as->drops = tr->skel->bss->drops;
 	as->backend = tr->backend;
 	as->unavailable = tr->unavailable;
-	err = read_rows(tr, pid, as);
+	read_latency(tr, &proc, as);
+	err = for_each_row(tr, pid, add_row, as);
 	if (!err)
 		err = read_deferred(tr, pid, as);
+	if (!err)
+		err = read_readins(tr, pid, as);
 	if (err)
 		fprintf(stderr, "vmtrace: failed to read VMA rows: %s\n", strerror(-err));
 	return err;

@@ -9,6 +9,11 @@
 enum sort_key {
 	SORT_ADDR,
 	SORT_FAULTS,
+	SORT_MINOR,
+	SORT_MAJOR,
+	SORT_ERRORS,
+	SORT_LATENCY,	/* summed fault latency */
+	NR_SORT_KEYS,
 };
 
 /* What a change may add before it is a regression (vmtrace check, diff). */
@@ -47,6 +52,10 @@ struct config {
 	int backend;		/* enum vmt_backend, or -1: the best available */
 	bool features;		/* --features: print what the kernel offers */
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
+	bool latency;		/* --latency: fault latency histograms */
+	bool heatmap;		/* --heatmap: where in each VMA, over time */
+	bool files;		/* --files: the whole per-file table */
+	unsigned int top;	/* --top: rows in the live view and top lists */
 	bool no_inherit;	/* --no-inherit: only the command, not its children */
 	bool follow;		/* --follow: -p PID's children too */
 	bool inherit;		/* follow forks and execs (-- default, or -p --follow) */

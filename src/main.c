@@ -15,18 +15,28 @@
 #include <bpf/libbpf.h>
 #include "attach.h"
 #include "config.h"
+#include "live.h"
 #include "probe.h"
 #include "procs.h"
 #include "output.h"
 #include "report.h"
 #include "runs.h"
 #include "target.h"
+#include "timeline.h"
 
-/* The kernel's own fault counters at the start of the window. */
+/*
+ * Heatmaps without -i: sample this often. Long traces coarsen by themselves
+ * (ticks merge), and a sample reads every row, so not much more often.
+ */
+#define HEATMAP_SAMPLE_S 0.25
+
+/* The traced window: its start, the kernel's counters then, samples since. */
 struct window {
 	double start_s;
 	bool have_start;
 	struct proc_stat start;
+	double sample_every;	/* 0: no timeline */
+	struct timeline tl;
 };
 
 enum stop_reason { STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
@@ -117,11 +127,13 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 	err = tracer_read(tr, t->pid, as, &base_min, &base_maj);
 	if (err)
 		return err;
+	if (w->sample_every)
+		timeline_apply(&w->tl, as);
 	kernel_window(t, w, base_min, base_maj, as, &end);
 	if (!t->reaped && end.state != 'Z')
 		err = apply_snapshot(as, t->pid, final && !t->spawned);
 	if (!err)
-		aspace_finish(as, cfg->sort, cfg->all_vmas);
+		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
 	if (!err && (cfg->inherit || cfg->merge_comm) &&
 	    !(err = procs_collect(tr, as, cfg->sort, &as->procs)))
 		as->procs->merge_comm = cfg->merge_comm;
@@ -132,17 +144,27 @@ static int emit(const struct config *cfg, FILE *f, const struct address_space *a
 {
 	if (cfg->json)
 		return report_json(f, as);
-	report_text(f, as);
+	report_text(f, as, cfg);
 	return ferror(f) ? -EIO : 0;
 }
 
-static void print_interval(const struct config *cfg, struct tracer *tr,
-			   struct target *t, const struct window *w)
+/* A sample for the timeline; with -i, the live view (or a JSON report). */
+static void sample(const struct config *cfg, struct tracer *tr,
+		   struct target *t, struct window *w)
 {
 	struct address_space as;
 
-	if (!build_report(cfg, tr, t, w, false, &as))
-		emit(cfg, stdout, &as);
+	if (tracer_sample(tr, t->pid, &w->tl))
+		fprintf(stderr, "vmtrace: warning: failed to sample the rows: %s\n",
+			strerror(errno));
+	if (!cfg->interval)
+		return;
+	if (!build_report(cfg, tr, t, w, false, &as)) {
+		if (cfg->json)
+			emit(cfg, stdout, &as);
+		else
+			live_print(stdout, &as, cfg, isatty(STDOUT_FILENO));
+	}
 	procs_free(as.procs);
 	aspace_free(&as);
 }
@@ -171,11 +193,10 @@ static double earliest(double a, double b)
 }
 
 static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
-				  struct target *t, int sigfd,
-				  const struct window *w)
+				  struct target *t, int sigfd, struct window *w)
 {
 	double deadline = cfg->duration ? w->start_s + cfg->duration : 0;
-	double next_print = cfg->interval ? w->start_s + cfg->interval : 0;
+	double next_print = w->sample_every ? w->start_s + w->sample_every : 0;
 	int signals = 0;
 
 	for (;;) {
@@ -192,8 +213,8 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 		if (deadline && now_s() >= deadline)
 			return STOP_DURATION;
 		if (next_print && now_s() >= next_print) {
-			print_interval(cfg, tr, t, w);
-			next_print += cfg->interval;
+			sample(cfg, tr, t, w);
+			next_print += w->sample_every;
 		}
 	}
 }
@@ -203,6 +224,9 @@ static int start_window(const struct config *cfg, struct target *t,
 			struct window *w)
 {
 	w->start_s = now_s();
+	w->sample_every = cfg->interval ? cfg->interval :
+			  cfg->heatmap ? HEATMAP_SAMPLE_S : 0;
+	timeline_init(&w->tl, w->sample_every, cfg->heatmap);
 	if (t->spawned)
 		return target_release(t, cfg->command);
 	w->have_start = !read_stat(t->pid, &w->start);
@@ -213,10 +237,14 @@ static int start_window(const struct config *cfg, struct target *t,
 }
 
 static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
-		  const struct window *w, struct output *out)
+		  struct window *w, struct output *out)
 {
 	struct address_space as;
-	int err = build_report(cfg, tr, t, w, true, &as);
+	int err;
+
+	if (w->sample_every)	/* the last, partial tick */
+		tracer_sample(tr, t->pid, &w->tl);
+	err = build_report(cfg, tr, t, w, true, &as);
 
 	if (!err)
 		err = emit(cfg, out->file, &as);
@@ -242,10 +270,12 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 	fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
 		t->pid, tr->backend);
 	if (wait_loop(cfg, tr, t, sigfd, &w) == STOP_ERROR) {
-		fprintf(stderr, "vmtrace: failed to wait for events: %s\n", strerror(errno));
-		return -errno;
+		err = -errno;
+		fprintf(stderr, "vmtrace: failed to wait for events: %s\n", strerror(-err));
+	} else {
+		err = finish(cfg, tr, t, &w, out);
 	}
-	err = finish(cfg, tr, t, &w, out);
+	timeline_free(&w.tl);
 	if (cfg->verbose)
 		tracer_print_stats(tr, stderr);
 	return err;

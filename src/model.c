@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The address space model: rows, snapshots, labels, totals. */
+#define _GNU_SOURCE	/* qsort_r */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ void aspace_free(struct address_space *as)
 	free(as->vmas);
 	as->vmas = NULL;
 	as->nr = as->cap = 0;
+	files_free(as);
 }
 
 static struct vma *new_vma(struct address_space *as)
@@ -303,13 +305,30 @@ static int by_addr(const void *a, const void *b)
 	return (int)y->unmapped - (int)x->unmapped;
 }
 
-static int by_faults(const void *a, const void *b)
+/* The figure a sort key orders by, biggest first. */
+static uint64_t sort_value(const struct vma *v, enum sort_key key)
 {
-	const struct vma *x = a, *y = b;
-	uint64_t fx = x->counters[VMT_C_FAULTS], fy = y->counters[VMT_C_FAULTS];
+	switch (key) {
+	case SORT_MINOR:
+		return vma_minor(v);
+	case SORT_MAJOR:
+		return v->counters[VMT_C_MAJOR];
+	case SORT_ERRORS:
+		return v->counters[VMT_C_ERRORS];
+	case SORT_LATENCY:
+		return v->counters[VMT_C_LATENCY_NS];
+	default:
+		return v->counters[VMT_C_FAULTS];
+	}
+}
 
-	if (fx != fy)
-		return fx > fy ? -1 : 1;
+static int by_key(const void *a, const void *b, void *key)
+{
+	uint64_t x = sort_value(a, *(enum sort_key *)key);
+	uint64_t y = sort_value(b, *(enum sort_key *)key);
+
+	if (x != y)
+		return x > y ? -1 : 1;
 	return by_addr(a, b);
 }
 
@@ -365,6 +384,7 @@ static void fold_rows(struct address_space *as)
 			continue;
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
 			to->counters[c] += as->vmas[i].counters[c];
+		to->recent_faults += as->vmas[i].recent_faults;
 		/* the stack grew down to where its growth faults were */
 		if ((as->vmas[i].row_flags & VMT_ROW_STACK_GROWTH) &&
 		    as->vmas[i].start && as->vmas[i].start < to->start)
@@ -401,9 +421,11 @@ static void drop_unfaulted(struct address_space *as)
 	as->nr = kept;
 }
 
-void aspace_finish(struct address_space *as, enum sort_key sort,
-		   bool keep_unfaulted)
+int aspace_finish(struct address_space *as, enum sort_key sort,
+		  bool keep_unfaulted)
 {
+	int err;
+
 	fold_rows(as);
 	qsort(as->vmas, as->nr, sizeof(*as->vmas), by_addr);
 	memset(as->totals, 0, sizeof(as->totals));
@@ -414,11 +436,13 @@ void aspace_finish(struct address_space *as, enum sort_key sort,
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
 			as->totals[c] += v->counters[c];
 	}
+	err = files_build(as);
 	if (!keep_unfaulted)
 		drop_unfaulted(as);
 	/* deferred lookups are resolved, not lost: not a drop */
 	as->drops_total = as->drops.rows + as->drops.files + as->drops.threads +
 			  as->drops.deferred_full;
-	if (sort == SORT_FAULTS)
-		qsort(as->vmas, as->nr, sizeof(*as->vmas), by_faults);
+	if (sort != SORT_ADDR)
+		qsort_r(as->vmas, as->nr, sizeof(*as->vmas), by_key, &sort);
+	return err;
 }

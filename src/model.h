@@ -42,7 +42,21 @@ struct vma {
 	bool faulted;		/* has a BPF row */
 	bool unmapped;
 	uint64_t counters[VMT_NR_COUNTERS];
+	uint64_t recent_faults;	/* in the last interval (live view) */
 };
+
+/* A file: the faults into all its mappings, and its page cache read-ins. */
+struct file_stat {
+	uint32_t dev;		/* kernel dev_t */
+	uint64_t ino;
+	char *path;		/* NULL when never learned */
+	uint64_t faults, minor, major, errors;
+	uint64_t readin[VMT_NR_READIN];	/* pages, by enum vmt_readin */
+	uint64_t recent_faults;
+	unsigned int mappings;	/* VMA rows of it that faulted */
+};
+
+struct timeline;
 
 struct sc_stat {
 	uint64_t calls, bytes;
@@ -63,8 +77,20 @@ struct address_space {
 	uint64_t kernel_minflt, kernel_majflt;
 	struct vmt_drops drops;
 	uint64_t drops_total;
+	struct file_stat *files;	/* by faults + read-ins, busiest first */
+	size_t nr_files, files_cap;
+	bool latency_known;		/* the backend measured latency */
+	const char *latency_source;	/* what was timed, for the header */
+	uint64_t latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];
+	const struct timeline *timeline;	/* heatmaps and rates, or NULL */
 	struct proc_set *procs;	/* every traced process, when following (procs.h) */
 };
+
+static inline uint64_t file_readin(const struct file_stat *f)
+{
+	return f->readin[VMT_RI_FAULT] + f->readin[VMT_RI_READ] +
+	       f->readin[VMT_RI_OTHER];
+}
 
 static inline uint64_t vma_minor(const struct vma *v)
 {
@@ -96,9 +122,16 @@ int aspace_add_deferred(struct address_space *as, uint64_t page,
  */
 int aspace_apply_maps(struct address_space *as, const struct maps_entry *e,
 		      size_t n, bool final);
+/* Read-in pages of a file (dev, ino) for this process; path may be NULL. */
+int aspace_add_readin(struct address_space *as, uint32_t dev, uint64_t ino,
+		      const __u64 pages[VMT_NR_READIN], const char *path);
+/* Builds as->files from the VMA rows and the read-ins (in aspace_finish). */
+int files_build(struct address_space *as);
+void files_free(struct address_space *as);
+
 /* Labels, totals, order: call once every row is in. */
-void aspace_finish(struct address_space *as, enum sort_key sort,
-		   bool keep_unfaulted);
+int aspace_finish(struct address_space *as, enum sort_key sort,
+		  bool keep_unfaulted);
 
 void label_vma(const struct vma *v, const struct vma *prev,
 	       const struct mm_layout *mm, char *out, size_t size);

@@ -17,7 +17,7 @@
 #include "report.h"
 #include "vmtrace.skel.h"
 
-static void layout_of(struct mm_layout *mm, const struct vmt_proc *p)
+static void layout_of(struct mm_layout *mm, const struct vmt_image_end *p)
 {
 	*mm = (struct mm_layout){
 		.start_code = p->start_code, .end_code = p->end_code,
@@ -26,6 +26,19 @@ static void layout_of(struct mm_layout *mm, const struct vmt_proc *p)
 		.start_stack = p->start_stack, .vdso = p->vdso,
 		.exe_ino = p->exe_ino, .exe_dev = p->exe_dev,
 	};
+}
+
+/* The live state of a process, as an image that ends now. */
+static void end_now(struct vmt_image_end *e, const struct vmt_proc *p)
+{
+	*e = (struct vmt_image_end){
+		.start_code = p->start_code, .end_code = p->end_code,
+		.start_data = p->start_data, .end_data = p->end_data,
+		.start_brk = p->start_brk, .brk = p->brk,
+		.start_stack = p->start_stack, .vdso = p->vdso,
+		.exe_ino = p->exe_ino, .exe_dev = p->exe_dev,
+	};
+	memcpy(e->sc, p->sc, sizeof(e->sc));
 }
 
 static struct proc_image *new_image(struct proc_set *set)
@@ -52,11 +65,13 @@ static int add_process(struct proc_set *set, struct tracer *tr, pid_t pid,
 		       const struct vmt_proc *live, const struct vmt_lineage *lin)
 {
 	unsigned int n = lin ? lin->nr_images : 1;
-	const struct vmt_proc *prev = NULL;
+	const struct vmt_image_end *prev = NULL;
+	struct vmt_image_end now;
 
+	end_now(&now, live);
 	n = n > VMT_MAX_IMAGES ? VMT_MAX_IMAGES : n ? n : 1;
 	for (unsigned int i = 0; i < n; i++) {
-		const struct vmt_proc *state = i + 1 < n ? &lin->images[i].end : live;
+		const struct vmt_image_end *state = i + 1 < n ? &lin->images[i].end : &now;
 		struct proc_image *img = new_image(set);
 
 		if (!img)
@@ -279,7 +294,7 @@ int procs_collect(struct tracer *tr, const struct address_space *main,
 	for (size_t i = 0; !err && i < set->nr; i++) {
 		struct proc_image *img = &set->images[i];
 
-		aspace_finish(&img->as, sort, false);
+		err = aspace_finish(&img->as, sort, false);
 		for (size_t k = 0; k < set->nr_pids; k++)
 			if (set->kernel[k].pid == img->pid)
 				set->kernel[k].traced += img->as.totals[VMT_C_FAULTS] -

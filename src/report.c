@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "histogram.h"
 #include "report.h"
 #include "procs.h"
 
@@ -215,7 +216,46 @@ static void text_syscalls(FILE *out, const struct address_space *as)
 			i + 1 < VMT_NR_SYSCALLS ? "," : "\n");
 }
 
-void report_text(FILE *out, const struct address_space *as)
+/* ---- files ---- */
+
+static const char *file_name(const struct file_stat *f, char *buf, size_t size)
+{
+	if (f->path)
+		return f->path;
+	snprintf(buf, size, "[dev %u:%u inode %" PRIu64 "]", f->dev >> 20,
+		 f->dev & 0xfffff, f->ino);
+	return buf;
+}
+
+static void text_files(FILE *out, const struct address_space *as,
+		       const struct config *cfg)
+{
+	size_t n = cfg->files ? as->nr_files : as->nr_files < cfg->top ?
+		   as->nr_files : cfg->top;
+	char name[96], bytes[32];
+
+	if (!as->nr_files)
+		return;
+	fprintf(out, "\n%s files (%zu of %zu%s)\n", cfg->files ? "all" : "top", n,
+		as->nr_files, cfg->files ? "" : "; --files for all");
+	fprintf(out, " %8s %8s %7s %5s %9s %8s %8s %8s %10s  %s\n", "FAULTS", "MINOR",
+		"MAJOR", "MAJ%", "READIN", "BY-FAULT", "BY-READ", "OTHER", "BYTES-IN",
+		"PATH");
+	for (size_t i = 0; i < n; i++) {
+		const struct file_stat *f = &as->files[i];
+		uint64_t in = file_readin(f);
+
+		fprintf(out, " %8" PRIu64 " %8" PRIu64 " %7" PRIu64 " %5.1f %9" PRIu64
+			" %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10s  %s\n", f->faults,
+			f->minor, f->major, f->faults ? 100.0 * f->major / f->faults : 0.0,
+			in, f->readin[VMT_RI_FAULT], f->readin[VMT_RI_READ],
+			f->readin[VMT_RI_OTHER], human_bytes(in * 4096, bytes, sizeof(bytes)),
+			file_name(f, name, sizeof(name)));
+	}
+}
+
+void report_text(FILE *out, const struct address_space *as,
+		 const struct config *cfg)
 {
 	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
 		as->command, as->duration_s, as->backend);
@@ -229,6 +269,9 @@ void report_text(FILE *out, const struct address_space *as)
 	text_totals(out, as);
 	text_kernel(out, as);
 	text_syscalls(out, as);
+	text_files(out, as, cfg);
+	latency_text(out, as);
+	heatmaps_text(out, as, cfg->top);
 	if (as->unavailable && as->unavailable[0])
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
@@ -263,9 +306,10 @@ static struct json_object *json_cell(const struct cell *c)
 	}
 }
 
-static struct json_object *json_vma(const struct vma *v)
+static struct json_object *json_vma(const struct address_space *as,
+				    const struct vma *v)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *extra;
 
 	for (size_t i = 0; o && i < NR_COLUMNS; i++) {
 		struct cell c;
@@ -273,7 +317,44 @@ static struct json_object *json_vma(const struct vma *v)
 		cell_of(&vma_columns[i], v, &c);
 		json_object_object_add(o, vma_columns[i].key, json_cell(&c));
 	}
+	if ((extra = heatmap_json(as, v)))
+		json_object_object_add(o, "heatmap", extra);
+	if ((extra = rate_json(as, v)))
+		json_object_object_add(o, "rate", extra);
 	return o;
+}
+
+static struct json_object *json_files(const struct address_space *as)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < as->nr_files; i++) {
+		const struct file_stat *f = &as->files[i];
+		struct json_object *o = json_object_new_object();
+		char dev[32];
+
+		snprintf(dev, sizeof(dev), "%u:%u", f->dev >> 20, f->dev & 0xfffff);
+		json_object_object_add(o, "path", f->path ?
+				       json_object_new_string(f->path) : NULL);
+		json_object_object_add(o, "dev", json_object_new_string(dev));
+		json_object_object_add(o, "inode", json_object_new_uint64(f->ino));
+		json_object_object_add(o, "faults", json_object_new_uint64(f->faults));
+		json_object_object_add(o, "minor", json_object_new_uint64(f->minor));
+		json_object_object_add(o, "major", json_object_new_uint64(f->major));
+		json_object_object_add(o, "errors", json_object_new_uint64(f->errors));
+		json_object_object_add(o, "mappings", json_object_new_uint64(f->mappings));
+		json_object_object_add(o, "readin_pages", json_object_new_uint64(file_readin(f)));
+		json_object_object_add(o, "readin_bytes",
+				       json_object_new_uint64(file_readin(f) * 4096));
+		json_object_object_add(o, "readin_by_fault_pages",
+				       json_object_new_uint64(f->readin[VMT_RI_FAULT]));
+		json_object_object_add(o, "readin_by_read_pages",
+				       json_object_new_uint64(f->readin[VMT_RI_READ]));
+		json_object_object_add(o, "readin_other_pages",
+				       json_object_new_uint64(f->readin[VMT_RI_OTHER]));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static struct json_object *json_counters(const uint64_t *counters)
@@ -346,7 +427,7 @@ struct json_object *report_json_object(const struct address_space *as)
 	struct json_object *vmas = json_object_new_array();
 
 	for (size_t i = 0; i < as->nr; i++)
-		json_object_array_add(vmas, json_vma(&as->vmas[i]));
+		json_object_array_add(vmas, json_vma(as, &as->vmas[i]));
 	json_object_object_add(root, "pid", json_object_new_int(as->pid));
 	json_object_object_add(root, "command", json_object_new_string(as->command));
 	json_object_object_add(root, "duration_s", json_object_new_double(as->duration_s));
@@ -356,6 +437,11 @@ struct json_object *report_json_object(const struct address_space *as)
 	json_object_object_add(root, "kernel", json_kernel(as));
 	json_object_object_add(root, "vmas", vmas);
 	json_object_object_add(root, "syscalls", json_syscalls(as));
+	json_object_object_add(root, "files", json_files(as));
+	json_object_object_add(root, "latency_source", as->latency_known ?
+			       json_object_new_string(as->latency_source) : NULL);
+	json_object_object_add(root, "latency_us", latency_json(as));
+	json_object_object_add(root, "timeline", timeline_json(as));
 	json_object_object_add(root, "drops", json_object_new_uint64(as->drops_total));
 	json_object_object_add(root, "drop_details", json_drops(as));
 	if (as->procs)

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include "model.h"
 
-void report_text(FILE *out, const struct address_space *as);
+/* The VMA table, then files, latency and heatmaps as cfg asks. */
+void report_text(FILE *out, const struct address_space *as,
+		 const struct config *cfg);
 /* Returns 0, or -errno when the JSON could not be produced. */
 int report_json(FILE *out, const struct address_space *as);
 

@@ -125,8 +125,11 @@ int target_final_stat(struct target *t, struct proc_stat *st)
 {
 	siginfo_t info = { 0 };
 
-	/* WNOWAIT keeps the zombie, and with it /proc/PID/stat, for one more read. */
-	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT))
+	/*
+	 * WNOWAIT keeps the zombie, and with it /proc/PID/stat, for one more
+	 * read; WNOHANG: a command still running (a -i report) is read live.
+	 */
+	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT | WNOHANG))
 		return -errno;
 	return read_stat(t->pid, st);
 }

@@ -16,6 +16,7 @@
 #define VMT_PATH_DEPTH		32	/* dentries walked up (a power of two) */
 #define VMT_DEFAULT_MAX_ROWS	16384	/* VMAs, all traced processes together */
 #define VMT_DEFAULT_MAX_FILES	4096
+#define VMT_MAX_READINS		8192	/* (process, file) pairs with read-ins */
 #define VMT_MAX_PROCS		1024
 #define VMT_MAX_DEFERRED	8192	/* pages whose VMA lookup was busy */
 #define VMT_DEFERRED_SLOT	0xffffffffU /* not a row: counted in deferred */
@@ -47,6 +48,32 @@ enum vmt_counter {
 	VMT_C_OOM,	/* errors that were VM_FAULT_OOM: fentry/kprobe */
 	VMT_C_LATENCY_NS, /* handle_mm_fault entry to final exit, summed: fentry/kprobe */
 	VMT_NR_COUNTERS,
+};
+
+/*
+ * Fault latency histograms: per process and kind, log2 buckets of
+ * microseconds as bcc prints them (slot 0: 0-1 us, slot i: 2^i to 2^(i+1)-1).
+ */
+#define VMT_LAT_SLOTS		32
+enum vmt_lat_kind {
+	VMT_LAT_ANON_MINOR,
+	VMT_LAT_FILE_MINOR,
+	VMT_LAT_FILE_MAJOR,
+	VMT_LAT_ANON_MAJOR,	/* swap-in */
+	VMT_LAT_WP,		/* write to a present, write-protected page */
+	VMT_LAT_ERROR,
+	VMT_NR_LAT_KINDS,
+};
+
+/* Address heatmap: a VMA's extent in this many equal offset buckets. */
+#define VMT_HEAT_BUCKETS	32
+
+/* Why pages of a file were read into the page cache for a process. */
+enum vmt_readin {
+	VMT_RI_FAULT,		/* during one of its page faults */
+	VMT_RI_READ,		/* during read(2) and friends */
+	VMT_RI_OTHER,		/* anything else: fadvise/madvise WILLNEED, ... */
+	VMT_NR_READIN,
 };
 
 /* How faults are seen; chosen at run time from what the kernel allows. */
@@ -103,6 +130,8 @@ struct vmt_row {
 	__u64 last_gen;
 	__u32 merged_into;	/* with VMT_ROW_MERGED: the surviving row's slot */
 	__u32 pad;
+	/* faults by offset in the VMA's extent at the time (with heatmaps) */
+	__u32 heat[VMT_HEAT_BUCKETS];
 };
 
 struct vmt_file_key {
@@ -113,6 +142,17 @@ struct vmt_file_key {
 
 struct vmt_file {
 	char path[VMT_PATH_BUF];
+};
+
+/* Page cache read-ins of one file on behalf of one process. */
+struct vmt_readin_key {
+	__u32 tgid;
+	__u32 dev;
+	__u64 ino;
+};
+
+struct vmt_readin_pages {
+	__u64 pages[VMT_NR_READIN];
 };
 
 struct vmt_sc_stat {
@@ -136,6 +176,7 @@ struct vmt_proc {
 	__u32 exe_dev;
 	__u32 pad2;
 	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
+	__u64 latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];	/* faults per bucket */
 };
 
 /* Counters of what BPF could not do, in the object's .bss. */
@@ -145,6 +186,7 @@ struct vmt_drops {
 	__u64 threads;		/* no task storage for a thread */
 	__u64 lookups_busy;	/* VMA lookups deferred (-EBUSY): not lost */
 	__u64 deferred_full;	/* deferred map full: counted in [unresolved] */
+	__u64 readins;		/* read-in pages not counted: readins map full */
 };
 
 /* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */
@@ -163,10 +205,20 @@ struct vmt_lookups {
  * the next exec. An exec replaces the mm, so rows are split by mapping
  * generation: a row belongs to the last image whose first_gen <= its own.
  */
+/* What labels an image's rows, and its system calls: saved when an exec begins. */
+struct vmt_image_end {
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack, vdso;
+	__u64 exe_ino;
+	__u32 exe_dev;
+	__u32 pad;
+	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
+};
+
 struct vmt_image {
 	__u64 first_gen;
 	char comm[VMT_COMM_LEN];
-	struct vmt_proc end;	/* the process's state when the next exec began */
+	struct vmt_image_end end;	/* when the next exec began */
 };
 
 /* Where a traced process came from and what the kernel counted for it. */

@@ -33,6 +33,7 @@ int main(void)
 		srunner_add_suite(sr, attach_suite());
 		srunner_add_suite(sr, errors_suite());
 		srunner_add_suite(sr, backends_suite());
+		srunner_add_suite(sr, insight_suite());
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

@@ -73,6 +73,8 @@ int report_check_expect(const struct report *r, const struct expect *e,
 			bool exact, char *msg, size_t len);
 int report_check_totals(const struct report *r, char *msg, size_t len);
 int64_t report_int(const struct report *r, const char *path);
+/* The JSON value at a dotted path, or NULL. */
+json_object *report_get(const struct report *r, const char *path);
 
 /* ---- bpfids.c: BPF objects alive in the kernel ---- */
 
@@ -103,6 +105,8 @@ TCase *tracer_tcase(const char *name);
 int itest_timeout(void);
 void assert_exit0(int status, const char *who, const char *stderr_text);
 void trace_cmd(struct session *s, const char *const wargs[]);
+void trace_cmd_with(struct session *s, const char *const vopts[],
+		    const char *const wargs[]);
 void work_start(struct session *s, const char *const wargs[], bool ready);
 void tracer_attach(struct session *s, pid_t pid);
 void tracer_finish(struct session *s);
@@ -119,5 +123,6 @@ Suite *workload_suite(void);
 Suite *attach_suite(void);
 Suite *errors_suite(void);
 Suite *backends_suite(void);
+Suite *insight_suite(void);
 
 #endif

@@ -65,6 +65,11 @@ static int64_t jint(json_object *o)
 	return json_object_get_int64(o);
 }
 
+json_object *report_get(const struct report *r, const char *path)
+{
+	return jget(r->root, path);
+}
+
 /* INT64_MIN when the path is missing or not an integer. */
 int64_t report_int(const struct report *r, const char *path)
 {

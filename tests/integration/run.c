@@ -128,13 +128,23 @@ static void load_report(struct session *s)
 /* vmtrace -j -o OUT -- vmwork ARGS; the workload's stdout is vmtrace's. */
 void trace_cmd(struct session *s, const char *const wargs[])
 {
-	const char *head[] = { vmtrace_path, "-j", "-o", s->out, "--",
-			       vmwork_path, NULL };
+	trace_cmd_with(s, NULL, wargs);
+}
+
+/* The same with vmtrace options vopts (NULL-terminated, or NULL). */
+void trace_cmd_with(struct session *s, const char *const vopts[],
+		    const char *const wargs[])
+{
+	const char *head[] = { vmtrace_path, "-j", "-o", s->out, NULL };
+	const char *cmd[] = { "--", vmwork_path, NULL };
 	struct argvec a = { .n = 0 };
 	int st;
 
 	snprintf(s->out, sizeof(s->out), "%s/report.json", itest_dir);
 	argv_add(&a, head);
+	if (vopts)
+		argv_add(&a, vopts);
+	argv_add(&a, cmd);
 	argv_add(&a, wargs);
 	ck_assert_msg(!proc_start(&s->tracer, (char **)a.v,
 				  PIPE_OUT | PIPE_ERR, 0),

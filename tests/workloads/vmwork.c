@@ -18,6 +18,7 @@
  *          [label=[heap]] [path=/abs] [from=ready]
  *   vmwork: child=PID rusage minflt=N majflt=N
  *   vmwork: child=PID done           cow --pause-child; the child waits
+ *   vmwork: readfile pages=N         mode readfile: pages read by read(2)
  *   vmwork: rusage minflt=N majflt=N critical sections only
  *   vmwork: done                     --pause-end; waits for SIGUSR1
  *
@@ -43,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -570,9 +572,9 @@ static int file_create(const char *path, long n)
  * read-ahead, so each page is read on its own fault. Fault-around maps only
  * cached pages, and none are cached.
  */
-static int mode_file(struct run *r, const char *path, long n)
+static int file_read_cold(struct run *r, const char *path, long n,
+			  char *abspath, char **mapped)
 {
-	static char abspath[PATH_MAX];
 	struct meter m;
 	long cached;
 	char *p;
@@ -597,6 +599,102 @@ static int mode_file(struct run *r, const char *path, long n)
 	meter_stop(&m, &r->got_min, &r->got_maj);
 	expect_major_reads(r, p, n)->path = abspath;
 	r->want_maj += n;
+	*mapped = p;
+	return 0;
+}
+
+static int mode_file(struct run *r, const char *path, long n)
+{
+	static char abspath[PATH_MAX];
+	char *p;
+
+	return file_read_cold(r, path, n, abspath, &p);
+}
+
+/*
+ * Two files with one name, DIR/a/data.bin (n pages) and DIR/b/data.bin
+ * (n + 1), read cold through mappings; the second is unmapped before exit.
+ */
+static int mode_twofiles(struct run *r, const char *dir, long n)
+{
+	static char path[2][PATH_MAX], abspath[2][PATH_MAX];
+	char *p[2];
+	int err;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/%c", dir, 'a' + i);
+		if (mkdir(path[i], 0755) && errno != EEXIST)
+			return fail("create the directories");
+		strncat(path[i], "/data.bin", sizeof(path[i]) - strlen(path[i]) - 1);
+		err = file_read_cold(r, path[i], n + i, abspath[i], &p[i]);
+		if (err)
+			return err;
+	}
+	if (munmap(p[1], (n + 1) * pg))
+		return fail("unmap the second file");
+	r->exp[r->nexp - 1].unmapped = 1;
+	return 0;
+}
+
+/*
+ * read(2) of a whole n-page file whose page cache was dropped: the kernel
+ * reads exactly its n pages (nothing lies beyond its end), by read(2), into
+ * a buffer faulted beforehand.
+ */
+static int mode_readfile(struct run *r, const char *path, long n)
+{
+	char *buf = map_pages(n, PROT_READ | PROT_WRITE);
+	int fd = file_create(path, n);
+	struct meter m;
+	ssize_t got;
+
+	if (fd < 0 || !buf)
+		return 1;
+	touch_write(buf, n);
+	meter_start(&m, RUSAGE_SELF);
+	got = pread(fd, buf, n * pg, 0);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	close(fd);
+	if (got != n * pg)
+		return fail("read the file in one call");
+	say("vmwork: readfile pages=%ld", n);
+	return 0;
+}
+
+/* n pages, written in their second half only: nothing in the first half. */
+static int mode_half(struct run *r, long n)
+{
+	char *p = map_pages(n, PROT_READ | PROT_WRITE);
+	long half = n / 2;
+	struct meter m;
+
+	if (!p)
+		return fail("map anonymous pages");
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p + half * pg, n - half);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	r->want_min += n - half;
+	expect_writes(r, p, n, n - half, 0);
+	return 0;
+}
+
+/* Maps, writes and unmaps n pages over and over for ms milliseconds. */
+static int mode_spin(long n, long ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		char *p = map_pages(n, PROT_READ | PROT_WRITE);
+
+		if (!p)
+			return fail("map anonymous pages");
+		touch_write(p, n);
+		if (munmap(p - pg, (n + 2) * pg))
+			return fail("unmap the pages");
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - start.tv_sec) * 1000 +
+		 (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
 	return 0;
 }
 
@@ -877,8 +975,9 @@ static int usage(void)
 	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] MODE"
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
-	     " sigbus PATH | dontneed [N]"
-	     "\n  N pages (default 256), T threads (default 4)");
+	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
+	     " half [N] | spin [N] [MS]"
+	     "\n  N pages (default 256), T threads (default 4), MS milliseconds");
 	return 1;
 }
 
@@ -900,6 +999,18 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return argc > 3 || t < 0 || n < 0 ? usage() :
 		       mode_threads(r, t, n);
 	}
+	if (!strcmp(mode, "twofiles") || !strcmp(mode, "readfile")) {
+		n = arg_long(argc, argv, 2, 256, MAX_PAGES);
+		if (argc < 2 || argc > 3 || n < 0)
+			return usage();
+		return mode[0] == 't' ? mode_twofiles(r, argv[1], n) :
+		       mode_readfile(r, argv[1], n);
+	}
+	if (!strcmp(mode, "spin")) {
+		long ms = arg_long(argc, argv, 2, 1000, 3600 * 1000);
+
+		return argc > 3 || n < 0 || ms < 0 ? usage() : mode_spin(n, ms);
+	}
 	if (!strcmp(mode, "segv"))
 		return argc > 1 ? usage() : mode_segv(r);
 	if (!strcmp(mode, "dontneed"))
@@ -920,6 +1031,8 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode_read(r, n);
 	if (!strcmp(mode, "unmap"))
 		return mode_unmap(r, n);
+	if (!strcmp(mode, "half"))
+		return mode_half(r, n);
 	return usage();
 }
 
