@@ -186,7 +186,7 @@ static __always_inline int inherit_exec(struct task_struct *p,
 	ctx.gen = lin->exec_gen ? lin->exec_gen : proc->gen;
 	lin->exec_gen = 0;
 	if (backend == VMT_BACKEND_TRACEPOINT)
-		lin->base_minflt += exec_arg_pages(p, bprm);
+		lin->exec_arg_faults += exec_arg_pages(p, bprm);
 	bpf_for_each_map_elem(&row_index, flush_row, &ctx, 0);
 	n = lin->nr_images;
 	if (n < VMT_MAX_IMAGES) {

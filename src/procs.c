@@ -194,12 +194,13 @@ static void kernel_of(struct proc_kernel *k, const struct vmt_lineage *lin,
 	if (!lin || !lin->counted)
 		return;
 	k->exited = lin->exited;
+	k->exec_args = lin->exec_arg_faults;
 	if (lin->exited) {
-		k->minflt = lin->exit_minflt - lin->base_minflt;
+		k->minflt = lin->exit_minflt - lin->base_minflt - k->exec_args;
 		k->majflt = lin->exit_majflt - lin->base_majflt;
 		k->known = true;
 	} else if (!read_stat(k->pid, &st)) {
-		k->minflt = st.minflt - lin->base_minflt;
+		k->minflt = st.minflt - lin->base_minflt - k->exec_args;
 		k->majflt = st.majflt - lin->base_majflt;
 		k->known = true;
 	}

@@ -27,7 +27,8 @@ struct proc_kernel {
 	pid_t pid;
 	bool known;
 	bool exited;
-	uint64_t minflt, majflt;
+	uint64_t minflt, majflt;	/* less exec_args */
+	uint64_t exec_args;	/* exec's get_user_pages() faults: no tracepoint sees them */
 	uint64_t traced;	/* minor + major over the process's images */
 };
 

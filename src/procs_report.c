@@ -101,6 +101,8 @@ static struct json_object *json_process(const struct proc_set *set,
 		kernel = json_object_new_object();
 		json_object_object_add(kernel, "minflt", json_object_new_uint64(k->minflt));
 		json_object_object_add(kernel, "majflt", json_object_new_uint64(k->majflt));
+		json_object_object_add(kernel, "exec_args_untraced",
+				       json_object_new_uint64(k->exec_args));
 	}
 	json_object_object_add(o, "pid", json_object_new_int(k->pid));
 	json_object_object_add(o, "ppid", json_object_new_int(ppid_of(set, k->pid)));

@@ -232,6 +232,7 @@ struct vmt_lineage {
 	__u64 exit_minflt;	/* its threads' min_flt/maj_flt at their exits, summed */
 	__u64 exit_majflt;
 	__u64 exec_gen;		/* generation at the last execve() entry */
+	__u64 exec_arg_faults;	/* exec's argument copying: no tracepoint sees it */
 	struct vmt_image images[VMT_MAX_IMAGES];
 };
 
