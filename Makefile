@@ -46,7 +46,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench
+.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench fuzz fuzz-corpus ci-example
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -103,6 +103,29 @@ bench: all $(OUTPUT)/faultbench
 $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(call msg,EXAMPLE,$@)
 	$(Q)$(CC) -O1 -g $< -o $@
+
+# The baseline reader under libFuzzer (clang's -fsanitize=fuzzer, with ASan
+# and UBSan): `make fuzz` runs it FUZZ_SECONDS over a copy of the seed
+# corpus; tests/run-all.sh runs it briefly as a tier.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/baseline.c src/profile.c
+$(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h) tests/fuzz/cases.h | $(OUTPUT)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Isrc $(FUZZ_SRCS) -ljson-c -o $@
+
+$(OUTPUT)/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/cases.h | $(OUTPUT)
+	$(Q)$(CC) -O1 $< -o $@
+
+# Regenerates the checked-in seeds from tests/fuzz/cases.h.
+fuzz-corpus: $(OUTPUT)/mkcorpus
+	$(Q)mkdir -p tests/fuzz/corpus && $(OUTPUT)/mkcorpus tests/fuzz/corpus
+
+fuzz: $(OUTPUT)/fuzz_baseline
+	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus
+	$(Q)$(OUTPUT)/fuzz_baseline -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
+		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
 
 deps:
 	$(Q)tests/install-deps.sh

@@ -216,6 +216,10 @@ fail(struct reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->err, r->errlen, fmt, ap);
 	va_end(ap);
+	/* the reason quotes the file: its control bytes must not break the line */
+	for (char *p = r->err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -EINVAL;
 }
 
