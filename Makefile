@@ -127,6 +127,14 @@ fuzz: $(OUTPUT)/fuzz_baseline
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
 		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
 
+# examples/ci: record the sample's fault profile, check it, then check a
+# regressed sample (25% more heap pages), which must fail.
+ci-example: all
+	$(Q)$(MAKE) --no-print-directory -C examples/ci VMTRACE=$(abspath $(OUTPUT)/vmtrace) \
+		fault-baseline fault-check
+	$(Q)! SAMPLE_PAGES=320 $(MAKE) --no-print-directory -C examples/ci \
+		VMTRACE=$(abspath $(OUTPUT)/vmtrace) fault-check
+
 deps:
 	$(Q)tests/install-deps.sh
 
