@@ -41,12 +41,18 @@ static __always_inline int latency_kind(bool error, bool wp, bool major,
 static __always_inline void record_latency(struct vmt_proc *proc,
 					   struct vmt_row *row, int kind, __u64 ns)
 {
-	__u32 slot = log2_u64(ns / 1000);
+	__u64 slot = log2_u64(ns / 1000), k = kind;
 
 	if (slot >= VMT_LAT_SLOTS)
 		slot = VMT_LAT_SLOTS - 1;
-	if (kind >= 0 && kind < VMT_NR_LAT_KINDS)
-		__sync_fetch_and_add(&proc->latency[kind][slot], 1);
+	/*
+	 * 6.1's verifier loses the bound of a 32-bit compare by the time the
+	 * index is scaled: mask in 64 bits after a barrier clang cannot see through.
+	 */
+	asm volatile("" : "+r"(slot), "+r"(k));
+	slot &= VMT_LAT_SLOTS - 1;
+	if (k < VMT_NR_LAT_KINDS)
+		__sync_fetch_and_add(&proc->latency[k][slot], 1);
 	if (row)
 		__sync_fetch_and_add(&row->counters[VMT_C_LATENCY_NS], ns);
 }

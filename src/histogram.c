@@ -181,6 +181,37 @@ static uint64_t heat_grid(const struct row_series *s, uint32_t ticks,
 	return max;
 }
 
+/* Faults per tick as one ramp line: a row's series, or the process's counts. */
+static void rate_text(FILE *out, const char *title, const struct row_series *s,
+		      const uint64_t *counts, uint32_t ticks)
+{
+	uint64_t per_tick[TIMELINE_TICKS] = { 0 }, max = 0;
+
+	for (uint32_t t = 0; t < ticks && t < TIMELINE_TICKS; t++)
+		per_tick[t] = counts ? counts[t] : 0;
+	for (uint32_t i = 0; s && i < s->nr; i++)
+		if (s->ticks[i].tick < TIMELINE_TICKS)
+			per_tick[s->ticks[i].tick] += s->ticks[i].faults;
+	for (uint32_t t = 0; t < ticks; t++)
+		if (per_tick[t] > max)
+			max = per_tick[t];
+	fprintf(out, "%s|", title);
+	for (uint32_t t = 0; t < ticks; t++)
+		fputc(heat_char(per_tick[t], max), out);
+	fprintf(out, "| peak %" PRIu64 " per interval\n", max);
+}
+
+/* The process's fault rate over the trace (with -i or --heatmap). */
+void timeline_text(FILE *out, const struct address_space *as)
+{
+	const struct timeline *tl = as->timeline;
+
+	if (!tl || !timeline_ticks(tl))
+		return;
+	fprintf(out, "\nfault rate, %.3g s per column:\n", tl->interval_s);
+	rate_text(out, "  process    ", NULL, tl->faults, timeline_ticks(tl));
+}
+
 static void heatmap_text(FILE *out, const struct address_space *as,
 			 const struct vma *v, const struct row_series *s)
 {
@@ -202,6 +233,7 @@ static void heatmap_text(FILE *out, const struct address_space *as,
 			fputc(heat_char(grid[t][r], max), out);
 		fprintf(out, "|\n");
 	}
+	rate_text(out, "  faults     ", s, NULL, ticks);
 }
 
 static int by_faults_desc(const void *a, const void *b)

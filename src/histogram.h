@@ -25,6 +25,8 @@ struct json_object *hist_json(const uint64_t *slots, int n);
 void latency_text(FILE *out, const struct address_space *as);
 struct json_object *latency_json(const struct address_space *as);
 
+/* The process's fault rate per interval, as one character line. */
+void timeline_text(FILE *out, const struct address_space *as);
 /* The heatmaps of the top VMAs by faults (as->timeline with heat). */
 void heatmaps_text(FILE *out, const struct address_space *as, unsigned int top);
 /* One VMA's heatmap, or NULL without one. */

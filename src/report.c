@@ -271,15 +271,17 @@ void report_text(FILE *out, const struct address_space *as,
 	text_syscalls(out, as);
 	text_files(out, as, cfg);
 	latency_text(out, as);
+	timeline_text(out, as);
 	heatmaps_text(out, as, cfg->top);
 	if (as->unavailable && as->unavailable[0])
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
 	if (as->drops_total)
 		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
-			"threads %llu, deferred map full %llu): raise --max-vmas\n",
-			as->drops_total, as->drops.rows, as->drops.files,
-			as->drops.threads, as->drops.deferred_full);
+			"threads %llu, deferred map full %llu, read-in pages %llu): "
+			"raise --max-vmas\n", as->drops_total, as->drops.rows,
+			as->drops.files, as->drops.threads, as->drops.deferred_full,
+			as->drops.readins);
 	if (as->procs)
 		procs_text(out, as->procs);
 	fflush(out);
@@ -404,6 +406,7 @@ static struct json_object *json_drops(const struct address_space *as)
 	json_object_object_add(o, "threads", json_object_new_uint64(as->drops.threads));
 	json_object_object_add(o, "deferred_full",
 			       json_object_new_uint64(as->drops.deferred_full));
+	json_object_object_add(o, "readins", json_object_new_uint64(as->drops.readins));
 	/* informational: busy lookups resolved in user space, not lost */
 	json_object_object_add(o, "deferred_lookups",
 			       json_object_new_uint64(as->drops.lookups_busy));

@@ -35,6 +35,24 @@ START_TEST(command_keeps_its_options)
 }
 END_TEST
 
+START_TEST(measurement_options)
+{
+	char *full[] = { "vmtrace", "--full", "--top", "3", "--files", "-s", "latency",
+			 "--", "./app", NULL };
+	char *plain[] = { "vmtrace", "-p", "9", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(9, full, &cfg), 0);
+	ck_assert(cfg.latency && cfg.heatmap && cfg.files);
+	ck_assert_uint_eq(cfg.top, 3);
+	ck_assert_int_eq(cfg.sort, SORT_LATENCY);
+	ck_assert_int_eq(parse_args(3, plain, &cfg), 0);
+	ck_assert(!cfg.latency && !cfg.heatmap && !cfg.files);
+	ck_assert_uint_eq(cfg.top, 10);
+	ck_assert_int_eq(cfg.sort, SORT_ADDR);
+}
+END_TEST
+
 static void parse_or_exit(int argc, char **argv)
 {
 	struct config cfg;
@@ -48,8 +66,9 @@ START_TEST(usage_errors_exit_2)
 	char *both[] = { "vmtrace", "-p", "1", "--", "true", NULL };
 	char *bad_pid[] = { "vmtrace", "-p", "12x", NULL };
 	char *bad_sort[] = { "vmtrace", "-s", "size", "-p", "1", NULL };
-	char **cases[] = { none, both, bad_pid, bad_sort };
-	int argcs[] = { 1, 5, 3, 5 };
+	char *bad_top[] = { "vmtrace", "--top", "0", "-p", "1", NULL };
+	char **cases[] = { none, both, bad_pid, bad_sort, bad_top };
+	int argcs[] = { 1, 5, 3, 5, 5 };
 
 	parse_or_exit(argcs[_i], cases[_i]);
 	ck_abort_msg("case %d did not exit", _i);
@@ -63,7 +82,8 @@ Suite *cli_suite(void)
 
 	tcase_add_test(tc, pid_and_options);
 	tcase_add_test(tc, command_keeps_its_options);
-	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 4);
+	tcase_add_test(tc, measurement_options);
+	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }
