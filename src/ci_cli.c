@@ -154,14 +154,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->no_inherit = true;
 		break;
 	case OPT_BACKEND:
-		cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
-		if (cfg->backend < 0 && strcmp(arg, "auto"))
-			usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
+		parse_backend(arg, cfg);
 		break;
 	case OPT_MAX_VMAS:
-		if (parse_uint(arg, 16, 1 << 22, &n))
-			usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
-		cfg->max_vmas = n;
+		parse_max_vmas(arg, cfg);
 		break;
 	case 'v':
 		cfg->verbose = true;

@@ -124,6 +124,23 @@ static int sort_by_name(const char *name)
 	return -1;
 }
 
+/* --max-vmas and --backend: this command line's and record/check's (ci_cli.c). */
+void parse_max_vmas(const char *arg, struct config *cfg)
+{
+	long n;
+
+	if (parse_uint(arg, 16, 1 << 22, &n))
+		usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
+	cfg->max_vmas = n;
+}
+
+void parse_backend(const char *arg, struct config *cfg)
+{
+	cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
+	if (cfg->backend < 0 && strcmp(arg, "auto"))
+		usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
+}
+
 struct parse_ctx {
 	struct config *cfg;
 	FILE *devnull;		/* argp's err_stream: see usage_error() */
@@ -185,14 +202,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->verbose = true;
 		break;
 	case OPT_MAX_VMAS:
-		if (parse_uint(arg, 16, 1 << 22, &n))
-			usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
-		cfg->max_vmas = n;
+		parse_max_vmas(arg, cfg);
 		break;
 	case OPT_BACKEND:
-		cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
-		if (cfg->backend < 0 && strcmp(arg, "auto"))
-			usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
+		parse_backend(arg, cfg);
 		break;
 	case OPT_FEATURES:
 		cfg->features = true;

@@ -78,6 +78,9 @@ bool is_ci_command(const char *arg);
 void config_init(struct config *cfg);
 /* "vmtrace: <message> (see vmtrace --help)" on stderr, exit 2. */
 void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...);
+/* --max-vmas, --backend values into cfg, or a usage error. */
+void parse_max_vmas(const char *arg, struct config *cfg);
+void parse_backend(const char *arg, struct config *cfg);
 /* A decimal integer in [min, max]; -1 if it is not one. */
 int parse_uint(const char *arg, long min, long max, long *out);
 

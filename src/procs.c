@@ -295,7 +295,8 @@ int procs_collect(struct tracer *tr, const struct address_space *main,
 	for (size_t i = 0; !err && i < set->nr; i++) {
 		struct proc_image *img = &set->images[i];
 
-		err = aspace_finish(&img->as, sort, false);
+		if (img->as.nr)	/* an image without faults has nothing to finish */
+			err = aspace_finish(&img->as, sort, false);
 		for (size_t k = 0; k < set->nr_pids; k++)
 			if (set->kernel[k].pid == img->pid)
 				set->kernel[k].traced += img->as.totals[VMT_C_FAULTS] -
