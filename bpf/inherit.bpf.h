@@ -68,12 +68,23 @@ static __always_inline int inherit_fork(struct task_struct *parent,
 	return 0;
 }
 
+/*
+ * An index into images[], masked where the verifier sees it: clang drops a
+ * mask it can prove redundant, and 6.1's verifier loses the bound of the
+ * 32-bit arithmetic before it ("unbounded memory access").
+ */
+static __always_inline __u64 image_index(__u64 i)
+{
+	asm volatile("" : "+r"(i));
+	return i & (VMT_MAX_IMAGES - 1);
+}
+
 /* The image now running: its slot in images[] (the last one once they run out). */
-static __always_inline __u32 current_image(const struct vmt_lineage *lin)
+static __always_inline __u64 current_image(const struct vmt_lineage *lin)
 {
 	__u32 n = lin->nr_images;
 
-	return (n > VMT_MAX_IMAGES ? VMT_MAX_IMAGES : n ? n : 1) - 1;
+	return image_index((n > VMT_MAX_IMAGES ? VMT_MAX_IMAGES : n ? n : 1) - 1);
 }
 
 static __always_inline void save_image(struct vmt_image_end *e,
@@ -113,7 +124,7 @@ static __always_inline int inherit_exec_enter(void)
 	if (!lin)
 		return 0;
 	lin->exec_gen = proc->gen;
-	save_image(&lin->images[current_image(lin) & (VMT_MAX_IMAGES - 1)].end, proc);
+	save_image(&lin->images[current_image(lin)].end, proc);
 	return 0;
 }
 
@@ -190,7 +201,7 @@ static __always_inline int inherit_exec(struct task_struct *p,
 	bpf_for_each_map_elem(&row_index, flush_row, &ctx, 0);
 	n = lin->nr_images;
 	if (n < VMT_MAX_IMAGES) {
-		struct vmt_image *img = &lin->images[n & (VMT_MAX_IMAGES - 1)];
+		struct vmt_image *img = &lin->images[image_index(n)];
 
 		img->first_gen = ctx.gen;
 		bpf_core_read_str(img->comm, sizeof(img->comm), &p->comm);
