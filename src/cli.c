@@ -23,7 +23,7 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"
-"  vmtrace -p 1234 -d 10 -i 1      # 10 seconds, a report every second\n"
+"  vmtrace -p 1234 -d 10 -i 1      # 10 seconds, a live view every second\n"
 "  vmtrace -- ./app arg1 arg2       # run ./app under the tracer\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
 "  vmtrace --sort faults -- make    # busiest VMAs first\n"

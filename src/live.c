@@ -59,7 +59,9 @@ static void live_vmas(FILE *out, const struct address_space *as,
 	for (size_t i = 0; i < as->nr; i++)
 		if (as->vmas[i].faulted)
 			order[n++] = &as->vmas[i];
-	qsort(order, n, sizeof(*order), by_recent);
+	/* -s KEY: the report's order already; by default the busiest right now */
+	if (cfg->sort == SORT_ADDR)
+		qsort(order, n, sizeof(*order), by_recent);
 	fprintf(out, "\n%10s %10s %9s %7s %6s  %-14s %s\n", "NOW/s", "FAULTS",
 		"MINOR", "MAJOR", "ERR", "START", "VMA");
 	for (size_t i = 0; i < n && i < cfg->top; i++) {
