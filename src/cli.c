@@ -20,6 +20,7 @@ static const char doc[] =
 "\n"
 "USAGE: vmtrace [OPTIONS] -p PID\n"
 "       vmtrace [OPTIONS] -- COMMAND [ARGS...]\n"
+"       vmtrace record|check|diff ...  (CI mode: vmtrace check --help)\n"
 "\n"
 "EXAMPLES:\n"
 "  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"

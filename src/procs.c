@@ -41,6 +41,14 @@ static void end_now(struct vmt_image_end *e, const struct vmt_proc *p)
 	memcpy(e->sc, p->sc, sizeof(e->sc));
 }
 
+static void comm_of(pid_t pid, char *comm, size_t size)
+{
+	struct proc_stat st;
+
+	if (!read_stat(pid, &st))
+		snprintf(comm, size, "%.15s", st.comm);	/* TASK_COMM_LEN */
+}
+
 static struct proc_image *new_image(struct proc_set *set)
 {
 	if (set->nr == set->cap) {
@@ -81,6 +89,8 @@ static int add_process(struct proc_set *set, struct tracer *tr, pid_t pid,
 		img->image = i;
 		if (lin)
 			memcpy(img->comm, lin->images[i].comm, sizeof(img->comm));
+		else	/* an attached process that has not exec'd: /proc knows its name */
+			comm_of(pid, img->comm, sizeof(img->comm));
 		aspace_init(&img->as, pid);
 		snprintf(img->as.command, sizeof(img->as.command), "%s", img->comm);
 		layout_of(&img->as.mm, state);

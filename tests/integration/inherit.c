@@ -143,6 +143,43 @@ START_TEST(test_no_inherit)
 }
 END_TEST
 
+/* -p PID --follow: the children an attached process forks from then on. */
+START_TEST(test_follow_attached)
+{
+	const char *wargs[] = { "--pause-start", "--pause-end", "forks", "2", "30", NULL };
+	const char *argv[] = { vmtrace_path, "-j", "--follow", "-o", NULL, "-p", NULL, NULL };
+	struct session s = { 0 };
+	struct expect e[MAX_PROCS];
+	char pid[16], msg[MSG_MAX];
+	int n;
+
+	work_start(&s, wargs, true);
+	snprintf(s.out, sizeof(s.out), "%s/report.json", itest_dir);
+	snprintf(pid, sizeof(pid), "%d", s.wpid);
+	argv[4] = s.out;
+	argv[6] = pid;
+	ck_assert(!proc_start(&s.tracer, (char **)argv, PIPE_ERR, 0));
+	ck_assert_msg(proc_wait_line(&s.tracer, P_ERR, "vmtrace: tracing", itest_timeout()),
+		      "vmtrace -p --follow never said it was tracing");
+	work_resume(&s, s.wpid, "vmwork: done");
+	tracer_finish(&s);
+	n = expects_for_pid(s.work.out[P_OUT].data, 0, e, MAX_PROCS);
+	ck_assert_msg(n == 2, "%d child expect lines, wanted 2", n);
+	for (int i = 0; i < n; i++) {
+		json_object *p = process(&s.rep, e[i].pid);
+		struct report img;
+
+		ck_assert_msg(p, "child %d of the attached process is not listed", e[i].pid);
+		ck_assert_int_eq(field(p, "ppid"), s.wpid);
+		img.root = image(p, 0);
+		ck_assert_msg(!report_check_expect(&img, &e[i], true, msg, sizeof(msg)),
+			      "child %d: %s", e[i].pid, msg);
+		check_process(p);
+	}
+	session_free(&s);
+}
+END_TEST
+
 Suite *inherit_suite(void)
 {
 	Suite *s = suite_create("inherit");
@@ -151,6 +188,7 @@ Suite *inherit_suite(void)
 	tcase_add_test(tc, test_forks);
 	tcase_add_test(tc, test_fork_exec);
 	tcase_add_test(tc, test_no_inherit);
+	tcase_add_test(tc, test_follow_attached);
 	suite_add_tcase(s, tc);
 	return s;
 }
