@@ -60,7 +60,7 @@ static enum verdict judge(const struct spread *b, const struct spread *n,
 
 static void header(FILE *out)
 {
-	fprintf(out, "%-16s %-40s %-11s %23s %10s %8s  %s\n", "COMMAND", "ROW",
+	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s\n", "COMMAND", "ROW",
 		"COUNTER", "BASELINE median (min-max)", "NOW", "CHANGE", "VERDICT");
 }
 
@@ -80,7 +80,7 @@ static void line(FILE *out, const struct profile_row *id, int c,
 			 100.0 * ((double)n->median - (double)b->median) / (double)b->median);
 	else if (b && n)
 		snprintf(change, sizeof(change), "%s", n->median ? "from 0" : "");
-	fprintf(out, "%-16s %-40s %-11s %23s %10s %8s  %s", id->command, name,
+	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s", id->command, name,
 		pcounter_names[c], base, now, change, verdict_names[v]);
 	if (v == V_REGRESSION || v == V_NEW_REGRESSION)
 		fprintf(out, " (limit %llu)", limit);

@@ -197,13 +197,17 @@ void profile_sort(struct profile *p)
 		qsort(p->rows, p->nr, sizeof(*p->rows), by_identity);
 }
 
-/* Columns of the text table: the counters people read first. */
-static const int text_counters[] = {
-	PC_FAULTS, PC_MINOR, PC_MAJOR, PC_READ, PC_WRITE, PC_EXEC, PC_WP,
-	PC_ERRORS, PC_KERNEL, PC_COW,
+/* Columns of the text table: the counters people read first, as report.c titles them. */
+static const struct {
+	int counter;
+	const char *title;
+} text_columns[] = {
+	{ PC_FAULTS, "FAULTS" }, { PC_MINOR, "MINOR" }, { PC_MAJOR, "MAJOR" },
+	{ PC_READ, "READ" }, { PC_WRITE, "WRITE" }, { PC_EXEC, "EXEC" }, { PC_WP, "WP" },
+	{ PC_ERRORS, "ERR" }, { PC_KERNEL, "KERN" }, { PC_COW, "COW" },
 };
 
-#define NR_TEXT_COUNTERS (int)(sizeof(text_counters) / sizeof(*text_counters))
+#define NR_TEXT_COLUMNS (int)(sizeof(text_columns) / sizeof(*text_columns))
 
 void profile_text(FILE *out, const struct profile *p)
 {
@@ -215,15 +219,16 @@ void profile_text(FILE *out, const struct profile *p)
 
 		if (!command || strcmp(command, r->command)) {
 			command = r->command;
-			fprintf(out, "command %s, merged over its processes:\n %-40s", command, "ROW");
-			for (int c = 0; c < NR_TEXT_COUNTERS; c++)
-				fprintf(out, " %8s", pcounter_names[text_counters[c]]);
+			fprintf(out, "command %s, merged over its processes:\n %-56s", command,
+				"ROW (label perms #position)");
+			for (int c = 0; c < NR_TEXT_COLUMNS; c++)
+				fprintf(out, " %7s", text_columns[c].title);
 			fputc('\n', out);
 		}
 		profile_row_id(r, id, sizeof(id));
-		fprintf(out, " %-40s", id);
-		for (int c = 0; c < NR_TEXT_COUNTERS; c++)
-			fprintf(out, " %8" PRIu64, r->c[text_counters[c]]);
+		fprintf(out, " %-56s", id);
+		for (int c = 0; c < NR_TEXT_COLUMNS; c++)
+			fprintf(out, " %7" PRIu64, r->c[text_columns[c].counter]);
 		fputc('\n', out);
 	}
 }
