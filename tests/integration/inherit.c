@@ -75,12 +75,29 @@ static int64_t children_rusage(const char *text, long *k)
 	return min + maj;
 }
 
+/* Child e->pid of parent: listed, its rows in its image'th image exact; its faults. */
+static int64_t check_child(const struct report *r, const struct expect *e, pid_t parent,
+			   size_t images)
+{
+	json_object *p = process(r, e->pid);
+	struct report img;
+	char msg[MSG_MAX];
+
+	ck_assert_msg(p, "child %d is not in the report's processes", e->pid);
+	ck_assert_int_eq(field(p, "ppid"), parent);
+	ck_assert_int_eq(nr_images(p), images);
+	img.root = image(p, images - 1);
+	ck_assert_msg(!report_check_expect(&img, e, true, msg, sizeof(msg)),
+		      "child %d: %s", e->pid, msg);
+	/* the tracepoint backend cannot see exec copying the arguments */
+	return check_process(p) + field(p, "kernel.exec_args_untraced");
+}
+
 static void run_forks(bool exec)
 {
 	const char *args[] = { "forks", "3", "40", exec ? "exec" : NULL, NULL };
 	struct session s = { 0 };
 	struct expect e[MAX_PROCS];
-	char msg[MSG_MAX];
 	int64_t sum = 0, want;
 	long k;
 	int n;
@@ -91,20 +108,9 @@ static void run_forks(bool exec)
 	want = children_rusage(s.tracer.out[P_OUT].data, &k);
 	n = expects_for_pid(s.tracer.out[P_OUT].data, 0, e, MAX_PROCS);
 	ck_assert_msg(n == 3, "%d child expect lines, wanted 3", n);
-	for (int i = 0; i < n; i++) {
-		json_object *p = process(&s.rep, e[i].pid);
-		struct report img;
-
-		ck_assert_msg(p, "child %d is not in the report's processes", e[i].pid);
-		ck_assert_int_eq(field(p, "ppid"), s.wpid);
-		/* exec: the rows of "vmwork anon" are the second image's alone */
-		ck_assert_int_eq(nr_images(p), exec ? 2 : 1);
-		img.root = image(p, exec ? 1 : 0);
-		ck_assert_msg(!report_check_expect(&img, &e[i], true, msg, sizeof(msg)),
-			      "child %d: %s", e[i].pid, msg);
-		/* the tracepoint backend cannot see exec copying the arguments */
-		sum += check_process(p) + field(p, "kernel.exec_args_untraced");
-	}
+	/* exec: the rows of "vmwork anon" are the second image's alone */
+	for (int i = 0; i < n; i++)
+		sum += check_child(&s.rep, &e[i], s.wpid, exec ? 2 : 1);
 	ck_assert_msg(sum == want, "children traced %lld faults, their rusage %lld",
 		      (long long)sum, (long long)want);
 	session_free(&s);
@@ -150,7 +156,7 @@ START_TEST(test_follow_attached)
 	const char *argv[] = { vmtrace_path, "-j", "--follow", "-o", NULL, "-p", NULL, NULL };
 	struct session s = { 0 };
 	struct expect e[MAX_PROCS];
-	char pid[16], msg[MSG_MAX];
+	char pid[16];
 	int n;
 
 	work_start(&s, wargs, true);
@@ -165,17 +171,8 @@ START_TEST(test_follow_attached)
 	tracer_finish(&s);
 	n = expects_for_pid(s.work.out[P_OUT].data, 0, e, MAX_PROCS);
 	ck_assert_msg(n == 2, "%d child expect lines, wanted 2", n);
-	for (int i = 0; i < n; i++) {
-		json_object *p = process(&s.rep, e[i].pid);
-		struct report img;
-
-		ck_assert_msg(p, "child %d of the attached process is not listed", e[i].pid);
-		ck_assert_int_eq(field(p, "ppid"), s.wpid);
-		img.root = image(p, 0);
-		ck_assert_msg(!report_check_expect(&img, &e[i], true, msg, sizeof(msg)),
-			      "child %d: %s", e[i].pid, msg);
-		check_process(p);
-	}
+	for (int i = 0; i < n; i++)
+		check_child(&s.rep, &e[i], s.wpid, 1);
 	session_free(&s);
 }
 END_TEST
