@@ -6,13 +6,12 @@
  * for every folio added to a file's page cache: by a fault (filemap_fault's
  * read and its readahead), by read(2) (filemap_read), by readahead advice, and
  * by writes that create pages (which read nothing). The thread's state says
- * which:
- *   - in a fault: fentry/kprobe know it exactly (handle_mm_fault is running);
- *     the tracepoint backend only knows the thread's last fault is still
- *     pending and was on this very file (the best this kernel allows);
- *   - in a read or write call: raw sys_enter/sys_exit note the call, one
- *     program each for every system call of every process, which returns
- *     after a switch on the number for all but the dozen I/O calls.
+ * which (readin_cause()): a fault in progress, or a read or write call noted
+ * by raw sys_enter/sys_exit programs. Those run for every system call of
+ * every process and return after a switch on the number for all but the
+ * dozen I/O calls; per-call tracepoints would cost other calls nothing but
+ * cost the traced process's reads more (each fills a perf record) and add
+ * 26 programs to load and attach.
  */
 #ifndef READIN_BPF_H
 #define READIN_BPF_H
@@ -102,12 +101,25 @@ static __always_inline __u64 folio_pages(struct folio *folio)
 	return 1;
 }
 
-/* Was this folio of mapping added by the thread's fault in progress? */
-static __always_inline bool in_fault(struct vmt_thread *t, __u64 mapping)
+/*
+ * Why the thread added a folio of mapping. fentry/kprobe know a fault is in
+ * progress, even one inside a read or write call (its buffer is a file
+ * mapping). The tracepoint backend only knows that the thread's last fault,
+ * on this very file, has not been accounted yet: weaker than a call in
+ * progress, so asked last.
+ */
+static __always_inline int readin_cause(struct vmt_thread *t, __u64 mapping)
 {
-	if (backend != VMT_BACKEND_TRACEPOINT)
-		return t->fn_vma != 0;
-	return t->last_state == FAULT_PENDING && t->cached && t->mapping == mapping;
+	if (backend != VMT_BACKEND_TRACEPOINT && t->fn_vma)
+		return VMT_RI_FAULT;
+	if (t->io_call == IO_WRITE)
+		return -1;	/* a write filling new pages: nothing was read */
+	if (t->io_call == IO_READ)
+		return VMT_RI_READ;
+	if (backend == VMT_BACKEND_TRACEPOINT && t->last_state == FAULT_PENDING &&
+	    t->cached && t->mapping == mapping)
+		return VMT_RI_FAULT;
+	return VMT_RI_OTHER;
 }
 
 /*
@@ -140,24 +152,20 @@ static __always_inline int handle_page_cache_add(struct folio *folio)
 	struct vmt_file_key fkey = {};
 	struct vmt_thread *t;
 	struct inode *host;
-	int why = VMT_RI_OTHER;
+	int why;
 
 	if (!traced_proc(tgid))
 		return 0;
 	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), NULL, 0);
-	if (t && t->io_call == IO_WRITE)
-		return 0;	/* a write filling new pages: nothing was read */
 	mapping = BPF_CORE_READ(folio, mapping);
+	why = t ? readin_cause(t, (__u64)mapping) : VMT_RI_OTHER;
+	if (why < 0)
+		return 0;
 	host = BPF_CORE_READ(mapping, host);
 	key.ino = fkey.ino = BPF_CORE_READ(host, i_ino);
 	key.dev = fkey.dev = BPF_CORE_READ(host, i_sb, s_dev);
-	if (t && t->io_call == IO_READ) {
-		why = VMT_RI_READ;
-		if (!bpf_map_lookup_elem(&files, &fkey))
-			remember_read_file(t, host, &fkey);
-	} else if (t && in_fault(t, (__u64)mapping)) {
-		why = VMT_RI_FAULT;
-	}
+	if (why == VMT_RI_READ && !bpf_map_lookup_elem(&files, &fkey))
+		remember_read_file(t, host, &fkey);
 	pages = bpf_map_lookup_elem(&readins, &key);
 	if (!pages) {
 		static const struct vmt_readin_pages zero;

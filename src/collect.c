@@ -2,6 +2,7 @@
 /* Reading the BPF maps of a traced process into the address space model. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -35,27 +36,50 @@ static const char *file_path(struct tracer *tr, const struct vmt_row *row,
 	return file->path;
 }
 
+/*
+ * Rows read per system call: one lookup each cost ~2 us, 30 ms for 16k rows,
+ * four times a second with heatmaps; a batch of 512 rows is ~150 KiB.
+ */
+#define ROW_BATCH 512
+
+typedef int (*row_fn)(struct tracer *tr, __u32 slot, struct vmt_row *row, void *ctx);
+
+static int visit_row(struct tracer *tr, pid_t pid, __u32 slot,
+		     struct vmt_row *row, row_fn fn, void *ctx)
+{
+	if (!row->counters[VMT_C_FAULTS])
+		return 0;
+	if (slot == VMT_OVERFLOW_SLOT)
+		row->flags = VMT_ROW_OVERFLOW;	/* all processes together */
+	else if (row->tgid != (__u32)pid)
+		return 0;
+	return fn(tr, slot, row, ctx);
+}
+
 /* Calls fn for each of pid's rows that faulted, and the overflow row. */
-static int for_each_row(struct tracer *tr, pid_t pid,
-			int (*fn)(struct tracer *tr, __u32 slot,
-				  struct vmt_row *row, void *ctx), void *ctx)
+static int for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx)
 {
 	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;
-	struct vmt_row row;
-	int err = 0;
+	int fd = bpf_map__fd(tr->skel->maps.rows), err = 0;
+	struct vmt_row *rows = malloc(ROW_BATCH * sizeof(*rows));
+	__u32 keys[ROW_BATCH], next = 0;
 
-	for (__u32 slot = 0; slot < end && slot < max && !err; slot++) {
-		if (bpf_map__lookup_elem(tr->skel->maps.rows, &slot, sizeof(slot),
-					 &row, sizeof(row), 0))
-			return -errno;
-		if (!row.counters[VMT_C_FAULTS])
-			continue;
-		if (slot == VMT_OVERFLOW_SLOT)
-			row.flags = VMT_ROW_OVERFLOW;	/* all processes together */
-		else if (row.tgid != (__u32)pid)
-			continue;
-		err = fn(tr, slot, &row, ctx);
+	if (!rows)
+		return -ENOMEM;
+	end = end < max ? end : max;
+	for (__u32 at = 0; at < end && !err; at += ROW_BATCH) {
+		__u32 count = end - at < ROW_BATCH ? end - at : ROW_BATCH, in = next;
+
+		/* in: the previous batch's out (the kernel resumes after it); ENOENT: the end */
+		if (bpf_map_lookup_batch(fd, at ? &in : NULL, &next, keys, rows,
+					 &count, NULL) && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		for (__u32 i = 0; i < count && !err; i++)
+			err = visit_row(tr, pid, keys[i], &rows[i], fn, ctx);
 	}
+	free(rows);
 	return err;
 }
 

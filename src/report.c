@@ -252,6 +252,9 @@ static void text_files(FILE *out, const struct address_space *as,
 			f->readin[VMT_RI_OTHER], human_bytes(in * 4096, bytes, sizeof(bytes)),
 			file_name(f, name, sizeof(name)));
 	}
+	if (as->backend && !strcmp(as->backend, "tracepoint"))
+		fprintf(out, "(tracepoint backend: BY-FAULT means read in while the "
+			"thread's last fault, on that file, was not yet accounted)\n");
 }
 
 void report_text(FILE *out, const struct address_space *as,

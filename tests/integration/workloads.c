@@ -32,6 +32,8 @@ static const struct workload workloads[] = {
 	{ "sigbus", { "sigbus", "@FILE" }, 1, "totals.errors", 1 },
 	/* MADV_DONTNEED keeps the VMA (and vmtrace's cached row) */
 	{ "dontneed", { "dontneed", "264" }, 1, NULL, 0 },
+	/* hundreds of short-lived VMAs: more rows than one batch read holds */
+	{ "churn", { "churn", "4", "1100" }, 0, "syscalls.munmap.calls", 1100 },
 };
 
 #define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))

@@ -680,23 +680,32 @@ static int mode_half(struct run *r, long n)
 	return 0;
 }
 
-/* Maps, writes and unmaps n pages over and over for ms milliseconds. */
-static int mode_spin(long n, long ms)
+/*
+ * Maps, writes and unmaps n pages over and over: for ms milliseconds (spin),
+ * or count times (churn: count VMAs, each its own row).
+ */
+static int mode_spin(struct run *r, long n, long ms, long count)
 {
 	struct timespec start, now;
+	struct meter m;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	do {
+	for (long i = 0; !count || i < count; i++) {
 		char *p = map_pages(n, PROT_READ | PROT_WRITE);
 
 		if (!p)
 			return fail("map anonymous pages");
+		meter_start(&m, RUSAGE_SELF);
 		touch_write(p, n);
+		meter_stop(&m, &r->got_min, &r->got_maj);
+		r->want_min += n;
 		if (munmap(p - pg, (n + 2) * pg))
 			return fail("unmap the pages");
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while ((now.tv_sec - start.tv_sec) * 1000 +
-		 (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+		if (!count && (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000 >= ms)
+			break;
+	}
 	return 0;
 }
 
@@ -978,7 +987,7 @@ static int usage(void)
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
-	     " half [N] | spin [N] [MS] | forks [K] [N] [exec]"
+	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec]"
 	     "\n  N pages (default 256), T threads (default 4), MS milliseconds,"
 	     " K children (default 3)\n  --also-file PATH: one more file mapping");
 	return 1;
@@ -1088,10 +1097,12 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode[0] == 't' ? mode_twofiles(r, argv[1], n) :
 		       mode_readfile(r, argv[1], n);
 	}
-	if (!strcmp(mode, "spin")) {
-		long ms = arg_long(argc, argv, 2, 1000, 3600 * 1000);
+	if (!strcmp(mode, "spin") || !strcmp(mode, "churn")) {
+		long m = arg_long(argc, argv, 2, 1000, 3600 * 1000);
 
-		return argc > 3 || n < 0 || ms < 0 ? usage() : mode_spin(n, ms);
+		if (argc > 3 || n < 0 || m < 0)
+			return usage();
+		return mode[0] == 's' ? mode_spin(r, n, m, 0) : mode_spin(r, n, 0, m);
 	}
 	if (!strcmp(mode, "forks")) {
 		long k = arg_long(argc, argv, 1, 3, MAX_FORKS);
