@@ -56,6 +56,12 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 struct timeline;
 /* Adds a sample of pid's rows to tl. */
 int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl);
+typedef int (*row_fn)(struct tracer *tr, __u32 slot, struct vmt_row *row, void *ctx);
+/* Calls fn for each of pid's rows that faulted (pid -1: every process's), and the overflow row. */
+int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx);
+/* The path of row's file, or NULL; file holds it. */
+const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
+			     struct vmt_file *file);
 /* Prints each program's run count and mean run time (kernel.bpf_stats_enabled). */
 void tracer_print_stats(struct tracer *tr, FILE *out);
 /* Detaches every link and frees everything; safe on a half-open tracer. */

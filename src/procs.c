@@ -126,38 +126,15 @@ static struct proc_image *image_of(struct proc_set *set, struct tracer *tr,
 	return found;
 }
 
-static const char *row_path(struct tracer *tr, const struct vmt_row *row,
-			    struct vmt_file *file)
+static int add_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *set)
 {
-	struct vmt_file_key key = { .ino = row->ino, .dev = row->dev };
-
-	if (!row->ino || bpf_map__lookup_elem(tr->skel->maps.files, &key, sizeof(key),
-					      file, sizeof(*file), 0))
-		return NULL;
-	file->path[VMT_PATH_MAX - 1] = '\0';
-	return file->path;
-}
-
-/* Every row of a traced process, filed under its image (slot 0 is shared). */
-static int add_rows(struct proc_set *set, struct tracer *tr)
-{
-	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;
+	struct proc_image *img;
 	struct vmt_file file;
-	struct vmt_row row;
-	int err = 0;
 
-	for (__u32 slot = tr->first_slot ? tr->first_slot : 1; slot < end && slot < max && !err;
-	     slot++) {
-		struct proc_image *img;
-
-		if (bpf_map__lookup_elem(tr->skel->maps.rows, &slot, sizeof(slot),
-					 &row, sizeof(row), 0))
-			return -errno;
-		if (!row.counters[VMT_C_FAULTS] || !(img = image_of(set, tr, &row)))
-			continue;
-		err = aspace_add_row(&img->as, slot, &row, row_path(tr, &row, &file));
-	}
-	return err;
+	if (slot == VMT_OVERFLOW_SLOT || slot < tr->first_slot ||
+	    !(img = image_of(set, tr, row)))
+		return 0;	/* all processes', or a forgotten run's, or not traced */
+	return aspace_add_row(&img->as, slot, row, tracer_file_path(tr, row, &file));
 }
 
 /* Deferred pages: filed by page in the process's latest image. */
@@ -299,7 +276,7 @@ int procs_collect(struct tracer *tr, const struct address_space *main,
 	if (!err)
 		err = collect_processes(set, tr, main);
 	if (!err)
-		err = add_rows(set, tr);
+		err = tracer_for_each_row(tr, -1, add_row, set);
 	if (!err)
 		err = add_deferred(set, tr);
 	for (size_t i = 0; !err && i < set->nr; i++) {
