@@ -687,18 +687,13 @@ static int mode_half(struct run *r, long n)
 static int mode_spin(struct run *r, long n, long ms, long count)
 {
 	struct timespec start, now;
-	struct meter m;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (long i = 0; !count || i < count; i++) {
-		char *p = map_pages(n, PROT_READ | PROT_WRITE);
+		char *p = anon_written(r, n);
 
 		if (!p)
 			return fail("map anonymous pages");
-		meter_start(&m, RUSAGE_SELF);
-		touch_write(p, n);
-		meter_stop(&m, &r->got_min, &r->got_maj);
-		r->want_min += n;
 		if (munmap(p - pg, (n + 2) * pg))
 			return fail("unmap the pages");
 		clock_gettime(CLOCK_MONOTONIC, &now);
