@@ -46,7 +46,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench vmbench
+.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -114,6 +114,37 @@ vmbench: deps
 $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(call msg,EXAMPLE,$@)
 	$(Q)$(CC) -O1 -g $< -o $@
+
+# The baseline reader under libFuzzer (clang's -fsanitize=fuzzer, with ASan
+# and UBSan): `make fuzz` runs it FUZZ_SECONDS over a copy of the seed
+# corpus; tests/run-all.sh runs it briefly as a tier.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/baseline.c src/profile.c
+$(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h) tests/fuzz/cases.h | $(OUTPUT)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Isrc $(FUZZ_SRCS) -ljson-c -o $@
+
+$(OUTPUT)/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/cases.h | $(OUTPUT)
+	$(Q)$(CC) -O1 $< -o $@
+
+# Regenerates the checked-in seeds from tests/fuzz/cases.h.
+fuzz-corpus: $(OUTPUT)/mkcorpus
+	$(Q)mkdir -p tests/fuzz/corpus && $(OUTPUT)/mkcorpus tests/fuzz/corpus
+
+fuzz: $(OUTPUT)/fuzz_baseline
+	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus
+	$(Q)$(OUTPUT)/fuzz_baseline -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
+		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
+
+# examples/ci: record the sample's fault profile, check it, then check a
+# regressed sample (25% more heap pages), which must fail.
+ci-example: all
+	$(Q)$(MAKE) --no-print-directory -C examples/ci VMTRACE=$(abspath $(OUTPUT)/vmtrace) \
+		fault-baseline fault-check
+	$(Q)! SAMPLE_PAGES=320 $(MAKE) --no-print-directory -C examples/ci \
+		VMTRACE=$(abspath $(OUTPUT)/vmtrace) fault-check
 
 deps:
 	$(Q)tests/install-deps.sh

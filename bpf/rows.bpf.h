@@ -112,8 +112,14 @@ static __always_inline __u32 pseudo_row(__u32 tgid, __u64 anchor, __u32 flags)
 	struct vmt_row_key key = { .tgid = tgid, .anchor = anchor };
 	struct vma_info v = { .tgid = tgid };
 	__u32 *slot = bpf_map_lookup_elem(&row_index, &key);
+	struct vmt_proc *proc;
 
-	return slot ? *slot : create_row(&key, &v, flags);
+	if (slot)
+		return *slot;
+	/* its first_gen says which exec image of the process it belongs to */
+	proc = bpf_map_lookup_elem(&procs, &tgid);
+	v.gen = proc ? proc->gen : 0;
+	return create_row(&key, &v, flags);
 }
 
 /*

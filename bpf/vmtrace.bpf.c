@@ -129,6 +129,7 @@ static __always_inline void bump_gen(struct vmt_proc *proc)
 #include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"
 #include "readin.bpf.h"
+#include "inherit.bpf.h"
 
 /* ---- attach wrappers: one line each over the shared handlers ---- */
 
@@ -246,6 +247,30 @@ int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 {
 	return handle_exec(p);
 }
+
+/* following children and execs: inherit.bpf.h */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return inherit_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	return inherit_exec(p, bprm);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_exit, struct task_struct *p) { return inherit_exit(p); }
+
+SEC("tp/syscalls/sys_enter_execve")
+int sys_enter_execve(void *ctx) { return inherit_exec_enter(); }
+
+SEC("tp/syscalls/sys_enter_execveat")
+int sys_enter_execveat(void *ctx) { return inherit_exec_enter(); }
 
 SYSCALL_PAIR(mmap, VMT_SC_MMAP, true)
 SYSCALL_PAIR(munmap, VMT_SC_MUNMAP, true)

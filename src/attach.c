@@ -24,6 +24,7 @@
 #include "attach.h"
 #include "vmtrace.skel.h"
 
+#define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define KPROBE_PMU	"/sys/bus/event_source/devices/kprobe/type"
@@ -49,6 +50,22 @@ static const struct {
 	{ "fe_cow", "cow" }, { "kp_cow", "cow" },
 	{ "fe_read_folio", "readin" }, { "kp_read_folio", "readin" },
 };
+
+int tracer_check_environment(const struct config *cfg)
+{
+	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "vmtrace: must be run as root (it loads BPF programs)\n");
+		return -EPERM;
+	}
+	if (access(btf, R_OK)) {
+		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
+			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n", btf);
+		return -ENOENT;
+	}
+	return 0;
+}
 
 int backend_by_name(const char *name)
 {
@@ -395,6 +412,7 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
 		bpf_program__set_autoload(tr->skel->progs.perf_minor_fault, false);
 	tr->skel->rodata->max_rows = cfg->max_vmas;
+	tr->skel->rodata->follow = cfg->inherit;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
 	t0 = mono_ms();

@@ -25,12 +25,15 @@ struct tracer {
 	char reason[REASON_MAX]; /* why the last attempt failed */
 	double load_ms, attach_ms; /* this backend's load (verifier) and attach */
 	char timing[256];	/* where tracer_open's time went (-v) */
+	__u32 first_slot;	/* rows below it belong to forgotten runs (procs.c) */
 };
 
 extern const char *const backend_names[VMT_NR_BACKENDS];
 /* The backend named name, or -1. */
 int backend_by_name(const char *name);
 
+/* Root and the kernel's BTF, or a one-line error saying which is missing. */
+int tracer_check_environment(const struct config *cfg);
 /*
  * Opens, loads and attaches the best backend the kernel offers (or the one
  * cfg forces): fentry, then kprobe, then tracepoint. Prints a one-line error
@@ -55,6 +58,12 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 struct timeline;
 /* Adds a sample of pid's rows to tl. */
 int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl);
+typedef int (*row_fn)(struct tracer *tr, __u32 slot, struct vmt_row *row, void *ctx);
+/* Calls fn for each of pid's rows that faulted (pid -1: every process's), and the overflow row. */
+int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx);
+/* The path of row's file, or NULL; file holds it. */
+const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
+			     struct vmt_file *file);
 /* Prints each program's run count and mean run time (kernel.bpf_stats_enabled). */
 void tracer_print_stats(struct tracer *tr, FILE *out);
 /* Detaches every link and frees everything; safe on a half-open tracer. */

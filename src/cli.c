@@ -20,6 +20,7 @@ static const char doc[] =
 "\n"
 "USAGE: vmtrace [OPTIONS] -p PID\n"
 "       vmtrace [OPTIONS] -- COMMAND [ARGS...]\n"
+"       vmtrace record|check|diff ...  (CI mode: vmtrace check --help)\n"
 "\n"
 "EXAMPLES:\n"
 "  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"
@@ -35,6 +36,9 @@ enum {
 	OPT_MAX_VMAS = 0x100,
 	OPT_BACKEND,
 	OPT_FEATURES,
+	OPT_NO_INHERIT,
+	OPT_FOLLOW,
+	OPT_MERGE,
 	OPT_LATENCY,
 	OPT_HEATMAP,
 	OPT_FULL,
@@ -65,6 +69,10 @@ static const struct argp_option options[] = {
 	{ "features", OPT_FEATURES, NULL, 0,
 	  "Print what this kernel offers and which backend auto picks" },
 	{ "verbose", 'v', NULL, 0, "Print libbpf's messages and attach details" },
+	{ "no-inherit", OPT_NO_INHERIT, NULL, 0,
+	  "With a command: trace it alone, not the processes it starts" },
+	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
+	{ "merge", OPT_MERGE, "comm", 0, "Merge the processes' tables by command name" },
 	{},
 };
 
@@ -73,8 +81,7 @@ static const struct argp_option options[] = {
  * ("Try `vmtrace --help'...") goes to err_stream, which parse_args points at
  * /dev/null; getopt's message for an unknown option still reaches stderr.
  */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,7 +102,7 @@ static int parse_seconds(const char *arg, double *out)
 	return errno || end == arg || *end || *out <= 0 || *out > 1e7 ? -1 : 0;
 }
 
-static int parse_uint(const char *arg, long min, long max, long *out)
+int parse_uint(const char *arg, long min, long max, long *out)
 {
 	char *end;
 
@@ -116,6 +123,23 @@ static int sort_by_name(const char *name)
 		if (!strcmp(name, names[k]))
 			return k;
 	return -1;
+}
+
+/* --max-vmas and --backend: this command line's and record/check's (ci_cli.c). */
+void parse_max_vmas(const char *arg, struct config *cfg)
+{
+	long n;
+
+	if (parse_uint(arg, 16, 1 << 22, &n))
+		usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
+	cfg->max_vmas = n;
+}
+
+void parse_backend(const char *arg, struct config *cfg)
+{
+	cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
+	if (cfg->backend < 0 && strcmp(arg, "auto"))
+		usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
 }
 
 struct parse_ctx {
@@ -179,17 +203,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->verbose = true;
 		break;
 	case OPT_MAX_VMAS:
-		if (parse_uint(arg, 16, 1 << 22, &n))
-			usage_error("invalid --max-vmas: '%s' (16 to 4194304)", arg);
-		cfg->max_vmas = n;
+		parse_max_vmas(arg, cfg);
 		break;
 	case OPT_BACKEND:
-		cfg->backend = strcmp(arg, "auto") ? backend_by_name(arg) : -1;
-		if (cfg->backend < 0 && strcmp(arg, "auto"))
-			usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
+		parse_backend(arg, cfg);
 		break;
 	case OPT_FEATURES:
 		cfg->features = true;
+		break;
+	case OPT_NO_INHERIT:
+		cfg->no_inherit = true;
+		break;
+	case OPT_FOLLOW:
+		cfg->follow = true;
+		break;
+	case OPT_MERGE:
+		if (strcmp(arg, "comm"))
+			usage_error("invalid --merge: '%s' (comm)", arg);
+		cfg->merge_comm = true;
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = ctx->devnull;
@@ -200,6 +231,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		cfg->inherit = cfg->command ? !cfg->no_inherit : cfg->follow;
 		if (cfg->features)
 			break;	/* nothing to trace */
 		if (!cfg->pid == !cfg->command)
@@ -213,13 +245,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-int parse_args(int argc, char **argv, struct config *cfg)
+void config_init(struct config *cfg)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc };
 	const char *btf = getenv("VMTRACE_BTF");
 	const char *backend = getenv("VMTRACE_BACKEND");
-	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
-	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_vmas = VMT_DEFAULT_MAX_ROWS;
@@ -227,6 +256,15 @@ int parse_args(int argc, char **argv, struct config *cfg)
 	cfg->btf_path = btf && *btf ? btf : NULL;
 	/* VMTRACE_BACKEND: the default --backend, e.g. to run a test suite per backend */
 	cfg->backend = backend ? backend_by_name(backend) : -1;
+}
+
+int parse_args(int argc, char **argv, struct config *cfg)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc };
+	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
+	int err;
+
+	config_init(cfg);
 	/* one-line errors under the tool's name, exit 2 on a usage error */
 	program_invocation_name = "vmtrace";
 	argv[0] = program_invocation_name;	/* getopt names argv[0] */

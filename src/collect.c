@@ -24,7 +24,7 @@ static void copy_layout(struct mm_layout *mm, const struct vmt_proc *p)
 	mm->exe_dev = p->exe_dev;
 }
 
-static const char *file_path(struct tracer *tr, const struct vmt_row *row,
+const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 			     struct vmt_file *file)
 {
 	struct vmt_file_key key = { .ino = row->ino, .dev = row->dev };
@@ -42,8 +42,6 @@ static const char *file_path(struct tracer *tr, const struct vmt_row *row,
  */
 #define ROW_BATCH 512
 
-typedef int (*row_fn)(struct tracer *tr, __u32 slot, struct vmt_row *row, void *ctx);
-
 static int visit_row(struct tracer *tr, pid_t pid, __u32 slot,
 		     struct vmt_row *row, row_fn fn, void *ctx)
 {
@@ -51,13 +49,12 @@ static int visit_row(struct tracer *tr, pid_t pid, __u32 slot,
 		return 0;
 	if (slot == VMT_OVERFLOW_SLOT)
 		row->flags = VMT_ROW_OVERFLOW;	/* all processes together */
-	else if (row->tgid != (__u32)pid)
+	else if (pid >= 0 && row->tgid != (__u32)pid)
 		return 0;
 	return fn(tr, slot, row, ctx);
 }
 
-/* Calls fn for each of pid's rows that faulted, and the overflow row. */
-static int for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx)
+int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx)
 {
 	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;
 	int fd = bpf_map__fd(tr->skel->maps.rows), err = 0;
@@ -87,7 +84,7 @@ static int add_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *as)
 {
 	struct vmt_file file;
 
-	return aspace_add_row(as, slot, row, file_path(tr, row, &file));
+	return aspace_add_row(as, slot, row, tracer_file_path(tr, row, &file));
 }
 
 static int sample_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *tl)
@@ -100,7 +97,7 @@ int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl)
 	int err;
 
 	timeline_begin_sample(tl);
-	err = for_each_row(tr, pid, sample_row, tl);
+	err = tracer_for_each_row(tr, pid, sample_row, tl);
 	timeline_end_sample(tl);
 	return err;
 }
@@ -141,7 +138,7 @@ static int read_readins(struct tracer *tr, pid_t pid, struct address_space *as)
 		    bpf_map__lookup_elem(map, &key, sizeof(key), &pages, sizeof(pages), 0))
 			continue;
 		err = aspace_add_readin(as, key.dev, key.ino, pages.pages,
-					file_path(tr, &row, &file));
+					tracer_file_path(tr, &row, &file));
 	}
 	return err;
 }
@@ -182,7 +179,7 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	as->backend = tr->backend;
 	as->unavailable = tr->unavailable;
 	read_latency(tr, &proc, as);
-	err = for_each_row(tr, pid, add_row, as);
+	err = tracer_for_each_row(tr, pid, add_row, as);
 	if (!err)
 		err = read_deferred(tr, pid, as);
 	if (!err)

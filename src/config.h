@@ -16,6 +16,28 @@ enum sort_key {
 	NR_SORT_KEYS,
 };
 
+/* What a change may add before it is a regression (vmtrace check, diff). */
+struct tolerance {
+	double relative;	/* fraction of the baseline's median: 0.10 */
+	unsigned long long min_count;	/* absolute: changes smaller never fail */
+	bool has_relative;	/* given (on the command line, or in a baseline) */
+	bool has_min_count;
+};
+
+#define CI_NR_COUNTERS	13	/* enum pcounter in profile.h */
+
+struct tolerances {
+	struct tolerance all;			/* --tolerance, --min-count */
+	struct tolerance per[CI_NR_COUNTERS];	/* --tolerance-for */
+};
+
+enum ci_mode {
+	CI_NONE,
+	CI_RECORD,		/* vmtrace record -o FILE -- CMD */
+	CI_CHECK,		/* vmtrace check --baseline FILE -- CMD */
+	CI_DIFF,		/* vmtrace diff A B */
+};
+
 struct config {
 	pid_t pid;		/* -p: attach to this process */
 	char **command;		/* -- CMD ARGS: run this under the tracer */
@@ -34,9 +56,32 @@ struct config {
 	bool heatmap;		/* --heatmap: where in each VMA, over time */
 	bool files;		/* --files: the whole per-file table */
 	unsigned int top;	/* --top: rows in the live view and top lists */
+	bool no_inherit;	/* --no-inherit: only the command, not its children */
+	bool follow;		/* --follow: -p PID's children too */
+	bool inherit;		/* follow forks and execs (-- default, or -p --follow) */
+	bool merge_comm;	/* --merge comm: processes merged by command name */
+	/* record, check, diff (runs.c) */
+	enum ci_mode ci;
+	const char *baseline;	/* check --baseline; diff: the first file */
+	const char *other;	/* diff: the second file */
+	unsigned int runs;	/* -r: runs, each counter's median kept */
+	const char *root;	/* --root: file paths relative to it (default: cwd) */
+	struct tolerances tol;	/* --tolerance, --min-count, --tolerance-for */
 };
 
 /* Parses argv into cfg; argp exits with 2 on a usage error, 0 on --help. */
 int parse_args(int argc, char **argv, struct config *cfg);
+/* vmtrace record|check|diff ... (ci_cli.c): the same, for those commands. */
+int parse_ci_args(int argc, char **argv, struct config *cfg);
+bool is_ci_command(const char *arg);
+/* Defaults, and what the environment sets (VMTRACE_BTF, VMTRACE_BACKEND). */
+void config_init(struct config *cfg);
+/* "vmtrace: <message> (see vmtrace --help)" on stderr, exit 2. */
+void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...);
+/* --max-vmas, --backend values into cfg, or a usage error. */
+void parse_max_vmas(const char *arg, struct config *cfg);
+void parse_backend(const char *arg, struct config *cfg);
+/* A decimal integer in [min, max]; -1 if it is not one. */
+int parse_uint(const char *arg, long min, long max, long *out);
 
 #endif

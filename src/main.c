@@ -17,12 +17,12 @@
 #include "config.h"
 #include "live.h"
 #include "probe.h"
+#include "procs.h"
 #include "output.h"
 #include "report.h"
+#include "runs.h"
 #include "target.h"
 #include "timeline.h"
-
-#define DEFAULT_BTF "/sys/kernel/btf/vmlinux"
 
 /*
  * Heatmaps without -i: sample this often. Long traces coarsen by themselves
@@ -59,22 +59,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int check_environment(const struct config *cfg)
-{
-	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
-
-	if (geteuid() != 0) {
-		fprintf(stderr, "vmtrace: must be run as root (it loads BPF programs)\n");
-		return -EPERM;
-	}
-	if (access(btf, R_OK)) {
-		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
-			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n", btf);
-		return -ENOENT;
-	}
-	return 0;
 }
 
 static void command_line(const struct config *cfg, pid_t pid, char *buf, size_t size)
@@ -159,6 +143,9 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		err = apply_snapshot(as, t->pid, final && !t->spawned, cfg->all_vmas);
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
+	if (!err && (cfg->inherit || cfg->merge_comm) &&
+	    !(err = procs_collect(tr, as, cfg->sort, &as->procs)))
+		as->procs->merge_comm = cfg->merge_comm;
 	return err;
 }
 
@@ -187,6 +174,7 @@ static void sample(const struct config *cfg, struct tracer *tr,
 		else
 			live_print(stdout, &as, cfg, isatty(STDOUT_FILENO));
 	}
+	procs_free(as.procs);
 	aspace_free(&as);
 }
 
@@ -271,6 +259,7 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 		err = emit(cfg, out->file, &as);
 	if (!err)
 		err = output_commit(out);
+	procs_free(as.procs);
 	aspace_free(&as);
 	return err;
 }
@@ -330,11 +319,13 @@ int main(int argc, char **argv)
 	sigset_t sigs, saved;
 	int sigfd, err;
 
+	if (argc > 1 && is_ci_command(argv[1]))
+		return ci_main(argc, argv);	/* record, check, diff: runs.c */
 	parse_args(argc, argv, &cfg);
 	verbose = cfg.verbose;
 	libbpf_set_print(print_libbpf);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (check_environment(&cfg))
+	if (tracer_check_environment(&cfg))
 		return 1;
 	if (cfg.features)
 		return print_features(&cfg);

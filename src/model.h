@@ -16,6 +16,8 @@
 
 #define LABEL_MAX 96
 
+struct proc_set;
+
 /* mm_struct boundaries that labels are made from. */
 struct mm_layout {
 	uint64_t start_code, end_code, start_data, end_data;
@@ -81,6 +83,7 @@ struct address_space {
 	const char *latency_source;	/* what was timed, for the header */
 	uint64_t latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];
 	const struct timeline *timeline;	/* heatmaps and rates, or NULL */
+	struct proc_set *procs;	/* every traced process, when following (procs.h) */
 };
 
 static inline uint64_t file_readin(const struct file_stat *f)

@@ -10,6 +10,7 @@
 #include <json-c/printbuf.h>
 #include "histogram.h"
 #include "report.h"
+#include "procs.h"
 
 enum cell_type { CELL_U64, CELL_HEX, CELL_STR, CELL_BOOL, CELL_NULL };
 
@@ -285,6 +286,8 @@ void report_text(FILE *out, const struct address_space *as,
 			"raise --max-vmas\n", as->drops_total, as->drops.rows,
 			as->drops.files, as->drops.threads, as->drops.deferred_full,
 			as->drops.readins);
+	if (as->procs)
+		procs_text(out, as->procs);
 	fflush(out);
 }
 
@@ -439,6 +442,8 @@ static int json_indent(struct printbuf *pb, int level, int flags)
  * at once (tests/bench: a 100,000-VMA target, vmtrace's peak RSS 74 MB with
  * -j, 20 MB without). Each row's object is built, printed, re-indented to
  * the array's depth and freed; the text is what json-c prints for an array.
+ * So the tree's "vmas" holds no elements: it reads as through as, which must
+ * outlive the printing (report_json_object()).
  */
 static int json_vmas_print(struct json_object *jso, struct printbuf *pb,
 			   int level, int flags)
@@ -472,7 +477,7 @@ static int json_vmas_print(struct json_object *jso, struct printbuf *pb,
 	return err || printbuf_strappend(pb, "]") < 0 ? -1 : 0;
 }
 
-static struct json_object *json_report(const struct address_space *as)
+struct json_object *report_json_object(const struct address_space *as)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *vmas = json_object_new_array();
@@ -494,12 +499,14 @@ static struct json_object *json_report(const struct address_space *as)
 	json_object_object_add(root, "timeline", timeline_json(as));
 	json_object_object_add(root, "drops", json_object_new_uint64(as->drops_total));
 	json_object_object_add(root, "drop_details", json_drops(as));
+	if (as->procs)
+		json_object_object_add(root, "processes", procs_json(as->procs));
 	return root;
 }
 
 int report_json(FILE *out, const struct address_space *as)
 {
-	struct json_object *root = json_report(as);
+	struct json_object *root = report_json_object(as);
 	const char *text;
 	int err = 0;
 

@@ -13,6 +13,12 @@ void report_text(FILE *out, const struct address_space *as,
 int report_json(FILE *out, const struct address_space *as);
 
 struct json_object;
+/*
+ * The report of one address space as a JSON object (the caller puts it).
+ * Its "vmas" are printed from as when the object is (they are not in the
+ * tree, to keep 16,384 rows out of memory): print it while as lives.
+ */
+struct json_object *report_json_object(const struct address_space *as);
 /* A JSON array of the space-separated words in list. */
 struct json_object *json_words(const char *list);
 

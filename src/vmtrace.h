@@ -195,4 +195,45 @@ struct vmt_lookups {
 	__u64 helper;		/* bpf_find_vma(), after the walk found nothing valid */
 };
 
+/* ---- following forks and execs (bpf/inherit.bpf.h) ---- */
+
+#define VMT_MAX_IMAGES		4	/* execs told apart per process; later ones share the last */
+#define VMT_COMM_LEN		16
+
+/*
+ * One program image of a traced process: from its fork (or first exec) to
+ * the next exec. An exec replaces the mm, so rows are split by mapping
+ * generation: a row belongs to the last image whose first_gen <= its own.
+ */
+/* What labels an image's rows, and its system calls: saved when an exec begins. */
+struct vmt_image_end {
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack, vdso;
+	__u64 exe_ino;
+	__u32 exe_dev;
+	__u32 pad;
+	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
+};
+
+struct vmt_image {
+	__u64 first_gen;
+	char comm[VMT_COMM_LEN];
+	struct vmt_image_end end;	/* when the next exec began */
+};
+
+/* Where a traced process came from and what the kernel counted for it. */
+struct vmt_lineage {
+	__u32 ppid;
+	__u32 nr_images;	/* execs seen + 1; past VMT_MAX_IMAGES they share the last */
+	__u32 counted;		/* exit sums cover every thread since the base */
+	__u32 exited;		/* its last thread has exited */
+	__u64 base_minflt;	/* kernel counters where tracing began (0 at fork) */
+	__u64 base_majflt;
+	__u64 exit_minflt;	/* its threads' min_flt/maj_flt at their exits, summed */
+	__u64 exit_majflt;
+	__u64 exec_gen;		/* generation at the last execve() entry */
+	__u64 exec_arg_faults;	/* exec's argument copying: no tracepoint sees it */
+	struct vmt_image images[VMT_MAX_IMAGES];
+};
+
 #endif /* VMTRACE_H */

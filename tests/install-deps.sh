@@ -9,6 +9,7 @@ packages=(
 	libelf-dev zlib1g-dev libzstd-dev	# libbpf's own dependencies
 	libjson-c-dev			# JSON reports and (later) baselines
 	check				# the C unit test framework
+	libclang-rt-dev			# libFuzzer and clang's sanitizers (tests/fuzz; a Recommends of clang)
 	util-linux			# setpriv for the not-root test
 	qemu-system-x86 busybox-static cpio kmod binutils	# the second test kernel (tests/vm/run.sh --deps)
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
+#   fuzz         the baseline reader under libFuzzer, 15 s (VMTRACE_FUZZ_SECONDS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite against vmtrace built with ASan, UBSan and
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
@@ -48,6 +49,20 @@ make -s all .output/unit-tests .output/itest .output/vmwork || {
 	exit 1
 }
 tier unit ./.output/unit-tests
+# The baseline reader under libFuzzer for a short while (make fuzz runs longer):
+# a crash, a leak or a refusal without a one-line reason fails the tier.
+fuzz() {
+	local out
+	out=$(make -s fuzz FUZZ_SECONDS="${VMTRACE_FUZZ_SECONDS:-15}" 2>&1)
+	if [ $? -eq 0 ]; then
+		grep -E '^Done [0-9]+ runs' <<<"$out"
+		echo "100%: Checks: 1, Failures: 0, Errors: 0"
+	else
+		tail -n 30 <<<"$out"
+		echo "0%: Checks: 1, Failures: 1, Errors: 0"
+	fi
+}
+tier fuzz fuzz
 tier integration env VMTRACE=.output/vmtrace VMWORK=.output/vmwork ./.output/itest
 # Every sanitizer report lands in its own file; the tier fails if any appears.
 sanitize() {

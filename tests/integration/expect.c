@@ -79,7 +79,7 @@ int expects_for_pid(const char *text, pid_t pid, struct expect *out, int max)
 		if (!strncmp(buf, "expect ", 7)) {
 			if (expect_parse(buf, &out[n]))
 				return -1;
-			if (out[n].pid == pid)
+			if (!pid || out[n].pid == pid)	/* 0: every pid */
 				n++;
 		}
 		line = nl ? nl + 1 : NULL;

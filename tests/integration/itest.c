@@ -34,6 +34,8 @@ int main(void)
 		srunner_add_suite(sr, errors_suite());
 		srunner_add_suite(sr, backends_suite());
 		srunner_add_suite(sr, insight_suite());
+		srunner_add_suite(sr, inherit_suite());
+		srunner_add_suite(sr, ci_suite());
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

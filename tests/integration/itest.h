@@ -124,5 +124,7 @@ Suite *attach_suite(void);
 Suite *errors_suite(void);
 Suite *backends_suite(void);
 Suite *insight_suite(void);
+Suite *inherit_suite(void);
+Suite *ci_suite(void);
 
 #endif

@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(runner, model_suite());
 	srunner_add_suite(runner, report_suite());
 	srunner_add_suite(runner, cli_suite());
+	srunner_add_suite(runner, baseline_suite());
 	srunner_add_suite(runner, files_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);

@@ -8,6 +8,7 @@ Suite *procfs_suite(void);
 Suite *model_suite(void);
 Suite *report_suite(void);
 Suite *cli_suite(void);
+Suite *baseline_suite(void);
 Suite *files_suite(void);
 
 #endif

@@ -53,6 +53,51 @@ START_TEST(measurement_options)
 }
 END_TEST
 
+/* -- follows children unless --no-inherit; -p only with --follow. */
+START_TEST(inherit_defaults)
+{
+	char *cmd[] = { "vmtrace", "--", "make", NULL };
+	char *no[] = { "vmtrace", "--no-inherit", "--merge", "comm", "--", "make", NULL };
+	char *pid[] = { "vmtrace", "-p", "12", NULL };
+	char *follow[] = { "vmtrace", "-p", "12", "--follow", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(3, cmd, &cfg), 0);
+	ck_assert(cfg.inherit && !cfg.merge_comm);
+	ck_assert_int_eq(parse_args(6, no, &cfg), 0);
+	ck_assert(!cfg.inherit && cfg.merge_comm);
+	ck_assert_int_eq(parse_args(3, pid, &cfg), 0);
+	ck_assert(!cfg.inherit);
+	ck_assert_int_eq(parse_args(4, follow, &cfg), 0);
+	ck_assert(cfg.inherit);
+}
+END_TEST
+
+/* record, check and diff: what each takes, and the tolerances. */
+START_TEST(ci_commands)
+{
+	char *check[] = { "vmtrace", "check", "--baseline", "b.json", "-r", "4",
+			  "--tolerance", "5%", "--tolerance-for", "major=0", "--min-count",
+			  "3", "--", "./app", "-r", "9", NULL };
+	char *diff[] = { "vmtrace", "diff", "a.json", "b.json", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_ci_args(16, check, &cfg), 0);
+	ck_assert_int_eq(cfg.ci, CI_CHECK);
+	ck_assert_str_eq(cfg.baseline, "b.json");
+	ck_assert_uint_eq(cfg.runs, 4);
+	ck_assert(cfg.tol.all.has_relative && cfg.tol.all.relative > 0.049);
+	ck_assert(cfg.tol.all.has_min_count && cfg.tol.all.min_count == 3);
+	ck_assert(cfg.tol.per[2].has_relative && cfg.tol.per[2].min_count == 0);
+	ck_assert_str_eq(cfg.command[0], "./app");
+	ck_assert_str_eq(cfg.command[1], "-r");	/* the command's own */
+	ck_assert(cfg.inherit && cfg.merge_comm);
+	ck_assert_int_eq(parse_ci_args(4, diff, &cfg), 0);
+	ck_assert_int_eq(cfg.ci, CI_DIFF);
+	ck_assert_str_eq(cfg.other, "b.json");
+}
+END_TEST
+
 static void parse_or_exit(int argc, char **argv)
 {
 	struct config cfg;
@@ -83,6 +128,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, pid_and_options);
 	tcase_add_test(tc, command_keeps_its_options);
 	tcase_add_test(tc, measurement_options);
+	tcase_add_test(tc, inherit_defaults);
+	tcase_add_test(tc, ci_commands);
 	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;

@@ -40,6 +40,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,7 @@ struct run {
 	long got_min, got_maj;		/* getrusage deltas, same sections */
 	pid_t zombie;			/* cow child, reaped just before exit */
 	int failed;
+	const char *also_file;		/* --also-file: one more file mapping */
 };
 
 struct meter {
@@ -685,18 +687,13 @@ static int mode_half(struct run *r, long n)
 static int mode_spin(struct run *r, long n, long ms, long count)
 {
 	struct timespec start, now;
-	struct meter m;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (long i = 0; !count || i < count; i++) {
-		char *p = map_pages(n, PROT_READ | PROT_WRITE);
+		char *p = anon_written(r, n);
 
 		if (!p)
 			return fail("map anonymous pages");
-		meter_start(&m, RUSAGE_SELF);
-		touch_write(p, n);
-		meter_stop(&m, &r->got_min, &r->got_maj);
-		r->want_min += n;
 		if (munmap(p - pg, (n + 2) * pg))
 			return fail("unmap the pages");
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -985,9 +982,89 @@ static int usage(void)
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
-	     " half [N] | spin [N] [MS] | churn [N] [COUNT]"
-	     "\n  N pages (default 256), T threads (default 4), MS milliseconds");
+	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec]"
+	     "\n  N pages (default 256), T threads (default 4), MS milliseconds,"
+	     " K children (default 3)\n  --also-file PATH: one more file mapping");
 	return 1;
+}
+
+#define MAX_FORKS	16
+
+/*
+ * A child of mode forks: n fresh pages written, its own expect lines and
+ * rusage check; with exec, it becomes "vmwork anon n" instead (an exec of
+ * the same static binary: its segments land where the old image's were).
+ */
+static int fork_child(long n, bool exec)
+{
+	static struct run c;
+	char who[32], pages[32];
+	char *p;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (exec) {
+		snprintf(pages, sizeof(pages), "%ld", n);
+		execl("/proc/self/exe", "vmwork", "anon", pages, (char *)NULL);
+		return fail("exec vmwork");
+	}
+	stack_prefault(STACK_PREFAULT_SMALL);
+	snprintf(who, sizeof(who), "child=%d ", getpid());
+	c.who = who;
+	p = anon_written(&c, n);
+	if (!p)
+		return fail("map anonymous pages");
+	expect_writes(&c, p, n, n, 0);
+	return run_finish(&c);
+}
+
+/*
+ * k children, child i writing n + i pages; all reaped, then the kernel's
+ * counters of the reaped children (everything each did since its fork).
+ */
+static int mode_forks(struct run *r, long k, long n, bool exec)
+{
+	struct rusage before, after;
+	pid_t pids[MAX_FORKS];
+	int st;
+
+	getrusage(RUSAGE_CHILDREN, &before);
+	for (long i = 0; i < k; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return fail("fork");
+		if (!pids[i])
+			_exit(fork_child(n + i, exec));
+	}
+	for (long i = 0; i < k; i++) {
+		if (waitpid(pids[i], &st, 0) < 0)
+			return fail("wait for a child");
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			warn("vmwork: child %d failed (status 0x%x)", pids[i], st);
+			r->failed = 2;
+		}
+	}
+	getrusage(RUSAGE_CHILDREN, &after);
+	say("vmwork: children=%ld minflt=%ld majflt=%ld", k,
+	    after.ru_minflt - before.ru_minflt, after.ru_majflt - before.ru_majflt);
+	return 0;
+}
+
+/* --also-file PATH: a 16-page file, mapped shared and read (cached: minor faults). */
+static int also_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *p;
+
+	memset(scratch, 'a', pg);
+	for (int i = 0; fd >= 0 && i < 16; i++)
+		if (write(fd, scratch, pg) != pg)
+			return fail("write the extra file");
+	p = fd < 0 ? MAP_FAILED : mmap(NULL, 16 * pg, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return fail("map the extra file");
+	close(fd);
+	touch_read(p, 16);
+	return 0;
 }
 
 /* Runs the mode named by argv[0]; returns the exit status. */
@@ -1022,6 +1099,14 @@ static int run_mode(struct run *r, int argc, char **argv)
 			return usage();
 		return mode[0] == 's' ? mode_spin(r, n, m, 0) : mode_spin(r, n, 0, m);
 	}
+	if (!strcmp(mode, "forks")) {
+		long k = arg_long(argc, argv, 1, 3, MAX_FORKS);
+		bool exec = argc == 4 && !strcmp(argv[3], "exec");
+
+		n = arg_long(argc, argv, 2, 64, MAX_PAGES);
+		return argc > 4 || (argc == 4 && !exec) || k < 0 || n < 0 ? usage() :
+		       mode_forks(r, k, n, exec);
+	}
 	if (!strcmp(mode, "segv"))
 		return argc > 1 ? usage() : mode_segv(r);
 	if (!strcmp(mode, "dontneed"))
@@ -1053,6 +1138,7 @@ static int parse_options(struct run *r, int argc, char **argv)
 		{ "pause-start", no_argument, NULL, 's' },
 		{ "pause-end", no_argument, NULL, 'e' },
 		{ "pause-child", no_argument, NULL, 'c' },
+		{ "also-file", required_argument, NULL, 'f' },
 		{ 0 }
 	};
 	int c;
@@ -1065,6 +1151,8 @@ static int parse_options(struct run *r, int argc, char **argv)
 			r->pause_end = 1;
 		else if (c == 'c')
 			r->pause_child = 1;
+		else if (c == 'f')
+			r->also_file = optarg;
 		else
 			return -1;
 	}
@@ -1086,6 +1174,8 @@ int main(int argc, char **argv)
 		say("vmwork: ready");
 		wait_usr1();
 	}
+	if (r.also_file && also_file(r.also_file))
+		return 1;
 	err = run_mode(&r, argc - first, argv + first);
 	if (!err)
 		err = run_finish(&r);

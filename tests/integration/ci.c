@@ -1,0 +1,283 @@
+/*
+ * vmtrace record, check and diff: a workload that touches 20% more heap
+ * pages fails and names the heap row; the same workload passes against its
+ * own baseline run after run; a new file mapping is a new row; every bad
+ * baseline and bad command line exits 2 with one line on stderr.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "itest.h"
+#include "../fuzz/cases.h"
+
+#define MAX_ARGS	24
+
+/* Runs vmtrace ARGS (NULL-terminated); returns its exit code, p keeps its output. */
+static int vmtrace(struct proc *p, const char *const args[])
+{
+	const char *argv[MAX_ARGS + 2] = { vmtrace_path };
+	int n = 1, st;
+
+	for (; args[n - 1] && n <= MAX_ARGS; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	ck_assert(!proc_start(p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
+	st = proc_wait(p, itest_timeout());
+	ck_assert_msg(st != -1, "vmtrace %s timed out", args[0]);
+	ck_assert_msg(WIFEXITED(st), "vmtrace %s: killed by signal %d; stderr: %s",
+		      args[0], WTERMSIG(st), p->out[P_ERR].data);
+	return WEXITSTATUS(st);
+}
+
+static const char *out_of(const struct proc *p, int which)
+{
+	return p->out[which].data ? p->out[which].data : "";
+}
+
+static void path_in(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", itest_dir, name);
+}
+
+/* record -r 3 -o BASE --root DIR -- vmwork brk PAGES */
+static void record(const char *base, const char *pages)
+{
+	const char *args[] = { "record", "-o", base, "-r", "3", "--root", itest_dir, "--",
+			       vmwork_path, "brk", pages, NULL };
+	struct proc p;
+	int code = vmtrace(&p, args);
+
+	ck_assert_msg(code == 0, "record exited %d; stderr: %s", code, out_of(&p, P_ERR));
+	ck_assert_msg(!access(base, R_OK), "record wrote no %s", base);
+	proc_free(&p);
+}
+
+/* A line of text holding every one of words, or NULL. */
+static const char *line_with(const char *text, const char *const words[])
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t len = strcspn(l, "\n");
+		bool all = true;
+
+		for (int i = 0; words[i] && all; i++) {
+			const char *w = strstr(l, words[i]);
+
+			all = w && w < l + len;
+		}
+		if (all)
+			return l;
+	}
+	return NULL;
+}
+
+START_TEST(test_heap_regression)
+{
+	const char *words[] = { "vmwork", "[heap]", "faults", "REGRESSION", NULL };
+	char base[1100];
+	struct proc p;
+	int code;
+
+	path_in(base, sizeof(base), "base.json");
+	record(base, "300");
+	{
+		/* 360 pages: 20% more of the heap */
+		const char *args[] = { "check", "--baseline", base, "--root", itest_dir, "--",
+				       vmwork_path, "brk", "360", NULL };
+
+		code = vmtrace(&p, args);
+	}
+	ck_assert_msg(code == 1, "check of a regressed heap exited %d; stdout: %s stderr: %s",
+		      code, out_of(&p, P_OUT), out_of(&p, P_ERR));
+	ck_assert_msg(line_with(out_of(&p, P_OUT), words),
+		      "no REGRESSION line naming [heap] in: %s", out_of(&p, P_OUT));
+	ck_assert_msg(strstr(out_of(&p, P_OUT), "vmtrace check: FAIL"), "no FAIL verdict");
+	proc_free(&p);
+}
+END_TEST
+
+/* How many times the same workload is checked (ITEST_CHECK_REPEAT, default 10). */
+static int repeats(void)
+{
+	const char *v = getenv("ITEST_CHECK_REPEAT");
+
+	return v && atoi(v) > 0 ? atoi(v) : 10;
+}
+
+START_TEST(test_same_workload_passes)
+{
+	char base[1100];
+	int n = repeats();
+
+	path_in(base, sizeof(base), "base.json");
+	record(base, "300");
+	for (int i = 0; i < n; i++) {
+		const char *args[] = { "check", "--baseline", base, "--root", itest_dir, "--",
+				       vmwork_path, "brk", "300", NULL };
+		struct proc p;
+		int code = vmtrace(&p, args);
+
+		ck_assert_msg(code == 0, "check %d of %d exited %d; stdout: %s stderr: %s",
+			      i + 1, n, code, out_of(&p, P_OUT), out_of(&p, P_ERR));
+		ck_assert_msg(strstr(out_of(&p, P_OUT), "vmtrace check: PASS"),
+			      "no PASS verdict in: %s", out_of(&p, P_OUT));
+		proc_free(&p);
+	}
+}
+END_TEST
+
+START_TEST(test_new_file_row)
+{
+	/* the path is relative to --root: the row is named by what it is */
+	const char *words[] = { "vmwork", "extra.data r--s #0", "new row", NULL };
+	char base[1100], extra[1100];
+	struct proc p;
+	int code;
+
+	path_in(base, sizeof(base), "base.json");
+	path_in(extra, sizeof(extra), "extra.data");
+	record(base, "100");
+	{
+		const char *args[] = { "check", "--baseline", base, "--root", itest_dir, "--",
+				       vmwork_path, "--also-file", extra, "brk", "100", NULL };
+
+		code = vmtrace(&p, args);
+	}
+	ck_assert_msg(code == 0 || code == 1, "check exited %d; stderr: %s", code,
+		      out_of(&p, P_ERR));
+	ck_assert_msg(line_with(out_of(&p, P_OUT), words),
+		      "no new row for extra.data in: %s", out_of(&p, P_OUT));
+	proc_free(&p);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f && fputs(text, f) >= 0 && !fclose(f), "cannot write %s", path);
+}
+
+/* Exit 2, nothing on stdout, one stderr line starting "vmtrace:" naming what. */
+static void expect_input_error(const struct proc *p, int code, const char *what,
+			       const char *name)
+{
+	const char *err = out_of(p, P_ERR);
+	const char *nl = strchr(err, '\n');
+
+	ck_assert_msg(code == 2, "%s: exited %d, wanted 2; stderr: %s", name, code, err);
+	ck_assert_msg(!strncmp(err, "vmtrace", 7) && nl && !nl[1],
+		      "%s: stderr should be one line starting \"vmtrace\": \"%s\"", name, err);
+	ck_assert_msg(!what || strstr(err, what), "%s: stderr does not name %s: %s",
+		      name, what, err);
+	ck_assert_msg(!*out_of(p, P_OUT), "%s: printed a table: %s", name, out_of(p, P_OUT));
+}
+
+START_TEST(test_bad_baseline)
+{
+	const struct bad_baseline *b = &bad_baselines[_i];
+	char bad[1100], good[1100];
+	const char *args[] = { "diff", bad, good, NULL };
+	struct proc p;
+
+	path_in(bad, sizeof(bad), "bad.json");
+	path_in(good, sizeof(good), "good.json");
+	write_file(bad, b->text);
+	write_file(good, BL_GOOD);
+	expect_input_error(&p, vmtrace(&p, args), bad, b->name);
+	proc_free(&p);
+	/* the same file as check's baseline: refused before anything runs */
+	{
+		const char *check[] = { "check", "--baseline", bad, "--", "/bin/true", NULL };
+
+		expect_input_error(&p, vmtrace(&p, check), bad, b->name);
+		proc_free(&p);
+	}
+}
+END_TEST
+
+START_TEST(test_diff_verdicts)
+{
+	char a[1100], b[1100], dir[1100];
+	const char *same[] = { "diff", a, a, NULL }, *worse[] = { "diff", a, b, NULL };
+	const char *missing[] = { "diff", a, "/nonexistent/base.json", NULL };
+	const char *directory[] = { "diff", dir, a, NULL };
+	struct proc p;
+	int code;
+
+	path_in(a, sizeof(a), "a.json");
+	path_in(b, sizeof(b), "b.json");
+	path_in(dir, sizeof(dir), "adir");
+	mkdir(dir, 0755);
+	write_file(a, BL_GOOD);
+	write_file(b, BL_WORSE);
+	code = vmtrace(&p, same);
+	ck_assert_msg(code == 0, "diff of a file with itself exited %d: %s", code,
+		      out_of(&p, P_ERR));
+	proc_free(&p);
+	code = vmtrace(&p, worse);
+	ck_assert_msg(code == 1 && strstr(out_of(&p, P_OUT), "REGRESSION"),
+		      "diff 10 -> 20 faults exited %d: %s", code, out_of(&p, P_OUT));
+	proc_free(&p);
+	expect_input_error(&p, vmtrace(&p, missing), "/nonexistent/base.json", "missing file");
+	proc_free(&p);
+	expect_input_error(&p, vmtrace(&p, directory), dir, "a directory");
+	proc_free(&p);
+}
+END_TEST
+
+struct bad_usage {
+	const char *name;
+	const char *args[10];	/* "@OUT": a file that must not be left behind */
+};
+
+static const struct bad_usage bad_usages[] = {
+	{ "check without baseline", { "check", "--", "/bin/true" } },
+	{ "record without -o", { "record", "--", "/bin/true" } },
+	{ "record without command", { "record", "-o", "@OUT" } },
+	{ "bad tolerance", { "check", "--baseline", "x", "--tolerance", "ten", "--", "/bin/true" } },
+	{ "bad counter", { "check", "--baseline", "x", "--tolerance-for", "nosuch=1", "--",
+			   "/bin/true" } },
+	{ "bad runs", { "record", "-o", "@OUT", "-r", "0", "--", "/bin/true" } },
+	{ "diff of one file", { "diff", "x" } },
+	/* a failed command is no profile: no baseline is written */
+	{ "command fails", { "record", "-o", "@OUT", "--", "/bin/false" } },
+	{ "command missing", { "record", "-o", "@OUT", "--", "/nonexistent/cmd" } },
+};
+
+START_TEST(test_bad_usage)
+{
+	const struct bad_usage *u = &bad_usages[_i];
+	const char *args[12] = { 0 };
+	char out[1100];
+	struct proc p;
+
+	path_in(out, sizeof(out), "out.json");
+	for (int i = 0; u->args[i]; i++)
+		args[i] = strcmp(u->args[i], "@OUT") ? u->args[i] : out;
+	expect_input_error(&p, vmtrace(&p, args), NULL, u->name);
+	ck_assert_msg(access(out, F_OK), "%s: left %s behind", u->name, out);
+	proc_free(&p);
+}
+END_TEST
+
+Suite *ci_suite(void)
+{
+	Suite *s = suite_create("ci");
+	TCase *runs = tracer_tcase("record_check");
+	TCase *input = tracer_tcase("bad_input");
+
+	tcase_add_test(runs, test_heap_regression);
+	tcase_add_test(runs, test_same_workload_passes);
+	tcase_add_test(runs, test_new_file_row);
+	tcase_add_loop_test(input, test_bad_baseline, 0, NR_BAD_BASELINES);
+	tcase_add_test(input, test_diff_verdicts);
+	tcase_add_loop_test(input, test_bad_usage, 0,
+			    (int)(sizeof(bad_usages) / sizeof(bad_usages[0])));
+	suite_add_tcase(s, runs);
+	suite_add_tcase(s, input);
+	return s;
+}

@@ -1,0 +1,191 @@
+/*
+ * Following forks and execs: "vmtrace -- vmwork forks K N [exec]" must list
+ * every child with its parent, hold exactly each child's constructed faults
+ * in that child's rows, and its traced totals must equal the kernel's
+ * counters per process, and summed over the children, the kernel's
+ * RUSAGE_CHILDREN as the workload read it after reaping them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+#define MAX_PROCS	16
+
+static int64_t field(json_object *o, const char *path)
+{
+	struct report r = { o };
+
+	return report_int(&r, path);
+}
+
+/* The processes.list entry of pid, or NULL. */
+static json_object *process(const struct report *r, pid_t pid)
+{
+	json_object *list = report_get(r, "processes.list");
+
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *p = json_object_array_get_idx(list, i);
+
+		if (field(p, "pid") == pid)
+			return p;
+	}
+	return NULL;
+}
+
+static json_object *image(json_object *proc, size_t i)
+{
+	json_object *images;
+
+	if (!json_object_object_get_ex(proc, "images", &images) || !images)
+		return NULL;
+	return json_object_array_get_idx(images, i);
+}
+
+static size_t nr_images(json_object *proc)
+{
+	json_object *images;
+
+	return json_object_object_get_ex(proc, "images", &images) && images ?
+	       json_object_array_length(images) : 0;
+}
+
+/* A process's traced minor + major equal the kernel's counters for it. */
+static int64_t check_process(json_object *p)
+{
+	int64_t traced = field(p, "faults") - field(p, "errors");
+	int64_t kernel = field(p, "kernel.minflt") + field(p, "kernel.majflt");
+
+	ck_assert_msg(field(p, "kernel.minflt") != INT64_MIN,
+		      "pid %lld: no kernel counters", (long long)field(p, "pid"));
+	ck_assert_msg(traced == kernel, "pid %lld: traced %lld faults, kernel %lld",
+		      (long long)field(p, "pid"), (long long)traced, (long long)kernel);
+	return traced;
+}
+
+/* The "vmwork: children=K minflt=M majflt=J" line: M + J. */
+static int64_t children_rusage(const char *text, long *k)
+{
+	const char *line = strstr(text, "vmwork: children=");
+	long min, maj;
+
+	ck_assert_msg(line && sscanf(line, "vmwork: children=%ld minflt=%ld majflt=%ld",
+				     k, &min, &maj) == 3, "no children line in: %s", text);
+	return min + maj;
+}
+
+/* Child e->pid of parent: listed, its rows in its image'th image exact; its faults. */
+static int64_t check_child(const struct report *r, const struct expect *e, pid_t parent,
+			   size_t images)
+{
+	json_object *p = process(r, e->pid);
+	struct report img;
+	char msg[MSG_MAX];
+
+	ck_assert_msg(p, "child %d is not in the report's processes", e->pid);
+	ck_assert_int_eq(field(p, "ppid"), parent);
+	ck_assert_int_eq(nr_images(p), images);
+	img.root = image(p, images - 1);
+	ck_assert_msg(!report_check_expect(&img, e, true, msg, sizeof(msg)),
+		      "child %d: %s", e->pid, msg);
+	/* the tracepoint backend cannot see exec copying the arguments */
+	return check_process(p) + field(p, "kernel.exec_args_untraced");
+}
+
+static void run_forks(bool exec)
+{
+	const char *args[] = { "forks", "3", "40", exec ? "exec" : NULL, NULL };
+	struct session s = { 0 };
+	struct expect e[MAX_PROCS];
+	int64_t sum = 0, want;
+	long k;
+	int n;
+
+	trace_cmd(&s, args);
+	check_report(&s, s.wpid);
+	check_process(process(&s.rep, s.wpid));
+	want = children_rusage(s.tracer.out[P_OUT].data, &k);
+	n = expects_for_pid(s.tracer.out[P_OUT].data, 0, e, MAX_PROCS);
+	ck_assert_msg(n == 3, "%d child expect lines, wanted 3", n);
+	/* exec: the rows of "vmwork anon" are the second image's alone */
+	for (int i = 0; i < n; i++)
+		sum += check_child(&s.rep, &e[i], s.wpid, exec ? 2 : 1);
+	ck_assert_msg(sum == want, "children traced %lld faults, their rusage %lld",
+		      (long long)sum, (long long)want);
+	session_free(&s);
+}
+
+START_TEST(test_forks)
+{
+	run_forks(false);
+}
+END_TEST
+
+START_TEST(test_fork_exec)
+{
+	run_forks(true);
+}
+END_TEST
+
+/* --no-inherit: the command alone, as before following existed. */
+START_TEST(test_no_inherit)
+{
+	const char *argv[] = { vmtrace_path, "-j", "--no-inherit", "-o", NULL, "--",
+			       vmwork_path, "forks", "2", "20", NULL };
+	struct session s = { 0 };
+	char err[MSG_MAX];
+
+	snprintf(s.out, sizeof(s.out), "%s/report.json", itest_dir);
+	argv[4] = s.out;
+	ck_assert(!proc_start(&s.tracer, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
+	assert_exit0(proc_wait(&s.tracer, itest_timeout()), "vmtrace --no-inherit",
+		     s.tracer.out[P_ERR].data);
+	ck_assert_msg(!report_load(&s.rep, s.out, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!report_get(&s.rep, "processes"), "--no-inherit listed processes");
+	s.wpid = text_pid(s.tracer.out[P_OUT].data, "vmwork: pid=");
+	check_report(&s, s.wpid);
+	session_free(&s);
+}
+END_TEST
+
+/* -p PID --follow: the children an attached process forks from then on. */
+START_TEST(test_follow_attached)
+{
+	const char *wargs[] = { "--pause-start", "--pause-end", "forks", "2", "30", NULL };
+	const char *argv[] = { vmtrace_path, "-j", "--follow", "-o", NULL, "-p", NULL, NULL };
+	struct session s = { 0 };
+	struct expect e[MAX_PROCS];
+	char pid[16];
+	int n;
+
+	work_start(&s, wargs, true);
+	snprintf(s.out, sizeof(s.out), "%s/report.json", itest_dir);
+	snprintf(pid, sizeof(pid), "%d", s.wpid);
+	argv[4] = s.out;
+	argv[6] = pid;
+	ck_assert(!proc_start(&s.tracer, (char **)argv, PIPE_ERR, 0));
+	ck_assert_msg(proc_wait_line(&s.tracer, P_ERR, "vmtrace: tracing", itest_timeout()),
+		      "vmtrace -p --follow never said it was tracing");
+	work_resume(&s, s.wpid, "vmwork: done");
+	tracer_finish(&s);
+	n = expects_for_pid(s.work.out[P_OUT].data, 0, e, MAX_PROCS);
+	ck_assert_msg(n == 2, "%d child expect lines, wanted 2", n);
+	for (int i = 0; i < n; i++)
+		check_child(&s.rep, &e[i], s.wpid, 1);
+	session_free(&s);
+}
+END_TEST
+
+Suite *inherit_suite(void)
+{
+	Suite *s = suite_create("inherit");
+	TCase *tc = tracer_tcase("forks");
+
+	tcase_add_test(tc, test_forks);
+	tcase_add_test(tc, test_fork_exec);
+	tcase_add_test(tc, test_no_inherit);
+	tcase_add_test(tc, test_follow_attached);
+	suite_add_tcase(s, tc);
+	return s;
+}

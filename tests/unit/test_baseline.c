@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Baselines: statistics, the JSON both ways, every refusal; comparison verdicts. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "baseline.h"
+#include "compare.h"
+#include "suites.h"
+#include "../fuzz/cases.h"
+
+START_TEST(refuses_bad_baseline)
+{
+	const struct bad_baseline *c = &bad_baselines[_i];
+	char err[BASELINE_ERR_MAX] = "";
+	struct baseline b;
+
+	ck_assert_msg(baseline_parse(c->text, strlen(c->text), &b, err, sizeof(err)),
+		      "%s: accepted", c->name);
+	ck_assert_msg(err[0] && !strchr(err, '\n'), "%s: reason \"%s\"", c->name, err);
+	ck_assert_ptr_null(b.rows);
+}
+END_TEST
+
+START_TEST(refuses_nul_inside)
+{
+	const char text[] = "{\"vmtrace_baseline\":1,\"rows\":[]}";
+	char buf[sizeof(text) + 1], err[BASELINE_ERR_MAX];
+	struct baseline b;
+
+	memcpy(buf, text, sizeof(text));
+	buf[5] = '\0';
+	ck_assert(baseline_parse(buf, sizeof(text) - 1, &b, err, sizeof(err)));
+}
+END_TEST
+
+static void profile_of(struct profile *p, unsigned long long heap, bool file)
+{
+	uint64_t c[NR_PCOUNTERS] = { 0 };
+
+	memset(p, 0, sizeof(*p));
+	c[PC_FAULTS] = c[PC_MINOR] = c[PC_WRITE] = heap;
+	ck_assert(!profile_add(p, "app", "[heap]", "rw-p", 0, c));
+	c[PC_FAULTS] = c[PC_MINOR] = c[PC_WRITE] = 3;
+	if (file)
+		ck_assert(!profile_add(p, "app", "data/x.bin", "r--s", 0, c));
+	snprintf(p->unavailable, sizeof(p->unavailable), "cow readin oom latency_ns");
+}
+
+/* Medians, spreads and a JSON round trip of three runs. */
+START_TEST(medians_and_round_trip)
+{
+	struct profile runs[3];
+	struct baseline b, back;
+	char *text = NULL, err[BASELINE_ERR_MAX];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	profile_of(&runs[0], 100, true);
+	profile_of(&runs[1], 90, false);	/* the file row missing: 0 there */
+	profile_of(&runs[2], 120, true);
+	ck_assert_int_eq(baseline_from_profiles(&b, runs, 3), 0);
+	ck_assert_uint_eq(b.nr, 2);
+	ck_assert_str_eq(b.rows[0].id.label, "[heap]");
+	ck_assert_uint_eq(b.rows[0].c[PC_FAULTS].median, 100);
+	ck_assert_uint_eq(b.rows[0].c[PC_FAULTS].min, 90);
+	ck_assert_uint_eq(b.rows[0].c[PC_FAULTS].max, 120);
+	ck_assert_uint_eq(b.rows[1].c[PC_FAULTS].median, 3);
+	ck_assert_uint_eq(b.rows[1].c[PC_FAULTS].min, 0);
+	ck_assert(b.unavailable[PC_COW] && !b.unavailable[PC_FAULTS]);
+	b.tol_for[PC_MAJOR] = (struct tolerance){ 0, 0, true, true };
+	ck_assert_int_eq(baseline_write(f, &b), 0);
+	fclose(f);
+	ck_assert_msg(!baseline_parse(text, len, &back, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(back.nr, 2);
+	ck_assert_uint_eq(back.rows[0].c[PC_FAULTS].max, 120);
+	ck_assert(back.tol_for[PC_MAJOR].has_relative && !back.tol.has_relative);
+	ck_assert(back.unavailable[PC_READIN]);
+	baseline_free(&b);
+	baseline_free(&back);
+	for (int i = 0; i < 3; i++)
+		profile_free(&runs[i]);
+	free(text);
+}
+END_TEST
+
+static void single(struct baseline *b, unsigned long long heap, bool file)
+{
+	struct profile p;
+
+	profile_of(&p, heap, file);
+	ck_assert_int_eq(baseline_from_profiles(b, &p, 1), 0);
+	profile_free(&p);
+}
+
+static struct compare_result verdicts(const struct baseline *base,
+				      const struct baseline *now,
+				      const struct tolerances *tol)
+{
+	struct compare_result res;
+	FILE *f = fopen("/dev/null", "w");
+
+	compare_baselines(f, base, now, tol, false, &res);
+	fclose(f);
+	return res;
+}
+
+START_TEST(tolerance_verdicts)
+{
+	struct tolerances none = { 0 }, tight = { 0 };
+	struct baseline base, now;
+
+	single(&base, 1000, true);
+	single(&now, 1100, true);	/* +10%: at the limit, not over */
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
+	baseline_free(&now);
+	single(&now, 1101, true);	/* faults, minor and write over */
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 3);
+	tight.per[PC_FAULTS] = (struct tolerance){ 0.2, 0, true, true };
+	ck_assert_uint_eq(verdicts(&base, &now, &tight).regressions, 2);
+	baseline_free(&now);
+	single(&now, 1000, false);	/* a row gone: never a regression */
+	ck_assert_uint_eq(verdicts(&base, &now, &none).gone_rows, 1);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
+	/* the same row new: 3 faults are within the default min count of 8 */
+	ck_assert_uint_eq(verdicts(&now, &base, &none).new_rows, 1);
+	ck_assert_uint_eq(verdicts(&now, &base, &none).regressions, 0);
+	tight.all = (struct tolerance){ 0.1, 0, true, true };
+	ck_assert_uint_eq(verdicts(&now, &base, &tight).regressions, 1);
+	baseline_free(&now);
+	baseline_free(&base);
+}
+END_TEST
+
+/* The spread recorded with -r widens the band: no verdict on seen variation. */
+START_TEST(spread_avoids_flaky_verdicts)
+{
+	struct tolerances tol = { .all = { 0, 0, true, true } };
+	struct profile runs[3];
+	struct baseline base, now;
+
+	profile_of(&runs[0], 100, false);
+	profile_of(&runs[1], 130, false);
+	profile_of(&runs[2], 110, false);
+	ck_assert_int_eq(baseline_from_profiles(&base, runs, 3), 0);
+	single(&now, 130, false);
+	ck_assert_uint_eq(verdicts(&base, &now, &tol).regressions, 0);
+	baseline_free(&now);
+	single(&now, 131, false);
+	ck_assert_uint_gt(verdicts(&base, &now, &tol).regressions, 0);
+	baseline_free(&now);
+	baseline_free(&base);
+	for (int i = 0; i < 3; i++)
+		profile_free(&runs[i]);
+}
+END_TEST
+
+START_TEST(tolerance_syntax)
+{
+	struct tolerance per[NR_PCOUNTERS] = { 0 };
+	double rel;
+
+	ck_assert(!tolerance_parse_relative("10%", &rel) && rel > 0.0999 && rel < 0.1001);
+	ck_assert(!tolerance_parse_relative("2.5", &rel) && rel > 0.0249 && rel < 0.0251);
+	ck_assert(tolerance_parse_relative("-1%", &rel));
+	ck_assert(tolerance_parse_relative("10%%", &rel));
+	ck_assert(tolerance_parse_relative("x", &rel));
+	ck_assert(!tolerance_parse_for("major=0", per));
+	ck_assert(per[PC_MAJOR].has_relative && per[PC_MAJOR].relative == 0 &&
+		  per[PC_MAJOR].min_count == 0);
+	ck_assert(!tolerance_parse_for("faults=5%+3", per));
+	ck_assert(per[PC_FAULTS].min_count == 3 && per[PC_FAULTS].relative > 0.049);
+	ck_assert(!tolerance_parse_for("wp=7", per) && per[PC_WP].min_count == 7);
+	ck_assert(tolerance_parse_for("nosuch=1", per));
+	ck_assert(tolerance_parse_for("faults=", per));
+	ck_assert(tolerance_parse_for("faults=5%3", per));
+	ck_assert(tolerance_parse_for("=5%", per));
+}
+END_TEST
+
+Suite *baseline_suite(void)
+{
+	Suite *s = suite_create("baseline");
+	TCase *tc = tcase_create("baseline");
+
+	tcase_add_loop_test(tc, refuses_bad_baseline, 0, NR_BAD_BASELINES);
+	tcase_add_test(tc, refuses_nul_inside);
+	tcase_add_test(tc, medians_and_round_trip);
+	tcase_add_test(tc, tolerance_verdicts);
+	tcase_add_test(tc, spread_avoids_flaky_verdicts);
+	tcase_add_test(tc, tolerance_syntax);
+	suite_add_tcase(s, tc);
+	return s;
+}
