@@ -45,8 +45,7 @@ static __always_inline struct vmt_thread *vma_call(struct vmt_proc *proc,
 	return thread_state();
 }
 
-static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
-					int sc, bool has_range)
+static __always_inline int on_sys_enter(const __u64 *args, int sc, bool has_range)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
 	struct vmt_thread *t;
@@ -54,24 +53,20 @@ static __always_inline int on_sys_enter(struct trace_event_raw_sys_enter *ctx,
 	if (sc == VMT_SC_MADVISE) {
 		if (!proc || !(t = thread_state()))
 			return 0;
-		t->sc_args[2] = ctx->args[2];	/* the exit needs it too */
+		t->sc_args[2] = args[2];	/* the exit needs it too */
 		if (advice_keeps_vmas(t->sc_args[2]))
 			return 0;
 	}
 	t = vma_call(proc, sc, has_range);
 	if (!t)
 		return 0;
-	/*
-	 * Read only the arguments the call has: a program that reads past a
-	 * tracepoint's record is refused at attach time (EACCES).
-	 */
-	t->sc_args[0] = ctx->args[0];
+	t->sc_args[0] = args[0];
 	if (sc != VMT_SC_BRK)
-		t->sc_args[1] = ctx->args[1];
+		t->sc_args[1] = args[1];
 	if (sc == VMT_SC_MMAP)
-		t->sc_args[2] = ctx->args[3];	/* flags */
+		t->sc_args[2] = args[3];	/* flags */
 	else if (sc == VMT_SC_MREMAP)
-		t->sc_args[2] = ctx->args[2];	/* new_len */
+		t->sc_args[2] = args[2];	/* new_len */
 	/* every uncounted call with a range takes (addr, len) first */
 	if (sc == VMT_SC_MUNMAP || sc == VMT_SC_MREMAP ||
 	    (sc == VMT_SC_MMAP && (t->sc_args[2] & MAP_FIXED)))
@@ -136,10 +131,8 @@ static __always_inline bool changed_range(int sc, struct vmt_thread *t,
 	}
 }
 
-static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
-				       int sc, bool has_range)
+static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
 {
-	long ret = ctx->ret;	/* read once: clang may not re-derive ctx */
 	__u64 s, e;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct vmt_proc *proc = traced_proc(tgid);
@@ -173,17 +166,85 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx,
 	return 0;
 }
 
-/* has_range: an uncounted call whose first two arguments are (addr, len) */
-#define SYSCALL_PAIR(name, sc, has_range)				\
-SEC("tp/syscalls/sys_enter_" #name)					\
-int sys_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
-{									\
-	return on_sys_enter(ctx, sc, has_range);			\
-}									\
-SEC("tp/syscalls/sys_exit_" #name)					\
-int sys_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
-{									\
-	return on_sys_exit(ctx, sc, has_range);				\
+/*
+ * The calls are seen by the raw sys_enter/sys_exit tracepoints (one program
+ * each, shared with readin.bpf.h), not by a syscalls:sys_{enter,exit}_NAME
+ * pair per call: those were 32 perf-event links, and each one's detach waits
+ * for an RCU grace period under the kernel's event_mutex, one after another
+ * (~16-28 ms each on the project machine: 0.5-0.7 s of every vmtrace exit,
+ * measured with strace -T on close()). Raw tracepoint links detach at once.
+ * The cost moves to every system call of every process while vmtrace runs:
+ * a switch on the number (the syscalls:* events hook the same tracepoint).
+ */
+
+/*
+ * A system call that changes VMAs, by its x86-64 number: its enum
+ * vmt_syscall (VMT_SC_OTHER: not counted), or -1. has_range: an uncounted
+ * call whose first two arguments are (addr, len).
+ */
+static __always_inline int vma_call_of(long id, bool *has_range)
+{
+	*has_range = true;
+	switch (id) {
+	case 9:		return VMT_SC_MMAP;
+	case 10:	return VMT_SC_MPROTECT;
+	case 11:	return VMT_SC_MUNMAP;
+	case 12:	return VMT_SC_BRK;
+	case 25:	return VMT_SC_MREMAP;
+	case 28:	return VMT_SC_MADVISE;
+	case 149:	/* mlock */
+	case 150:	/* munlock */
+	case 216:	/* remap_file_pages */
+	case 325:	/* mlock2 */
+	case 329:	/* pkey_mprotect */
+	case 462:	/* mseal */
+		return VMT_SC_OTHER;
+	case 30:	/* shmat */
+	case 67:	/* shmdt */
+	case 151:	/* mlockall */
+	case 152:	/* munlockall */
+		*has_range = false;
+		return VMT_SC_OTHER;
+	}
+	return -1;
+}
+
+/*
+ * A 32-bit process's call: the raw tracepoints give its ia32 number, another
+ * call's here. The syscalls:* events skip such calls; so does vmtrace.
+ */
+static __always_inline bool compat_call(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return bpf_core_field_exists(task->thread_info.status) &&
+	       (BPF_CORE_READ(task, thread_info.status) & 0x0002 /* TS_COMPAT */);
+}
+
+/* x86-64 system call arguments: di, si, dx, r10 */
+static __always_inline int vma_sys_enter(struct pt_regs *regs, long id)
+{
+	bool has_range;
+	int sc = vma_call_of(id, &has_range);
+	__u64 args[4];
+
+	if (sc < 0 || compat_call())
+		return 0;
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	return on_sys_enter(args, sc, has_range);
+}
+
+static __always_inline int vma_sys_exit(struct pt_regs *regs, long ret)
+{
+	bool has_range;
+	int sc = vma_call_of(regs->orig_ax, &has_range);
+
+	if (sc < 0 || compat_call())
+		return 0;
+	return on_sys_exit(ret, sc, has_range);
 }
 
 #endif

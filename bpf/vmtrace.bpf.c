@@ -229,15 +229,24 @@ int BPF_PROG(tp_page_cache_add, struct folio *folio)
 	return handle_page_cache_add(folio);
 }
 
+/*
+ * Every system call of every process: the VMA-changing ones
+ * (syscalls.bpf.h), execve (inherit.bpf.h) and I/O (readin.bpf.h) each
+ * return after a switch on the number for all the others.
+ */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 {
+	if ((id == 59 /* execve */ || id == 322 /* execveat */) && !compat_call())
+		return inherit_exec_enter();
+	vma_sys_enter(regs, id);
 	return io_call_enter(regs, id);
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 {
+	vma_sys_exit(regs, ret);
 	return io_call_exit(regs);
 }
 
@@ -266,26 +275,3 @@ int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(tp_exit, struct task_struct *p) { return inherit_exit(p); }
 
-SEC("tp/syscalls/sys_enter_execve")
-int sys_enter_execve(void *ctx) { return inherit_exec_enter(); }
-
-SEC("tp/syscalls/sys_enter_execveat")
-int sys_enter_execveat(void *ctx) { return inherit_exec_enter(); }
-
-SYSCALL_PAIR(mmap, VMT_SC_MMAP, true)
-SYSCALL_PAIR(munmap, VMT_SC_MUNMAP, true)
-SYSCALL_PAIR(brk, VMT_SC_BRK, true)
-SYSCALL_PAIR(mprotect, VMT_SC_MPROTECT, true)
-SYSCALL_PAIR(mremap, VMT_SC_MREMAP, true)
-/* These change VMAs (split, merge, remove) without being counted. */
-SYSCALL_PAIR(pkey_mprotect, VMT_SC_OTHER, true)
-SYSCALL_PAIR(madvise, VMT_SC_MADVISE, true)
-SYSCALL_PAIR(mlock, VMT_SC_OTHER, true)
-SYSCALL_PAIR(mlock2, VMT_SC_OTHER, true)
-SYSCALL_PAIR(munlock, VMT_SC_OTHER, true)
-SYSCALL_PAIR(remap_file_pages, VMT_SC_OTHER, true)
-SYSCALL_PAIR(mseal, VMT_SC_OTHER, true)
-SYSCALL_PAIR(mlockall, VMT_SC_OTHER, false)
-SYSCALL_PAIR(munlockall, VMT_SC_OTHER, false)
-SYSCALL_PAIR(shmat, VMT_SC_OTHER, false)
-SYSCALL_PAIR(shmdt, VMT_SC_OTHER, false)

@@ -38,8 +38,7 @@ const char *const backend_names[VMT_NR_BACKENDS] = {
 /* Programs without which the report would be wrong, not just poorer. */
 static const char *const required_progs[] = {
 	"tp_fault_user", "fe_fault", "fx_fault", "kp_fault", "kr_fault", "tp_exec",
-	"sys_enter_mmap", "sys_exit_mmap", "sys_enter_munmap", "sys_exit_munmap",
-	"sys_enter_brk", "sys_exit_brk", "sys_enter_mprotect", "sys_exit_mprotect",
+	"tp_sys_enter", "tp_sys_exit",
 };
 
 /* Counters that only some optional programs can measure. */
