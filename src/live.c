@@ -1,17 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The live view: one screen per interval. */
+/*
+ * The live view: one screen per interval. With children traced (the default
+ * with a command, -p --follow), every process's VMAs and files are in it,
+ * the VMAs with the process they belong to: under `vmtrace -i 1 -- make`
+ * the work is in the compilers, not in make.
+ */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include "live.h"
+#include "procs.h"
 #include "report.h"
 #include "timeline.h"
 
 #define CLEAR_SCREEN "\033[H\033[2J"
 
+/* A VMA of the view and the process it belongs to. */
+struct live_vma {
+	const struct vma *v;
+	pid_t pid;
+	const char *comm;
+};
+
+/* The traced processes' address spaces: the set's images, or as alone. */
+static size_t spaces_of(const struct address_space *as,
+			const struct address_space **spaces, size_t max)
+{
+	const struct proc_set *set = as->procs;
+	size_t n = 0;
+
+	if (!set || set->nr < 2) {
+		spaces[0] = as;
+		return 1;
+	}
+	for (size_t i = 0; i < set->nr && n < max; i++)
+		spaces[n++] = &set->images[i].as;
+	return n;
+}
+
 static int by_recent(const void *a, const void *b)
 {
-	const struct vma *x = *(const struct vma *const *)a;
-	const struct vma *y = *(const struct vma *const *)b;
+	const struct vma *x = ((const struct live_vma *)a)->v;
+	const struct vma *y = ((const struct live_vma *)b)->v;
 
 	if (x->recent_faults != y->recent_faults)
 		return x->recent_faults > y->recent_faults ? -1 : 1;
@@ -22,93 +52,144 @@ static int by_recent(const void *a, const void *b)
 
 static int files_by_recent(const void *a, const void *b)
 {
-	const struct file_stat *x = *(const struct file_stat *const *)a;
-	const struct file_stat *y = *(const struct file_stat *const *)b;
+	const struct file_stat *x = a, *y = b;
 
 	if (x->recent_faults != y->recent_faults)
 		return x->recent_faults > y->recent_faults ? -1 : 1;
 	return x->faults == y->faults ? 0 : x->faults > y->faults ? -1 : 1;
 }
 
-static void live_header(FILE *out, const struct address_space *as, double interval)
+static void live_header(FILE *out, const struct address_space *as,
+			const struct address_space **spaces, size_t n,
+			double interval)
 {
-	const uint64_t *t = as->totals;
+	uint64_t t[VMT_NR_COUNTERS] = { 0 }, kernel = 0;
 	double recent = as->timeline ? as->timeline->recent : 0;
+	const struct proc_set *set = as->procs;
 
-	fprintf(out, "vmtrace  PID %d (%.60s)  %.1f s  backend %s\n", (int)as->pid,
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < VMT_NR_COUNTERS; c++)
+			t[c] += spaces[i]->totals[c];
+	fprintf(out, "vmtrace  PID %d (%.60s)  %.1f s  backend %s", (int)as->pid,
 		as->command, as->duration_s, as->backend);
-	fprintf(out, "faults %" PRIu64 "  now %.0f/s  average %.0f/s  minor %" PRIu64
+	if (set && set->nr_pids > 1)
+		fprintf(out, "  %zu processes", set->nr_pids);
+	fprintf(out, "\nfaults %" PRIu64 "  now %.0f/s  average %.0f/s  minor %" PRIu64
 		"  major %" PRIu64 "  errors %" PRIu64 "  cow %" PRIu64 "\n",
 		t[VMT_C_FAULTS], recent / interval,
 		as->duration_s > 0 ? t[VMT_C_FAULTS] / as->duration_s : 0.0,
 		t[VMT_C_FAULTS] - t[VMT_C_MAJOR] - t[VMT_C_ERRORS], t[VMT_C_MAJOR],
 		t[VMT_C_ERRORS], t[VMT_C_COW]);
-	if (as->kernel_known)
+	for (size_t k = 0; set && set->nr_pids > 1 && k < set->nr_pids; k++)
+		kernel += set->kernel[k].minflt + set->kernel[k].majflt;
+	if (set && set->nr_pids > 1)
+		fprintf(out, "kernel minflt+majflt %" PRIu64 " (all processes)  drops %"
+			PRIu64 "\n", kernel, as->drops_total);
+	else if (as->kernel_known)
 		fprintf(out, "kernel minflt %" PRIu64 " majflt %" PRIu64 "  drops %" PRIu64 "\n",
 			as->kernel_minflt, as->kernel_majflt, as->drops_total);
 }
 
 static void live_vmas(FILE *out, const struct address_space *as,
+		      const struct address_space **spaces, size_t nspaces,
 		      const struct config *cfg, double interval)
 {
-	const struct vma **order = calloc(as->nr ? as->nr : 1, sizeof(*order));
-	size_t n = 0;
+	const struct proc_set *set = as->procs;
+	bool many = nspaces > 1;
+	struct live_vma *rows;
+	size_t n = 0, cap = 1;
 
-	if (!order)
+	for (size_t s = 0; s < nspaces; s++)
+		cap += spaces[s]->nr;
+	rows = calloc(cap, sizeof(*rows));
+	if (!rows)
 		return;
-	for (size_t i = 0; i < as->nr; i++)
-		if (as->vmas[i].faulted)
-			order[n++] = &as->vmas[i];
-	/* -s KEY: the report's order already; by default the busiest right now */
-	if (cfg->sort == SORT_ADDR)
-		qsort(order, n, sizeof(*order), by_recent);
-	fprintf(out, "\n%10s %10s %9s %7s %6s  %-14s %s\n", "NOW/s", "FAULTS",
-		"MINOR", "MAJOR", "ERR", "START", "VMA");
+	for (size_t s = 0; s < nspaces; s++)
+		for (size_t i = 0; i < spaces[s]->nr; i++)
+			if (spaces[s]->vmas[i].faulted)
+				rows[n++] = (struct live_vma){ &spaces[s]->vmas[i],
+					many ? set->images[s].pid : as->pid,
+					many ? set->images[s].comm : NULL };
+	/* -s KEY: the report's order already (per process); by default the busiest now */
+	if (cfg->sort == SORT_ADDR || many)
+		qsort(rows, n, sizeof(*rows), by_recent);
+	fprintf(out, "\n%10s %10s %9s %7s %6s  %-14s %s%s\n", "NOW/s", "FAULTS",
+		"MINOR", "MAJOR", "ERR", "START", many ? "PID     COMMAND          " : "",
+		"VMA");
 	for (size_t i = 0; i < n && i < cfg->top; i++) {
-		const struct vma *v = order[i];
+		const struct vma *v = rows[i].v;
 
 		fprintf(out, "%10.0f %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %6" PRIu64
-			"  %-14" PRIx64 " %s%s\n", v->recent_faults / interval,
+			"  %-14" PRIx64 " ", v->recent_faults / interval,
 			v->counters[VMT_C_FAULTS], vma_minor(v), v->counters[VMT_C_MAJOR],
-			v->counters[VMT_C_ERRORS], v->start, v->label,
-			v->unmapped ? " (unmapped)" : "");
+			v->counters[VMT_C_ERRORS], v->start);
+		if (many)
+			fprintf(out, "%-7d %-16.16s ", (int)rows[i].pid, rows[i].comm);
+		fprintf(out, "%s%s\n", v->label, v->unmapped ? " (unmapped)" : "");
 	}
-	free(order);
+	free(rows);
 }
 
-static void live_files(FILE *out, const struct address_space *as,
-		       const struct config *cfg, double interval)
+/* Every process's files, one entry per file (paths borrowed, not copied). */
+static size_t merged_files(const struct address_space **spaces, size_t nspaces,
+			   struct file_stat **out)
 {
-	const struct file_stat **order;
+	struct file_stat *files;
+	size_t n = 0, cap = 1;
 
-	if (!as->nr_files)
-		return;
-	order = calloc(as->nr_files, sizeof(*order));
-	if (!order)
-		return;
-	for (size_t i = 0; i < as->nr_files; i++)
-		order[i] = &as->files[i];
-	qsort(order, as->nr_files, sizeof(*order), files_by_recent);
-	fprintf(out, "\n%10s %10s %7s %9s  %s\n", "NOW/s", "FAULTS", "MAJOR",
-		"READIN", "FILE");
-	for (size_t i = 0; i < as->nr_files && i < cfg->top; i++) {
-		const struct file_stat *f = order[i];
+	for (size_t s = 0; s < nspaces; s++)
+		cap += spaces[s]->nr_files;
+	files = calloc(cap, sizeof(*files));
+	for (size_t s = 0; files && s < nspaces; s++) {
+		for (size_t i = 0; i < spaces[s]->nr_files; i++) {
+			const struct file_stat *f = &spaces[s]->files[i];
+			size_t k = 0;
 
-		fprintf(out, "%10.0f %10" PRIu64 " %7" PRIu64 " %9" PRIu64 "  %s\n",
-			f->recent_faults / interval, f->faults, f->major,
-			file_readin(f), f->path ? f->path : "?");
+			while (k < n && (files[k].dev != f->dev || files[k].ino != f->ino))
+				k++;
+			if (k == n)
+				files[n++] = (struct file_stat){ .dev = f->dev, .ino = f->ino };
+			if (!files[k].path)
+				files[k].path = f->path;
+			files[k].faults += f->faults;
+			files[k].major += f->major;
+			files[k].recent_faults += f->recent_faults;
+			for (int r = 0; r < VMT_NR_READIN; r++)
+				files[k].readin[r] += f->readin[r];
+		}
 	}
-	free(order);
+	*out = files;
+	return files ? n : 0;
+}
+
+static void live_files(FILE *out, const struct address_space **spaces,
+		       size_t nspaces, const struct config *cfg, double interval)
+{
+	struct file_stat *files;
+	size_t n = merged_files(spaces, nspaces, &files);
+
+	if (n) {
+		qsort(files, n, sizeof(*files), files_by_recent);
+		fprintf(out, "\n%10s %10s %7s %9s  %s\n", "NOW/s", "FAULTS", "MAJOR",
+			"READIN", "FILE");
+	}
+	for (size_t i = 0; i < n && i < cfg->top; i++)
+		fprintf(out, "%10.0f %10" PRIu64 " %7" PRIu64 " %9" PRIu64 "  %s\n",
+			files[i].recent_faults / interval, files[i].faults, files[i].major,
+			file_readin(&files[i]), files[i].path ? files[i].path : "?");
+	free(files);
 }
 
 void live_print(FILE *out, const struct address_space *as,
 		const struct config *cfg, bool in_place)
 {
 	double interval = cfg->interval > 0 ? cfg->interval : 1;
+	const struct address_space *spaces[VMT_MAX_PROCS * 4];
+	size_t n = spaces_of(as, spaces, sizeof(spaces) / sizeof(*spaces));
 
 	fputs(in_place ? CLEAR_SCREEN : "\n", out);
-	live_header(out, as, interval);
-	live_vmas(out, as, cfg, interval);
-	live_files(out, as, cfg, interval);
+	live_header(out, as, spaces, n, interval);
+	live_vmas(out, as, spaces, n, cfg, interval);
+	live_files(out, spaces, n, cfg, interval);
 	fflush(out);
 }

@@ -144,8 +144,11 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
 	if (!err && (cfg->inherit || cfg->merge_comm) &&
-	    !(err = procs_collect(tr, as, cfg->sort, &as->procs)))
+	    !(err = procs_collect(tr, as, cfg->sort, &as->procs))) {
 		as->procs->merge_comm = cfg->merge_comm;
+		for (size_t i = 0; w->sample_every && i < as->procs->nr; i++)
+			timeline_apply(&w->tl, &as->procs->images[i].as);
+	}
 	return err;
 }
 
@@ -163,7 +166,7 @@ static void sample(const struct config *cfg, struct tracer *tr,
 {
 	struct address_space as;
 
-	if (tracer_sample(tr, t->pid, &w->tl))
+	if (tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl))
 		fprintf(stderr, "vmtrace: warning: failed to sample the rows: %s\n",
 			strerror(errno));
 	if (!cfg->interval)
@@ -252,7 +255,7 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 	int err;
 
 	if (w->sample_every)	/* the last, partial tick */
-		tracer_sample(tr, t->pid, &w->tl);
+		tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl);
 	err = build_report(cfg, tr, t, w, true, &as);
 
 	if (!err)

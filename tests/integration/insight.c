@@ -272,6 +272,28 @@ START_TEST(live_view_pipe)
 }
 END_TEST
 
+/* A command whose child does the faulting: the child's rows are in the view. */
+START_TEST(live_view_children)
+{
+	char script[PATH_MAX + 64];
+	const char *argv[] = { vmtrace_path, "-i", "0.3", "--", "/bin/sh", "-c",
+			       script, NULL };
+	struct proc p = { 0 };
+	const char *out, *row;
+
+	/* "; true": the shell forks a child instead of exec'ing its last command */
+	snprintf(script, sizeof(script), "%s spin 16 1600 >/dev/null; true", vmwork_path);
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
+	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -i -- sh", p.out[P_ERR].data);
+	out = p.out[P_OUT].data ? p.out[P_OUT].data : "";
+	ck_assert_msg(count_of(out, " 2 processes") >= 2, "no process count: %.1500s", out);
+	row = strstr(out, " vmwork ");
+	ck_assert_msg(row && strstr(row, "[anon]"), "the child's rows are not shown: %.1500s",
+		      out);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *insight_suite(void)
 {
 	Suite *s = suite_create("insight");
@@ -284,6 +306,7 @@ Suite *insight_suite(void)
 	tcase_add_test(heat, heatmap_second_half);
 	tcase_add_test(live, live_view_terminal);
 	tcase_add_test(live, live_view_pipe);
+	tcase_add_test(live, live_view_children);
 	suite_add_tcase(s, files);
 	suite_add_tcase(s, heat);
 	suite_add_tcase(s, live);
