@@ -45,6 +45,7 @@ const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 static int visit_row(struct tracer *tr, pid_t pid, __u32 slot,
 		     struct vmt_row *row, row_fn fn, void *ctx)
 {
+	vmt_derive_faults(row->counters);
 	if (!row->counters[VMT_C_FAULTS])
 		return 0;
 	if (slot == VMT_OVERFLOW_SLOT)
@@ -115,6 +116,7 @@ static int read_deferred(struct tracer *tr, pid_t pid, struct address_space *as)
 		if (key.tgid != (__u32)pid ||
 		    bpf_map__lookup_elem(map, &key, sizeof(key), &row, sizeof(row), 0))
 			continue;
+		vmt_derive_faults(row.counters);
 		err = aspace_add_deferred(as, key.anchor, row.counters);
 	}
 	return err;

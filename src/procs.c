@@ -152,6 +152,7 @@ static int add_deferred(struct proc_set *set, struct tracer *tr)
 		prev = &key;
 		if (bpf_map__lookup_elem(map, &key, sizeof(key), &row, sizeof(row), 0))
 			continue;
+		vmt_derive_faults(row.counters);
 		for (size_t i = 0; i < set->nr; i++)
 			if (set->images[i].pid == (pid_t)key.tgid)
 				img = &set->images[i];

@@ -32,7 +32,11 @@
 #define VMT_ANCHOR_UNRESOLVED	1ULL
 #define VMT_ANCHOR_STACK_GROWTH	2ULL
 
-/* Per-VMA counters; faults = minor + major + errors. */
+/*
+ * Per-VMA counters; faults = minor + major + errors. BPF leaves FAULTS at 0:
+ * it is READ + WRITE + EXEC (every fault is exactly one of them), filled in
+ * by vmt_derive_faults() wherever user space reads a row.
+ */
 enum vmt_counter {
 	VMT_C_FAULTS,	/* every fault the fault tracepoints saw */
 	VMT_C_MAJOR,	/* the kernel accounted it as major */
@@ -235,5 +239,14 @@ struct vmt_lineage {
 	__u64 exec_arg_faults;	/* exec's argument copying: no tracepoint sees it */
 	struct vmt_image images[VMT_MAX_IMAGES];
 };
+
+#ifndef __VMLINUX_H__
+/* User space, after reading a row's counters from BPF: see enum vmt_counter. */
+static inline void vmt_derive_faults(__u64 *counters)
+{
+	counters[VMT_C_FAULTS] = counters[VMT_C_READ] + counters[VMT_C_WRITE] +
+				 counters[VMT_C_EXEC];
+}
+#endif
 
 #endif /* VMTRACE_H */
