@@ -54,19 +54,19 @@ static __always_inline void read_layout(struct vmt_proc *proc,
 
 	if (!mm)
 		return;
-	proc->start_code = BPF_CORE_READ(mm, start_code);
-	proc->end_code = BPF_CORE_READ(mm, end_code);
-	proc->start_data = BPF_CORE_READ(mm, start_data);
-	proc->end_data = BPF_CORE_READ(mm, end_data);
-	proc->start_brk = BPF_CORE_READ(mm, start_brk);
-	proc->brk = BPF_CORE_READ(mm, brk);
-	proc->start_stack = BPF_CORE_READ(mm, start_stack);
+	proc->mm.start_code = BPF_CORE_READ(mm, start_code);
+	proc->mm.end_code = BPF_CORE_READ(mm, end_code);
+	proc->mm.start_data = BPF_CORE_READ(mm, start_data);
+	proc->mm.end_data = BPF_CORE_READ(mm, end_data);
+	proc->mm.start_brk = BPF_CORE_READ(mm, start_brk);
+	proc->mm.brk = BPF_CORE_READ(mm, brk);
+	proc->mm.start_stack = BPF_CORE_READ(mm, start_stack);
 	if (bpf_core_field_exists(mm->context.vdso))
-		proc->vdso = (__u64)BPF_CORE_READ(mm, context.vdso);
+		proc->mm.vdso = (__u64)BPF_CORE_READ(mm, context.vdso);
 	exe = BPF_CORE_READ(mm, exe_file);
-	if (exe && !proc->exe_ino) {
-		proc->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
-		proc->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	if (exe && !proc->mm.exe_ino) {
+		proc->mm.exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
+		proc->mm.exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
 	}
 }
 
@@ -82,7 +82,7 @@ static __always_inline bool stack_growth(struct task_struct *task,
 {
 	__u64 limit = BPF_CORE_READ(task, signal, rlim[RLIMIT_STACK].rlim_cur);
 
-	return addr < proc->start_stack && proc->start_stack - addr <= limit;
+	return addr < proc->mm.start_stack && proc->mm.start_stack - addr <= limit;
 }
 
 /*

@@ -90,16 +90,7 @@ static __always_inline __u64 current_image(const struct vmt_lineage *lin)
 static __always_inline void save_image(struct vmt_image_end *e,
 				       const struct vmt_proc *p)
 {
-	e->start_code = p->start_code;
-	e->end_code = p->end_code;
-	e->start_data = p->start_data;
-	e->end_data = p->end_data;
-	e->start_brk = p->start_brk;
-	e->brk = p->brk;
-	e->start_stack = p->start_stack;
-	e->vdso = p->vdso;
-	e->exe_ino = p->exe_ino;
-	e->exe_dev = p->exe_dev;
+	e->mm = p->mm;
 	for (int i = 0; i < VMT_NR_SYSCALLS; i++)
 		e->sc[i] = p->sc[i];
 }
@@ -207,7 +198,7 @@ static __always_inline int inherit_exec(struct task_struct *p,
 		bpf_core_read_str(img->comm, sizeof(img->comm), &p->comm);
 	}
 	lin->nr_images = n + 1;
-	proc->exe_ino = 0;	/* the next lookup reads the new executable */
+	proc->mm.exe_ino = 0;	/* the next lookup reads the new executable */
 	bump_gen(proc);
 	return 0;
 }

@@ -158,7 +158,7 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
 	if (changed_range(sc, t, ret, &s, &e))
 		refresh_range(tgid, s, e, proc->gen);
 	if (sc == VMT_SC_BRK)
-		proc->brk = ret;
+		proc->mm.brk = ret;
 	if (sc >= 0 && sc < VMT_NR_SYSCALLS) {
 		__sync_fetch_and_add(&proc->sc[sc].calls, 1);
 		__sync_fetch_and_add(&proc->sc[sc].bytes, bytes);

@@ -10,20 +10,6 @@
 #include "timeline.h"
 #include "vmtrace.skel.h"
 
-static void copy_layout(struct mm_layout *mm, const struct vmt_proc *p)
-{
-	mm->start_code = p->start_code;
-	mm->end_code = p->end_code;
-	mm->start_data = p->start_data;
-	mm->end_data = p->end_data;
-	mm->start_brk = p->start_brk;
-	mm->brk = p->brk;
-	mm->start_stack = p->start_stack;
-	mm->vdso = p->vdso;
-	mm->exe_ino = p->exe_ino;
-	mm->exe_dev = p->exe_dev;
-}
-
 const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 			     struct vmt_file *file)
 {
@@ -170,7 +156,7 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 			pid, strerror(errno));
 		return -errno;
 	}
-	copy_layout(&as->mm, &proc);
+	as->mm = proc.mm;
 	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
 		as->sc[i].calls = proc.sc[i].calls;
 		as->sc[i].bytes = proc.sc[i].bytes;

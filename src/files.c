@@ -8,29 +8,22 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "model.h"
 
 static struct file_stat *new_file(struct address_space *as, uint32_t dev,
 				  uint64_t ino, const char *path)
 {
-	struct file_stat *f;
+	struct file_stat *f = array_push(as->files, as->nr_files, as->files_cap, 16);
 
-	if (as->nr_files == as->files_cap) {
-		size_t n = as->files_cap ? 2 * as->files_cap : 16;
-
-		f = realloc(as->files, n * sizeof(*f));
-		if (!f)
-			return NULL;
-		as->files = f;
-		as->files_cap = n;
-	}
-	f = &as->files[as->nr_files];
-	memset(f, 0, sizeof(*f));
+	if (!f)
+		return NULL;
 	f->dev = dev;
 	f->ino = ino;
-	if (path && !(f->path = strdup(path)))
+	if (path && !(f->path = strdup(path))) {
+		as->nr_files--;
 		return NULL;
-	as->nr_files++;
+	}
 	return f;
 }
 

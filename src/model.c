@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "model.h"
 
 #define VM_READ		0x1ULL
@@ -33,17 +34,7 @@ void aspace_free(struct address_space *as)
 
 static struct vma *new_vma(struct address_space *as)
 {
-	if (as->nr == as->cap) {
-		size_t cap = as->cap ? 2 * as->cap : 64;
-		struct vma *v = realloc(as->vmas, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		as->vmas = v;
-		as->cap = cap;
-	}
-	memset(&as->vmas[as->nr], 0, sizeof(struct vma));
-	return &as->vmas[as->nr++];
+	return array_push(as->vmas, as->nr, as->cap, 64);
 }
 
 void perms_from_flags(uint64_t vm_flags, char out[5])
@@ -289,14 +280,14 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static bool is_exe(const struct vma *v, const struct mm_layout *mm)
+static bool is_exe(const struct vma *v, const struct vmt_layout *mm)
 {
 	return v->path && mm->exe_ino && v->ino == mm->exe_ino &&
 	       v->dev == mm->exe_dev;
 }
 
 /* Labels of the main executable's segments, from the mm boundaries. */
-static const char *exe_label(const struct vma *v, const struct mm_layout *mm)
+static const char *exe_label(const struct vma *v, const struct vmt_layout *mm)
 {
 	if (overlaps(v, mm->start_code, mm->end_code))
 		return "[text]";
@@ -312,7 +303,7 @@ static bool is_bss_of(const struct vma *v, const struct vma *prev)
 	       prev->perms[1] == 'w' && v->perms[1] == 'w';
 }
 
-static bool is_heap(const struct vma *v, const struct mm_layout *mm)
+static bool is_heap(const struct vma *v, const struct vmt_layout *mm)
 {
 	/* the kernel's own test in show_map_vma() */
 	return mm->start_brk && v->start <= mm->brk && v->end >= mm->start_brk;
@@ -329,7 +320,7 @@ static const char *pseudo_label(uint32_t flags)
 	return NULL;
 }
 
-static const char *special_label(const struct vma *v, const struct mm_layout *mm)
+static const char *special_label(const struct vma *v, const struct vmt_layout *mm)
 {
 	const char *pseudo = pseudo_label(v->row_flags);
 
@@ -347,7 +338,7 @@ static const char *special_label(const struct vma *v, const struct mm_layout *mm
 }
 
 void label_vma(const struct vma *v, const struct vma *prev,
-	       const struct mm_layout *mm, char *out, size_t size)
+	       const struct vmt_layout *mm, char *out, size_t size)
 {
 	const char *special = special_label(v, mm);
 	uint64_t data_page = mm->end_data & ~(PAGE_SIZE - 1);

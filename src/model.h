@@ -18,14 +18,6 @@
 
 struct proc_set;
 
-/* mm_struct boundaries that labels are made from. */
-struct mm_layout {
-	uint64_t start_code, end_code, start_data, end_data;
-	uint64_t start_brk, brk, start_stack, vdso;
-	uint64_t exe_ino;
-	uint32_t exe_dev;	/* kernel dev_t: major << 20 | minor */
-};
-
 struct vma {
 	uint64_t start, end;
 	char perms[5];
@@ -70,7 +62,7 @@ struct address_space {
 	double duration_s;
 	struct vma *vmas;
 	size_t nr, cap;
-	struct mm_layout mm;
+	struct vmt_layout mm;
 	uint64_t totals[VMT_NR_COUNTERS];
 	struct sc_stat sc[VMT_NR_SYSCALLS];
 	bool kernel_known;	/* the kernel's own counters for the window */
@@ -153,7 +145,7 @@ int aspace_finish(struct address_space *as, enum sort_key sort,
 		  bool keep_unfaulted);
 
 void label_vma(const struct vma *v, const struct vma *prev,
-	       const struct mm_layout *mm, char *out, size_t size);
+	       const struct vmt_layout *mm, char *out, size_t size);
 void perms_from_flags(uint64_t vm_flags, char out[5]);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "procfs.h"
 
 /* Reads a whole small /proc file into buf; returns its length or -errno. */
@@ -122,17 +123,11 @@ struct maps_array {
 static int append_entry(const struct maps_entry *e, void *ctx)
 {
 	struct maps_array *a = ctx;
+	struct maps_entry *slot = array_push(a->e, a->nr, a->cap, 64);
 
-	if (a->nr == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
-		struct maps_entry *grown = realloc(a->e, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		a->e = grown;
-		a->cap = cap;
-	}
-	a->e[a->nr++] = *e;
+	if (!slot)
+		return -ENOMEM;
+	*slot = *e;
 	return 0;
 }
 

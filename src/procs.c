@@ -11,33 +11,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
+#include "array.h"
 #include "attach.h"
 #include "procs.h"
 #include "profile.h"
 #include "report.h"
 #include "vmtrace.skel.h"
 
-static void layout_of(struct mm_layout *mm, const struct vmt_image_end *p)
-{
-	*mm = (struct mm_layout){
-		.start_code = p->start_code, .end_code = p->end_code,
-		.start_data = p->start_data, .end_data = p->end_data,
-		.start_brk = p->start_brk, .brk = p->brk,
-		.start_stack = p->start_stack, .vdso = p->vdso,
-		.exe_ino = p->exe_ino, .exe_dev = p->exe_dev,
-	};
-}
-
 /* The live state of a process, as an image that ends now. */
 static void end_now(struct vmt_image_end *e, const struct vmt_proc *p)
 {
-	*e = (struct vmt_image_end){
-		.start_code = p->start_code, .end_code = p->end_code,
-		.start_data = p->start_data, .end_data = p->end_data,
-		.start_brk = p->start_brk, .brk = p->brk,
-		.start_stack = p->start_stack, .vdso = p->vdso,
-		.exe_ino = p->exe_ino, .exe_dev = p->exe_dev,
-	};
+	e->mm = p->mm;
 	memcpy(e->sc, p->sc, sizeof(e->sc));
 }
 
@@ -51,17 +35,7 @@ static void comm_of(pid_t pid, char *comm, size_t size)
 
 static struct proc_image *new_image(struct proc_set *set)
 {
-	if (set->nr == set->cap) {
-		size_t cap = set->cap ? 2 * set->cap : 16;
-		struct proc_image *v = realloc(set->images, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		set->images = v;
-		set->cap = cap;
-	}
-	memset(&set->images[set->nr], 0, sizeof(*set->images));
-	return &set->images[set->nr++];
+	return array_push(set->images, set->nr, set->cap, 16);
 }
 
 /*
@@ -93,7 +67,7 @@ static int add_process(struct proc_set *set, struct tracer *tr, pid_t pid,
 			comm_of(pid, img->comm, sizeof(img->comm));
 		aspace_init(&img->as, pid);
 		snprintf(img->as.command, sizeof(img->as.command), "%s", img->comm);
-		layout_of(&img->as.mm, state);
+		img->as.mm = state->mm;
 		for (int s = 0; s < VMT_NR_SYSCALLS; s++) {
 			img->as.sc[s].calls = state->sc[s].calls - (prev ? prev->sc[s].calls : 0);
 			img->as.sc[s].bytes = state->sc[s].bytes - (prev ? prev->sc[s].bytes : 0);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "array.h"
 #include "procs.h"
 #include "profile.h"
 
@@ -69,17 +70,9 @@ int profile_add(struct profile *p, const char *command, const char *label,
 		if (same_row(&p->rows[i], command, label, perms, position))
 			r = &p->rows[i];
 	if (!r) {
-		if (p->nr == p->cap) {
-			size_t cap = p->cap ? 2 * p->cap : 32;
-			struct profile_row *rows = realloc(p->rows, cap * sizeof(*rows));
-
-			if (!rows)
-				return -ENOMEM;
-			p->rows = rows;
-			p->cap = cap;
-		}
-		r = &p->rows[p->nr++];
-		memset(r, 0, sizeof(*r));
+		r = array_push(p->rows, p->nr, p->cap, 32);
+		if (!r)
+			return -ENOMEM;
 		snprintf(r->command, sizeof(r->command), "%s", command);
 		snprintf(r->label, sizeof(r->label), "%s", label);
 		snprintf(r->perms, sizeof(r->perms), "%s", perms);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "timeline.h"
 
 void timeline_init(struct timeline *tl, double interval_s, bool heat)
@@ -48,20 +49,14 @@ static struct row_series *series_of(struct timeline *tl, uint32_t slot)
 /* The cells of the current tick in s, appended when the row first faults in it. */
 static struct tick_cells *current_tick(struct row_series *s, uint32_t tick)
 {
+	struct tick_cells *t;
+
 	if (s->nr && s->ticks[s->nr - 1].tick == tick)
 		return &s->ticks[s->nr - 1];
-	if (s->nr == s->cap) {
-		uint32_t cap = s->cap ? 2 * s->cap : 4;
-		struct tick_cells *t = realloc(s->ticks, cap * sizeof(*t));
-
-		if (!t)
-			return NULL;
-		s->ticks = t;
-		s->cap = cap;
-	}
-	memset(&s->ticks[s->nr], 0, sizeof(*s->ticks));
-	s->ticks[s->nr].tick = tick;
-	return &s->ticks[s->nr++];
+	t = array_push(s->ticks, s->nr, s->cap, 4);
+	if (t)
+		t->tick = tick;
+	return t;
 }
 
 int timeline_row(struct timeline *tl, uint32_t slot, const struct vmt_row *row)

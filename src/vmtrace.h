@@ -164,6 +164,15 @@ struct vmt_sc_stat {
 	__u64 bytes;
 };
 
+/* mm_struct boundaries that labels are made from ([text], [heap], ...). */
+struct vmt_layout {
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack, vdso;
+	__u64 exe_ino;
+	__u32 exe_dev;		/* kernel dev_t: major << 20 | minor */
+	__u32 pad;
+};
+
 /* A traced process; the loader creates it, BPF fills in what it sees. */
 struct vmt_proc {
 	__u64 gen;		/* bumped around every call that changes VMAs */
@@ -173,12 +182,7 @@ struct vmt_proc {
 	__u64 base_majflt;
 	__u32 exec_seen;
 	__u32 pad;
-	/* mm_struct boundaries, refreshed on VMA lookups and brk */
-	__u64 start_code, end_code, start_data, end_data;
-	__u64 start_brk, brk, start_stack, vdso;
-	__u64 exe_ino;
-	__u32 exe_dev;
-	__u32 pad2;
+	struct vmt_layout mm;	/* refreshed on VMA lookups and brk */
 	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
 	__u64 latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];	/* faults per bucket */
 };
@@ -211,11 +215,7 @@ struct vmt_lookups {
  */
 /* What labels an image's rows, and its system calls: saved when an exec begins. */
 struct vmt_image_end {
-	__u64 start_code, end_code, start_data, end_data;
-	__u64 start_brk, brk, start_stack, vdso;
-	__u64 exe_ino;
-	__u32 exe_dev;
-	__u32 pad;
+	struct vmt_layout mm;
 	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
 };
 

@@ -10,7 +10,7 @@
 #define EXE_INO 100
 #define EXE_DEV ((8u << 20) | 1)
 
-static const struct mm_layout mm = {
+static const struct vmt_layout mm = {
 	.start_code = 0x401000, .end_code = 0x402000,
 	.start_data = 0x404000, .end_data = 0x405100,
 	.start_brk = 0x1000000, .brk = 0x1021000,
