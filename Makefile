@@ -40,8 +40,21 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-APP_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-APP_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
+# src/ by layer; includes point down only (docs/design.md):
+#   model/   the address space as data        report/  text, JSON, live view, files
+#   tracer/  the only code that uses libbpf    ci/      baselines, comparison, runs
+#   main.c, cli.c, ci_cli.c, kernel_features.c on top.
+# libvmt-core.a (model, report, ci less its runs, the command lines) needs no
+# libbpf and no skeleton: the unit tests and the fuzzer link it alone.
+obj = $(patsubst src/%.c,$(OUTPUT)/obj/%.o,$(1))
+CORE_SRCS := $(wildcard src/model/*.c src/report/*.c) \
+	$(filter-out src/ci/runs.c,$(wildcard src/ci/*.c)) \
+	src/cli.c src/ci_cli.c src/tracer/backends.c
+TRACER_SRCS := $(filter-out src/tracer/backends.c,$(wildcard src/tracer/*.c)) \
+	src/ci/runs.c src/kernel_features.c
+CORE_OBJS := $(call obj,$(CORE_SRCS))
+TRACER_OBJS := $(call obj,$(TRACER_SRCS))
+CORE_LIB := $(OUTPUT)/libvmt-core.a
 BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
@@ -64,24 +77,29 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o | $(OUTPUT)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/%.o: src/%.c | $(OUTPUT)
+$(OUTPUT)/obj/%.o: src/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# The loader includes the skeleton: build it before anything that may.
-$(APP_OBJS) $(OUTPUT)/main.o: $(OUTPUT)/vmtrace.skel.h
+# The tracer layer includes the skeleton: build it before that layer only.
+$(TRACER_OBJS) $(OUTPUT)/obj/main.o: $(OUTPUT)/vmtrace.skel.h
 
-$(OUTPUT)/vmtrace: $(OUTPUT)/main.o $(APP_OBJS)
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/vmtrace: $(OUTPUT)/obj/main.o $(TRACER_OBJS) $(CORE_LIB)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # ---- tests and examples ----
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(APP_OBJS) | $(OUTPUT)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(CORE_LIB) | $(OUTPUT)
 	$(call msg,TEST,$@)
-	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(UNIT_SRCS) $(APP_OBJS) \
-		$(LDLIBS) $(TEST_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(UNIT_SRCS) $(CORE_LIB) \
+		-ljson-c -lm $(TEST_LIBS) -o $@
 
 $(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
 	$(call msg,WORKLOAD,$@)
@@ -119,8 +137,8 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 # and UBSan): `make fuzz` runs it FUZZ_SECONDS over a copy of the seed
 # corpus; tests/run-all.sh runs it briefly as a tier.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/baseline.c src/profile.c
-$(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h) tests/fuzz/cases.h | $(OUTPUT)
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/model/profile.c
+$(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Isrc $(FUZZ_SRCS) -ljson-c -o $@
@@ -174,4 +192,4 @@ clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d)
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/*/*.d)

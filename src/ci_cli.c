@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "attach.h"
-#include "baseline.h"
-#include "config.h"
+#include "tracer/backends.h"
+#include "ci/baseline.h"
+#include "cli.h"
 
 static const char doc[] =
 "Record a command's fault profile, or check it against a recorded one.\n"

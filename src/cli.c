@@ -8,9 +8,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "config.h"
+#include "cli.h"
 #include "vmtrace.h"
-#include "attach.h"
+#include "tracer/backends.h"
 
 const char *argp_program_version = "vmtrace 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";

@@ -12,17 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
-#include <bpf/libbpf.h>
-#include "attach.h"
-#include "config.h"
-#include "live.h"
-#include "probe.h"
-#include "procs.h"
-#include "output.h"
-#include "report.h"
-#include "runs.h"
-#include "target.h"
-#include "timeline.h"
+#include "tracer/attach.h"
+#include "cli.h"
+#include "report/live.h"
+#include "kernel_features.h"
+#include "model/procs.h"
+#include "report/output.h"
+#include "report/report.h"
+#include "ci/runs.h"
+#include "tracer/target.h"
+#include "model/timeline.h"
 
 /*
  * Heatmaps without -i: sample this often. Long traces coarsen by themselves
@@ -40,18 +39,6 @@ struct window {
 };
 
 enum stop_reason { STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
-
-/* libbpf's print callback takes no context: the one copy of cfg.verbose it needs. */
-static bool verbose;
-
-/* libbpf speaks on warnings; with -v on info too; its debug log (the verifier's) with VMTRACE_DEBUG=1. */
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	bool show = level == LIBBPF_WARN || (verbose && level == LIBBPF_INFO) ||
-		    getenv("VMTRACE_DEBUG");
-
-	return show ? vfprintf(stderr, fmt, args) : 0;
-}
 
 static double now_s(void)
 {
@@ -322,11 +309,12 @@ int main(int argc, char **argv)
 	sigset_t sigs, saved;
 	int sigfd, err;
 
-	if (argc > 1 && is_ci_command(argv[1]))
-		return ci_main(argc, argv);	/* record, check, diff: runs.c */
+	if (argc > 1 && is_ci_command(argv[1])) {
+		parse_ci_args(argc, argv, &cfg);	/* record, check, diff */
+		return ci_run(&cfg);
+	}
 	parse_args(argc, argv, &cfg);
-	verbose = cfg.verbose;
-	libbpf_set_print(print_libbpf);
+	tracer_set_verbose(cfg.verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (tracer_check_environment(&cfg))
 		return 1;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
+#   layers       src/ includes point down a layer only, no cycles (check-layers.py)
 #   fuzz         the baseline reader under libFuzzer, 15 s (VMTRACE_FUZZ_SECONDS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite against vmtrace built with ASan, UBSan and
@@ -49,6 +50,7 @@ make -s all .output/unit-tests .output/itest .output/vmwork || {
 	exit 1
 }
 tier unit ./.output/unit-tests
+tier layers tests/check-layers.py
 # The baseline reader under libFuzzer for a short while (make fuzz runs longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
 fuzz() {

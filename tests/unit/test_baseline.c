@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "baseline.h"
-#include "compare.h"
+#include "ci/baseline.h"
+#include "ci/compare.h"
 #include "suites.h"
 #include "../fuzz/cases.h"
 

@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "config.h"
+#include "cli.h"
 #include "suites.h"
 
 START_TEST(pid_and_options)

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "histogram.h"
+#include "report/histogram.h"
 #include "suites.h"
-#include "timeline.h"
+#include "model/timeline.h"
 
 static struct vmt_row file_row(uint64_t start, uint32_t dev, uint64_t ino,
 			       uint64_t faults, uint64_t major)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "procfs.h"
+#include "model/procfs.h"
 #include "suites.h"
 
 /* A real line (6.18), with a command name that holds ") (" to mislead. */

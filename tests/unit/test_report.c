@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "report.h"
+#include "report/format.h"
+#include "report/report.h"
 #include "suites.h"
 
 static void sample(struct address_space *as)

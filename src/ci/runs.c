@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * record, check, diff. The tracer is loaded once and the command run N times
+ * under it, one after the other; after each run the processes and their rows
+ * are read, merged by command name, and forgotten (procs_forget), so the
+ * next run starts empty and a leftover child of this one stops being traced.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include "tracer/attach.h"
+#include "ci/baseline.h"
+#include "ci/compare.h"
+#include "report/output.h"
+#include "model/procs.h"
+#include "ci/runs.h"
+#include "tracer/target.h"
+
+/* Waits for the command to exit; a signal to vmtrace kills it. */
+static int wait_command(struct target *t, int sigfd)
+{
+	for (;;) {
+		struct pollfd fds[2] = { { sigfd, POLLIN, 0 }, { t->pidfd, POLLIN, 0 } };
+
+		if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+			fprintf(stderr, "vmtrace: failed to wait for the command: %s\n",
+				strerror(errno));
+			return -errno;
+		}
+		if (fds[1].revents)
+			return 0;
+		if (fds[0].revents) {
+			fprintf(stderr, "vmtrace: interrupted: no verdict\n");
+			return -EINTR;
+		}
+	}
+}
+
+/* The run's processes, merged by command into p. */
+static int read_run(const struct config *cfg, struct tracer *tr, struct profile *p)
+{
+	struct proc_set *set = NULL;
+	int err = procs_collect(tr, NULL, SORT_ADDR, &set);
+
+	for (size_t k = 0; !err && cfg->verbose && k < set->nr_pids; k++) {
+		const struct proc_kernel *pk = &set->kernel[k];
+
+		if (pk->known && pk->minflt + pk->majflt != pk->traced)
+			fprintf(stderr, "vmtrace: pid %d: traced %llu faults, kernel %llu\n",
+				pk->pid, (unsigned long long)pk->traced,
+				(unsigned long long)(pk->minflt + pk->majflt));
+	}
+	if (!err)
+		err = profile_from_procs(p, set, cfg->root);
+	procs_free(set);
+	return err;
+}
+
+static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
+		    const sigset_t *saved, struct profile *p)
+{
+	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
+	int err = target_spawn(&t, cfg->command, saved);
+
+	if (!err)
+		err = tracer_add_target(tr, t.pid, true);
+	if (!err)
+		err = target_release(&t, cfg->command);
+	if (!err)
+		err = wait_command(&t, sigfd);
+	if (!err)	/* before the reap: the command's rows and lineage are complete */
+		err = read_run(cfg, tr, p);
+	target_close(&t);
+	procs_forget(tr);
+	if (!err && target_exit_code(&t)) {
+		fprintf(stderr, "vmtrace: the command exited with status %d: no profile "
+			"of a failed run is kept\n", target_exit_code(&t));
+		profile_free(p);
+		err = -ECHILD;
+	}
+	return err;
+}
+
+/* Runs the command cfg->runs times into a baseline of the medians. */
+static int run_all(const struct config *cfg, struct baseline *b)
+{
+	struct profile *runs = calloc(cfg->runs, sizeof(*runs));
+	struct tracer tr = { 0 };
+	sigset_t sigs, saved;
+	unsigned int done = 0;
+	int sigfd, err = runs ? 0 : -ENOMEM;
+
+	memset(b, 0, sizeof(*b));
+	target_signals(&sigs);
+	sigprocmask(SIG_BLOCK, &sigs, &saved);
+	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (!err && sigfd < 0)
+		err = -errno;
+	if (!err)
+		err = tracer_open(&tr, cfg);
+	for (; !err && done < cfg->runs; done++) {
+		if (cfg->runs > 1)
+			fprintf(stderr, "vmtrace: run %u of %u (backend %s)\n", done + 1,
+				cfg->runs, tr.backend);
+		err = run_once(cfg, &tr, sigfd, &saved, &runs[done]);
+	}
+	if (!err && tracer_row_drops(&tr))
+		fprintf(stderr, "vmtrace: warning: %llu faults in no row (the row table "
+			"was full): raise --max-vmas\n",
+			(unsigned long long)tracer_row_drops(&tr));
+	if (!err)
+		err = baseline_from_profiles(b, runs, cfg->runs);
+	if (!err)
+		snprintf(b->backend, sizeof(b->backend), "%s", tr.backend);
+	tracer_close(&tr);
+	for (unsigned int i = 0; runs && i < done; i++)
+		profile_free(&runs[i]);
+	free(runs);
+	if (sigfd >= 0)
+		close(sigfd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return err;
+}
+
+static void command_line(char **argv, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (; *argv && len + 1 < size; argv++)
+		len += snprintf(buf + len, size - len, "%s%s", len ? " " : "", *argv);
+}
+
+static int record(const struct config *cfg)
+{
+	struct output out;
+	struct baseline b;
+	int err;
+
+	if (output_open(&out, cfg->output))
+		return CI_EXIT_ERROR;
+	err = run_all(cfg, &b);
+	if (!err) {
+		command_line(cfg->command, b.command, sizeof(b.command));
+		b.tol = cfg->tol.all;
+		memcpy(b.tol_for, cfg->tol.per, sizeof(b.tol_for));
+		err = baseline_write(out.file, &b);
+	}
+	if (!err)
+		err = output_commit(&out);
+	else
+		output_abort(&out);
+	if (!err)
+		fprintf(stderr, "vmtrace: recorded %zu rows over %u run%s in %s\n", b.nr,
+			b.runs, b.runs > 1 ? "s" : "", cfg->output);
+	baseline_free(&b);
+	return err ? CI_EXIT_ERROR : CI_EXIT_OK;
+}
+
+static int load(const char *path, struct baseline *b)
+{
+	char err[BASELINE_ERR_MAX];
+
+	if (!baseline_load(path, b, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "vmtrace: baseline %s: %s\n", path, err);
+	return -EINVAL;
+}
+
+/* The table, then one line: the verdict. */
+static int verdict(const struct config *cfg, const struct baseline *base,
+		   const struct baseline *now)
+{
+	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
+	struct compare_result res;
+
+	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
+		printf("note: the baseline was recorded with backend %s, this run used %s\n",
+		       base->backend, now->backend);
+	compare_baselines(stdout, base, now, &cfg->tol, cfg->verbose, &res);
+	printf("vmtrace %s: %s: %u regression%s; %u counters changed, %u new rows, "
+	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu)\n",
+	       cfg->ci == CI_DIFF ? "diff" : "check", res.regressions ? "FAIL" : "PASS",
+	       res.regressions, res.regressions == 1 ? "" : "s", res.changed,
+	       res.new_rows, res.gone_rows, base->runs, base->runs == 1 ? "" : "s",
+	       now->runs, t.relative * 100, t.min_count);
+	fflush(stdout);
+	return res.regressions ? CI_EXIT_REGRESSION : CI_EXIT_OK;
+}
+
+static int check(const struct config *cfg)
+{
+	struct baseline base, now;
+	int ret;
+
+	if (load(cfg->baseline, &base))
+		return CI_EXIT_ERROR;
+	if (run_all(cfg, &now)) {
+		baseline_free(&base);
+		return CI_EXIT_ERROR;
+	}
+	ret = verdict(cfg, &base, &now);
+	baseline_free(&base);
+	baseline_free(&now);
+	return ret;
+}
+
+static int diff(const struct config *cfg)
+{
+	struct baseline a, b;
+	int ret = CI_EXIT_ERROR;
+
+	if (load(cfg->baseline, &a))
+		return CI_EXIT_ERROR;
+	if (!load(cfg->other, &b)) {
+		ret = verdict(cfg, &a, &b);
+		baseline_free(&b);
+	}
+	baseline_free(&a);
+	return ret;
+}
+
+int ci_run(struct config *cfg)
+{
+	static char cwd[PATH_MAX];
+
+	tracer_set_verbose(cfg->verbose);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!cfg->root && getcwd(cwd, sizeof(cwd)))
+		cfg->root = cwd;
+	if (cfg->ci == CI_DIFF)
+		return diff(cfg);
+	if (tracer_check_environment(cfg))
+		return CI_EXIT_ERROR;
+	return cfg->ci == CI_RECORD ? record(cfg) : check(cfg);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmtrace --features: what the running kernel offers vmtrace. */
+#ifndef VMT_KERNEL_FEATURES_H
+#define VMT_KERNEL_FEATURES_H
+
+#include "config.h"
+
+/* Prints the report (text, or JSON with -j); returns the exit code. */
+int print_features(const struct config *cfg);
+
+#endif

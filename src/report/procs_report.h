@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Every traced process as text and JSON: one line each, or tables by command. */
+#ifndef VMT_PROCS_REPORT_H
+#define VMT_PROCS_REPORT_H
+
+#include <stdio.h>
+#include "model/procs.h"
+
+struct json_object;
+
+/* The processes' lines (and with merge_comm, the tables by command). */
+void procs_text(FILE *out, const struct proc_set *set);
+struct json_object *procs_json(const struct proc_set *set);
+
+#endif
