@@ -185,7 +185,7 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 	/*
 	 * FAULTS is not counted here: it is READ + WRITE + EXEC, derived when
 	 * user space reads the row (vmt_derive_faults()). A locked add costs
-	 * ~35 ns on this machine, a seventh of the fault path's BPF time.
+	 * ~35 ns on the 6.18 development VM (docs/kernels.md), a seventh of the fault path's BPF time.
 	 */
 	__sync_fetch_and_add(&row->counters[kind], 1);
 	if (error)

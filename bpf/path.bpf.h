@@ -8,7 +8,7 @@
  *
  * Both loops run under bpf_loop(): the verifier checks a callback body once,
  * where an open-coded loop indexed by a running count is verified once per
- * iteration and per caller state (over a million instructions here).
+ * iteration and per caller state (over a million verified instructions on the 6.18 development VM).
  */
 #ifndef PATH_BPF_H
 #define PATH_BPF_H

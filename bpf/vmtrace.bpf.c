@@ -4,8 +4,8 @@
  * in the kernel, with no per-fault event to user space.
  *
  * Finding the VMA of a fault: bpf_find_vma() costs ~11 us from the fault
- * tracepoint on this kernel (it releases mmap_lock through an irq_work; see
- * shared/KERNELS.md), a 9x slowdown if called on every fault. So each thread
+ * tracepoint on the 6.18 development VM (it releases mmap_lock through an
+ * irq_work; see docs/kernels.md), a 9x slowdown there if called on every fault. So each thread
  * keeps a one-entry cache of the VMA of its last fault, valid while the
  * process's mapping generation is unchanged. The generation is bumped on entry
  * to and exit from every system call that can change VMAs, so a cache filled

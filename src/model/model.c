@@ -146,7 +146,7 @@ static int add_unfaulted(struct address_space *as, const struct maps_entry *e)
  * Matching snapshot lines to rows. Rows are found by object and anchor
  * (start, or end for a stack that grows down) in a sorted index of the
  * faulted rows: a scan of every row per line was O(rows x lines), 11 s of
- * a 100,000-VMA target's report on the project machine (tests/bench).
+ * a 100,000-VMA target's report on the 6.18 development VM (docs/benchmark.md).
  */
 struct row_key {
 	uint32_t dev;

@@ -197,7 +197,7 @@ static int select_programs(struct tracer *tr, const struct btf *vmlinux,
 	return 0;
 }
 
-/* The kernel's BTF, parsed once per session (~110 ms here). */
+/* The kernel's BTF, parsed once per session (~110 ms on the 6.18 development VM). */
 struct btf *tracer_vmlinux_btf(const struct config *cfg)
 {
 	return cfg->btf_path ? btf__parse(cfg->btf_path, NULL) : btf__load_vmlinux_btf();
@@ -331,7 +331,7 @@ static double mono_ms(void)
 
 /*
  * Can this kernel load an fentry program at all? Some forbid it (EPERM at
- * load on the project's 6.18 machine: shared/KERNELS.md). Learning that from
+ * load on the 6.18 development VM: docs/kernels.md). Learning that from
  * the skeleton cost ~100 ms of every start there (measured with vmtrace -v:
  * libbpf parses the kernel's BTF once more for CO-RE before the first fentry
  * program is refused); a two-instruction program on handle_mm_fault costs
@@ -508,7 +508,7 @@ static void *detach_links(void *arg)
 }
 
 /*
- * Detaching a tracepoint program waits for an RCU grace period (~55 ms here),
+ * Detaching a tracepoint program waits for an RCU grace period (~55 ms on the 6.18 development VM),
  * and vmtrace holds ~35 links: one after another that is ~2 s at every exit.
  * From parallel threads the waits overlap. A thread that cannot be started
  * leaves its share to this one.
