@@ -115,7 +115,8 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	struct vm_area_struct *vma = mm ? maple_find(mm, addr) : NULL;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = {
-		.gen = gen, .sp = sp, .tgid = id >> 32, .tid = (__u32)id,
+		.gen = gen, .image_gen = proc->image_gen, .sp = sp,
+		.tgid = id >> 32, .tid = (__u32)id,
 	};
 	long err;
 
@@ -366,6 +367,7 @@ static __always_inline int handle_exec(struct task_struct *p)
 		proc->active = 1;
 	}
 	bump_gen(proc);	/* a new mm: every cached VMA is gone */
+	proc->image_gen = proc->gen;
 	return 0;
 }
 

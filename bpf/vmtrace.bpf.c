@@ -35,8 +35,10 @@ const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;
 const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
 
 __u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
+__u64 next_serial = 1;
 struct vmt_drops drops;
 struct vmt_lookups lookups;
+struct vmt_reclaim reclaim;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -58,6 +60,21 @@ struct {
 	__type(key, struct vmt_row_key);
 	__type(value, __u32);
 } row_index SEC(".maps");
+
+/* Slots of rows folded away, for new rows to take before next_slot grows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(value, __u32);
+} free_slots SEC(".maps");
+
+/* The row each dead identity folds into (rows.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(key, struct vmt_dead_key);
+	__type(value, __u32);
+} dead_index SEC(".maps");
 
 /*
  * Faults whose VMA lookup was busy (mmap_lock held by a writer), by page:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "model/model.h"
 #include "report/format.h"
 
 const char *human_bytes(uint64_t bytes, char *buf, size_t size)
@@ -29,4 +30,17 @@ struct json_object *json_words(const char *list)
 	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		json_object_array_add(a, json_object_new_string(w));
 	return a;
+}
+
+const char *vma_state(const struct vma *v, char *buf, size_t size)
+{
+	const char *what = v->unmapped ? "unmapped" : v->changed ? "changed" : NULL;
+
+	if (!what)
+		snprintf(buf, size, "%s", "");
+	else if (v->nr_vmas > 1)
+		snprintf(buf, size, " x%u %s", v->nr_vmas, what);
+	else
+		snprintf(buf, size, " (%s)", what);
+	return buf;
 }

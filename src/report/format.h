@@ -14,4 +14,12 @@ struct json_object *json_words(const char *list);
 /* Formats bytes as "12.5 MiB"; returns buf. */
 const char *human_bytes(uint64_t bytes, char *buf, size_t size);
 
+struct vma;
+/*
+ * What became of a row's VMA, as a label suffix: "" while it is as it was,
+ * " (unmapped)", " (changed)" (cut, moved or re-protected since), and for a
+ * row of many dead VMAs of one identity " x1234 unmapped". Returns buf.
+ */
+const char *vma_state(const struct vma *v, char *buf, size_t size);
+
 #endif

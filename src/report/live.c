@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report/format.h"
 #include "report/live.h"
 #include "model/procs.h"
 #include "report/report.h"
@@ -125,7 +126,9 @@ static void live_vmas(FILE *out, const struct address_space *as,
 			v->counters[VMT_C_ERRORS], v->start);
 		if (many)
 			fprintf(out, "%-7d %-16.16s ", (int)rows[i].pid, rows[i].comm);
-		fprintf(out, "%s%s\n", v->label, v->unmapped ? " (unmapped)" : "");
+		char state[32];
+
+		fprintf(out, "%s%s\n", v->label, vma_state(v, state, sizeof(state)));
 	}
 	free(rows);
 }

@@ -62,6 +62,16 @@ static void get_unmapped(const struct vma *v, struct cell *c)
 	*c = (struct cell){ .type = CELL_BOOL, .u = v->unmapped };
 }
 
+static void get_changed(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_BOOL, .u = v->changed };
+}
+
+static void get_nr_vmas(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_U64, .u = v->nr_vmas ? v->nr_vmas : 1 };
+}
+
 static void get_offset(const struct vma *v, struct cell *c)
 {
 	*c = (struct cell){ .type = CELL_U64, .u = v->offset };
@@ -81,6 +91,8 @@ static const struct column vma_columns[] = {
 	{ NULL, "path", 0, -1, get_path },
 	{ NULL, "offset", 0, -1, get_offset },
 	{ NULL, "unmapped", 0, -1, get_unmapped },
+	{ NULL, "changed", 0, -1, get_changed },
+	{ NULL, "vmas", 0, -1, get_nr_vmas },
 	{ NULL, "stack_tid", 0, -1, get_stack_tid },
 	{ "FAULTS", "faults", 8, VMT_C_FAULTS },
 	{ "MINOR", "minor", 8, COUNTER_MINOR },
@@ -139,8 +151,10 @@ static void text_cell(FILE *out, const struct column *col, const struct vma *v)
 	if (col->get == get_label) {
 		char label[LABEL_MAX + 16];
 
+		char state[32];
+
 		snprintf(label, sizeof(label), "%s%s", short_label(v),
-			 v->unmapped ? " (unmapped)" : "");
+			 vma_state(v, state, sizeof(state)));
 		fprintf(out, " %*s", w, label);
 	} else if (c.type == CELL_HEX) {
 		fprintf(out, " %*" PRIx64, w, c.u);

@@ -400,6 +400,8 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tr->skel->rodata->follow = cfg->inherit;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
+	bpf_map__set_max_entries(tr->skel->maps.free_slots, cfg->max_vmas);
+	bpf_map__set_max_entries(tr->skel->maps.dead_index, cfg->max_vmas);
 	t0 = mono_ms();
 	err = vmtrace_bpf__load(tr->skel);
 	tr->load_ms = mono_ms() - t0;

@@ -108,12 +108,17 @@ static int note(char *msg, size_t len, const char *fmt, ...)
 	return 1;
 }
 
-/* The one row whose [start, end) holds addr, or NULL (and a note). */
+/*
+ * The row of the VMA [addr, end): the one row with exactly that extent, or
+ * else the one row holding addr that is not a retired piece of history (a
+ * row whose VMA was cut or re-protected since keeps its old extent, which
+ * may hold addr too). NULL and a note when there is not exactly one.
+ */
 static json_object *row_for(const struct report *r, unsigned long addr,
-			    char *msg, size_t len)
+			    unsigned long want_end, char *msg, size_t len)
 {
-	json_object *vmas = jget(r->root, "vmas"), *found = NULL;
-	int hits = 0;
+	json_object *vmas = jget(r->root, "vmas"), *found = NULL, *exact = NULL;
+	int hits = 0, exacts = 0;
 
 	if (!vmas || !json_object_is_type(vmas, json_type_array)) {
 		note(msg, len, "report has no \"vmas\" array");
@@ -128,11 +133,18 @@ static json_object *row_for(const struct report *r, unsigned long addr,
 			note(msg, len, "vmas[%zu] has no start/end", i);
 			return NULL;
 		}
-		if (start <= addr && addr < end) {
+		if (start == addr && end == want_end) {
+			exact = row;
+			exacts++;
+		}
+		if (start <= addr && addr < end &&
+		    !json_object_get_boolean(jget(row, "changed"))) {
 			found = row;
 			hits++;
 		}
 	}
+	if (exacts == 1)
+		return exact;
 	if (hits != 1) {
 		note(msg, len, "%d rows hold 0x%lx", hits, addr);
 		return NULL;
@@ -212,7 +224,7 @@ int report_check_expect(const struct report *r, const struct expect *e,
 			bool exact, char *msg, size_t len)
 {
 	char why[MSG_MAX] = "";
-	json_object *row = row_for(r, e->start, why, sizeof(why));
+	json_object *row = row_for(r, e->start, e->end, why, sizeof(why));
 	int bad = !row;
 
 	for (int i = 0; row && i < e->nkeys; i++)
