@@ -197,6 +197,50 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
 }
 
+/*
+ * task->pagefault_disabled as a fault tracepoint's program sees it in a user-
+ * mode fault, which the kernel always handles: 1 on 6.18 (the program's own
+ * context holds a count), 0 on 6.1. A kernel-mode event above it was taken
+ * with page faults disabled. -1 until the first user-mode fault.
+ */
+int pfd_base = -1;
+
+static __always_inline int pagefault_disabled(void)
+{
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(),
+			     pagefault_disabled);
+}
+
+static __always_inline __u64 faults_of(struct task_struct *task, __u64 *maj)
+{
+	*maj = BPF_CORE_READ(task, maj_flt);
+	return BPF_CORE_READ(task, min_flt) + *maj;
+}
+
+/*
+ * A kernel-mode fault event with page faults disabled: an atomic user access
+ * (futex, copy_from_user_nofault) that the exception table fixes up. The
+ * kernel never handles or counts it, so it is no fault; noted, in case the
+ * kernel then faults the page in where no fault event fires (pfd_settle()).
+ */
+static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *t,
+				      __u64 addr, unsigned long ec)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (pfd_base < 0 || pagefault_disabled() <= pfd_base)
+		return false;
+	__sync_fetch_and_add(&proc->pf_disabled, 1);
+	if (!t->pfd_pending) {
+		t->pfd_flt = faults_of(task, &t->pfd_maj);
+		t->pfd_seen = 0;
+		t->pfd_addr = addr;
+		t->pfd_ec = ec;
+		t->pfd_pending = 1;
+	}
+	return true;
+}
+
 static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 					unsigned long ec, bool user)
 {
@@ -216,6 +260,12 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	t = thread_state();
 	if (!t)
 		return 0;
+	if (user && pfd_base < 0)
+		pfd_base = pagefault_disabled();
+	if (!user && pfd_begin(proc, t, addr, ec))
+		return 0;
+	if (t->pfd_pending)
+		t->pfd_seen++;
 	gen = proc->gen;
 	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
 		slot = t->slot;
@@ -274,6 +324,38 @@ static __always_inline int handle_accounted(__u64 addr, bool major)
 	if (t)
 		latency_end(t, row, major, false);
 	return 0;
+}
+
+/*
+ * At the end of the system call (or the exit) after such an event: faults
+ * the kernel counted for the thread that no fault event showed are counted
+ * now, once, as kernel-mode faults at the event's address (whose page they
+ * faulted in). Faults with events in between were counted as they came.
+ */
+static __always_inline void pfd_settle(struct task_struct *task)
+{
+	struct vmt_thread *t = bpf_task_storage_get(&threads, task, NULL, 0);
+	struct vmt_row *row;
+	__u64 maj, flt, untraced;
+
+	if (!t || !t->pfd_pending)
+		return;
+	t->pfd_pending = 0;
+	flt = faults_of(task, &maj);
+	untraced = flt - t->pfd_flt - t->pfd_seen;
+	if ((__s64)untraced <= 0)
+		return;
+	handle_fault(t->pfd_addr, NULL, t->pfd_ec & ~X86_PF_USER, false);
+	t->lat_pending = 0;	/* no fault was timed */
+	row = --untraced ? fault_row(BPF_CORE_READ(task, tgid), t->last_slot,
+				     t->pfd_addr) : NULL;
+	if (row) {
+		__sync_fetch_and_add(&row->counters[access_of(t->pfd_ec) == ACC_WRITE ?
+					VMT_C_WRITE : VMT_C_READ], untraced);
+		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
+	}
+	if (maj > t->pfd_maj)
+		handle_accounted(t->pfd_addr, true);
 }
 
 /*

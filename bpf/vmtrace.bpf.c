@@ -263,6 +263,8 @@ int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 {
+	if (backend == VMT_BACKEND_TRACEPOINT)
+		pfd_settle(bpf_get_current_task_btf());
 	vma_sys_exit(regs, ret);
 	return io_call_exit(regs);
 }
@@ -290,5 +292,11 @@ int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tp_exit, struct task_struct *p) { return inherit_exit(p); }
+int BPF_PROG(tp_exit, struct task_struct *p)
+{
+	/* the exit's futex cleanup can fault pages in without a fault event */
+	if (backend == VMT_BACKEND_TRACEPOINT)
+		pfd_settle(p);
+	return inherit_exit(p);
+}
 

@@ -71,6 +71,7 @@ struct address_space {
 	struct sc_stat sc[VMT_NR_SYSCALLS];
 	bool kernel_known;	/* the kernel's own counters for the window */
 	uint64_t kernel_minflt, kernel_majflt;
+	uint64_t pf_disabled;	/* fault events with page faults disabled: no faults */
 	struct vmt_drops drops;
 	uint64_t drops_total;
 	struct file_stat *files;	/* by faults + read-ins, busiest first */

@@ -104,6 +104,8 @@ static struct json_object *json_process(const struct proc_set *set,
 		json_object_object_add(kernel, "majflt", json_object_new_uint64(k->majflt));
 		json_object_object_add(kernel, "exec_args_untraced",
 				       json_object_new_uint64(k->exec_args));
+		json_object_object_add(kernel, "pf_disabled_events",
+				       json_object_new_uint64(k->pf_disabled));
 	}
 	json_object_object_add(o, "pid", json_object_new_int(k->pid));
 	json_object_object_add(o, "ppid", json_object_new_int(ppid_of(set, k->pid)));

@@ -201,10 +201,18 @@ static void text_kernel(FILE *out, const struct address_space *as)
 	fprintf(out, "kernel counters, same window: minflt %" PRIu64 " majflt %"
 		PRIu64 " -> %s", as->kernel_minflt, as->kernel_majflt,
 		ours == theirs ? "all counted\n" : "");
-	if (ours != theirs)
-		fprintf(out, "traced %" PRIu64 " vs kernel %" PRIu64
+	if (ours < theirs)
+		fprintf(out, "traced %" PRIu64 " < kernel %" PRIu64
 			" (faults taken by get_user_pages, e.g. MAP_POPULATE, "
 			"have no tracepoint)\n", ours, theirs);
+	else if (ours > theirs)
+		fprintf(out, "traced %" PRIu64 " > kernel %" PRIu64
+			" (fault events the kernel did not account)\n",
+			ours, theirs);
+	if (as->pf_disabled)
+		fprintf(out, "not faults: %" PRIu64 " kernel fault events with page "
+			"faults disabled (atomic user accesses the kernel fixed up "
+			"without handling)\n", as->pf_disabled);
 }
 
 static void text_syscalls(FILE *out, const struct address_space *as)
@@ -385,6 +393,7 @@ static struct json_object *json_kernel(const struct address_space *as)
 	o = json_object_new_object();
 	json_object_object_add(o, "minflt", json_object_new_uint64(as->kernel_minflt));
 	json_object_object_add(o, "majflt", json_object_new_uint64(as->kernel_majflt));
+	json_object_object_add(o, "pf_disabled_events", json_object_new_uint64(as->pf_disabled));
 	return o;
 }
 

@@ -161,6 +161,7 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		as->sc[i].calls = proc.sc[i].calls;
 		as->sc[i].bytes = proc.sc[i].bytes;
 	}
+	as->pf_disabled = proc.pf_disabled;
 	*base_minflt = proc.base_minflt;
 	*base_majflt = proc.base_majflt;
 	as->drops = tr->skel->bss->drops;

@@ -165,7 +165,7 @@ static void kernel_of(struct proc_kernel *k, const struct vmt_lineage *lin,
 }
 
 static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage *lin,
-		      const struct address_space *main)
+		      const struct vmt_proc *proc, const struct address_space *main)
 {
 	struct proc_kernel *k = realloc(set->kernel, (set->nr_pids + 1) * sizeof(*k));
 
@@ -175,6 +175,7 @@ static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage 
 	k = &set->kernel[set->nr_pids++];
 	memset(k, 0, sizeof(*k));
 	k->pid = pid;
+	k->pf_disabled = proc->pf_disabled;
 	kernel_of(k, lin, main);
 	return 0;
 }
@@ -232,7 +233,7 @@ static int collect_processes(struct proc_set *set, struct tracer *tr,
 			continue;
 		err = add_process(set, tr, pids[i], &proc, have ? &lin : NULL);
 		if (!err)
-			err = add_kernel(set, pids[i], have ? &lin : NULL, main);
+			err = add_kernel(set, pids[i], have ? &lin : NULL, &proc, main);
 	}
 	free(pids);
 	return err;
