@@ -413,6 +413,8 @@ void label_vma(const struct vma *v, const struct vma *prev,
 		return;
 	else if (v->path)
 		snprintf(out, size, "%s", v->path);
+	else if (v->stack_tid && v->nr_vmas > 1)
+		snprintf(out, size, "[stack:threads]");	/* many threads' stacks */
 	else if (v->stack_tid)
 		snprintf(out, size, "[stack:%u]", v->stack_tid);
 	else if (is_heap(v, mm))

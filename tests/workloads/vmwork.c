@@ -953,8 +953,9 @@ static void *stack_thread_run(void *arg)
 
 /*
  * stacks: k rounds of t threads, each on a stack of s pages that vmwork
- * maps and, once the thread is joined, unmaps: t * k dead thread stacks of
- * one size, each written s - 8 pages deep by its own thread.
+ * maps (above a PROT_NONE guard page, as glibc does, so neighbouring stacks
+ * never merge) and, once the thread is joined, unmaps: t * k dead thread
+ * stacks of one size, each written s - 8 pages deep by its own thread.
  */
 static int mode_stacks(long t, long k, long s)
 {
@@ -964,17 +965,18 @@ static int mode_stacks(long t, long k, long s)
 
 	for (long round = 0; round < k; round++) {
 		for (long i = 0; i < t; i++) {
-			stacks[i] = mmap(NULL, s * pg, PROT_READ | PROT_WRITE,
+			stacks[i] = mmap(NULL, (s + 1) * pg, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 			th[i].n = s - 8;
-			if (stacks[i] == MAP_FAILED || pthread_attr_init(&attr) ||
-			    pthread_attr_setstack(&attr, stacks[i], s * pg) ||
+			if (stacks[i] == MAP_FAILED || mprotect(stacks[i], pg, PROT_NONE) ||
+			    pthread_attr_init(&attr) ||
+			    pthread_attr_setstack(&attr, (char *)stacks[i] + pg, s * pg) ||
 			    (errno = pthread_create(&th[i].tid, &attr, stack_thread_run, &th[i])))
 				return fail("start a thread on a stack of its own");
 			pthread_attr_destroy(&attr);
 		}
 		for (long i = 0; i < t; i++)
-			if (pthread_join(th[i].tid, NULL) || munmap(stacks[i], s * pg))
+			if (pthread_join(th[i].tid, NULL) || munmap(stacks[i], (s + 1) * pg))
 				return fail("join the thread and unmap its stack");
 	}
 	say("vmwork: stacks=%ld", t * k);
