@@ -15,6 +15,7 @@ vmtrace's JSON report against the oracle, per process and exec image:
               contain each of them, and its own key is a VMA that existed.
 """
 import collections
+import struct
 
 import oracle as om
 
@@ -218,6 +219,7 @@ class ImageView:
         self.comm = ' > '.join(i.comm for i in oimgs)
         self.history = {}
         self.names = {}
+        self.exe = oimgs[0].exe
         for i in oimgs:
             if i.aspace is None:
                 continue
@@ -399,6 +401,88 @@ def check_rows(label, oimg, vimg):
                  details)
 
 
+_ELF = {}
+
+
+def elf_loads(path):
+    """The PT_LOAD segments of an ELF file: [(offset, vaddr, filesz, memsz)], or []."""
+    if path in _ELF:
+        return _ELF[path]
+    out = []
+    try:
+        with open(path, 'rb') as f:
+            h = f.read(64)
+            if h[:4] == b'\x7fELF' and h[4] == 2 and h[5] == 1:	# 64-bit little-endian
+                phoff = struct.unpack_from('<Q', h, 0x20)[0]
+                phentsize, phnum = struct.unpack_from('<HH', h, 0x36)
+                f.seek(phoff)
+                ph = f.read(phentsize * phnum)
+                for i in range(phnum):
+                    p_type, _, off, vaddr, _, filesz, memsz = struct.unpack_from(
+                        '<IIQQQQQ', ph, i * phentsize)
+                    if p_type == 1:
+                        out.append((off, vaddr, filesz, memsz))
+    except OSError:
+        pass
+    _ELF[path] = out
+    return out
+
+
+def bss_ranges(oimg):
+    """[(lo, hi, path)]: where each mapped ELF file's bss (PT_LOAD memsz beyond filesz,
+    past the last file page) lies, from the load address of its offset-0 mapping."""
+    out = []
+    bases = set()
+    for k in oimg.history:
+        if k[3][0] == 'file' and k[4] == 0:
+            bases.add((k[3][1], k[0]))
+    for path, start in sorted(bases):
+        loads = elf_loads(path)
+        first = [l for l in loads if l[0] == 0]
+        if not first:
+            continue
+        bias = start - om.page_down(first[0][1])
+        for off, vaddr, filesz, memsz in loads:
+            lo, hi = om.page_up(bias + vaddr + filesz), om.page_up(bias + vaddr + memsz)
+            if hi > lo:
+                out.append((lo, hi, path))
+    return out
+
+
+def check_labels(label, oimg, vimg):
+    """(d): what a row is called, where the kernel or the ELF file says it:
+    [heap] (the brk area), [stack] (the main stack), a bss ([bss] for the
+    executable's, [bss:NAME] for a library's: PT_LOAD memsz past filesz)."""
+    details = []
+    bss = bss_ranges(oimg)
+    n = 0
+    for r in (vimg.rows if vimg else []):
+        k = r.key()
+        if r.ident[0] == 'pseudo' or k not in oimg.history:
+            continue	# a wrong extent is check (c)'s
+        n += 1
+        oname = oimg.names.get(k)
+        want = None
+        if oname in ('[heap]', '[stack]'):
+            want = oname
+        elif r.ident == ('anon',):
+            for lo, hi, path in bss:
+                if lo <= r.start and r.end <= hi:
+                    want = '[bss]' if path == oimg.exe else \
+                        '[bss:%s]' % path.rsplit('/', 1)[-1]
+        if want and r.label != want:
+            details.append('row %s is %s (%s)' % (r.desc(), want, {
+                '[heap]': 'the brk area', '[stack]': 'the main stack'}.get(
+                    want, 'its ELF file\'s bss')))
+        elif not want and (r.label in ('[heap]', '[stack]') or r.label.startswith('[bss')):
+            why = {'[heap]': 'not the brk area', '[stack]': 'not the main stack'}.get(
+                r.label, 'in no ELF file\'s bss (PT_LOAD memsz past filesz)')
+            details.append('row %s: %s, %s; the kernel calls it %s' % (
+                r.desc(), r.label, why, oname))
+    return Check('%s labels' % label, not details,
+                 '%d of %d rows with a true extent misnamed' % (len(details), n), details)
+
+
 def check_snapshots(name, orc, maps_prefix):
     """The oracle's replayed address space against /proc/PID/maps, read by the
     program itself between two markers (tests/real/churn.py)."""
@@ -492,6 +576,7 @@ def compare(orc, report, name):
                 il += ' [vmtrace image %d is %s]' % (i, vimg.command)
             checks.append(check_place(il, oimg, vimg))
             checks.append(check_rows(il, oimg, vimg))
+            checks.append(check_labels(il, oimg, vimg))
         for vimg in vimgs[len(views):]:
             checks.append(Check('%s image %d (%s)' % (label, vimg.index, vimg.command),
                                 not vimg.rows, 'in vmtrace\'s report only (%d rows)' %

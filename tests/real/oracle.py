@@ -340,6 +340,7 @@ class Image:
     def __init__(self, pid, index, comm, start_t):
         self.pid, self.index, self.comm, self.start_t = pid, index, comm, start_t
         self.faults = []
+        self.exe = None		# the executable's path (for [bss] labels)
 
 
 class Process:
@@ -350,6 +351,7 @@ class Process:
         self.images = []
         self.traced = False	# faults count from here on
         self.shares_parent_mm = False
+        self.exe = None		# the file mapped first after the last exec
 
 
 class Oracle:
@@ -374,6 +376,33 @@ class Oracle:
         self._anon_vma = 0
         self.maps_marks = []	# (pid, time, [VMAs]): model snapshots at marker calls
         self.marker_len = marker_len
+        self.watch = None	# (pid, address): log what happens to the VMA there
+        self.watch_log = []
+
+    # ---- the history of one address (explain.py) ----
+
+    def _watched(self):
+        p = self.procs.get(self.watch[0])
+        if p is None:
+            return None
+        v = p.aspace.find(self.watch[1])
+        return (v.key(), v.name()) if v else None
+
+    def _watch_step(self, r, before):
+        pid, addr = self.watch
+        if r.pid != pid:
+            return
+        after = self._watched()
+        if r.kind == 'sample' and r.event.startswith('exceptions:') and before and \
+                before[0][0] <= r.fields['address'] < before[0][1]:
+            self.watch_log.append((r.time, 'fault', r.fields['address'], r.tid, before))
+        if after != before:
+            what = r.kind if r.kind != 'sample' else r.event.split(':')[-1]
+            call = self.syscall_args.get(r.tid)
+            if r.kind == 'sample' and r.event.startswith('syscalls:sys_exit_'):
+                call = self.last_exit
+            self.watch_log.append((r.time, 'change', what, r.tid, after,
+                                   r.data if r.kind == 'mmap2' else call))
 
     def new_anon_vma(self):
         self._anon_vma += 1
@@ -384,13 +413,14 @@ class Oracle:
     def _image(self, p, comm, t):
         img = Image(p.pid, len(p.images), comm, t)
         img.aspace = p.aspace
+        img.exe = p.exe
         p.images.append(img)
         return img
 
     def on_comm(self, r):
         d = r.data
         if not d['exec']:
-            if r.pid in self.procs:
+            if r.pid in self.procs and r.tid == r.pid:	# not a thread's name
                 self.procs[r.pid].comm = d['comm']
             return
         if self.vmtrace_pid is None:
@@ -405,6 +435,7 @@ class Oracle:
         p.aspace = AddressSpace()
         p.shares_parent_mm = False
         p.comm = d['comm']
+        p.exe = None
         if p.traced:
             self._image(p, d['comm'], r.time)
         # the spawned command is traced from its first exec's end (sched_process_exec)
@@ -430,6 +461,7 @@ class Oracle:
         else:
             aspace = parent.aspace.copy_for_fork(self.new_anon_vma)
         child = Process(d['pid'], d['ppid'], aspace, parent.comm)
+        child.exe = parent.exe
         child.shares_parent_mm = bool(flags & CLONE_VM)
         self.procs[d['pid']] = child
         if d['ppid'] == self.vmtrace_pid and self.target_pid is None:
@@ -476,6 +508,10 @@ class Oracle:
         v.heap = d['filename'] == '[heap]' or (ident.kind == 'anon' and start == a.start_brk)
         a.insert(v)
         self.stats['MMAP2 events'] += 1
+        if p.exe is None and ident.kind == 'file':
+            p.exe = ident.path
+            if p.images and p.images[-1].exe is None:
+                p.images[-1].exe = ident.path
 
     def on_sys_enter(self, r, name):
         self.syscall_args[r.tid] = (name, r.fields, r.time)
@@ -495,13 +531,15 @@ class Oracle:
         elif name == 'brk' and p.aspace.brk is not None:
             lo, hi = sorted((p.aspace.brk, f['brk'] or p.aspace.brk))
             rng = [(page_down(lo), page_up(hi))]
-        if rng:
-            p.aspace.inflight[r.tid] = rng
         if name == 'munmap' and self.marker_len and f['len'] == self.marker_len:
             self.maps_marks.append((r.pid, r.time, [v.copy() for v in p.aspace.vmas]))
+            return	# a marker: fails with EINVAL, changes nothing
+        if rng:
+            p.aspace.inflight[r.tid] = rng
 
     def on_sys_exit(self, r, name):
         ent = self.syscall_args.pop(r.tid, None)
+        self.last_exit = (name, dict(ent[1] if ent else {}, ret=r.fields['ret']))
         p = self.procs.get(r.pid)
         if p is None or ent is None or ent[0] != name:
             return
@@ -711,6 +749,8 @@ class Oracle:
         recs = self.perf.records()
         for r in recs:
             AddressSpace.now = r.time
+            if self.watch is not None:
+                before = self._watched()
             if r.kind == 'comm':
                 self.on_comm(r)
             elif r.kind == 'fork':
@@ -733,6 +773,8 @@ class Oracle:
                     self.on_exec_tp(r)
                 elif ev == 'task:task_newtask':
                     self.clone_flags[r.fields['pid']] = r.fields['clone_flags']
+            if self.watch is not None:
+                self._watch_step(r, before)
         for p in self.procs.values():
             for img in p.images:
                 for f in img.faults:
