@@ -13,6 +13,9 @@ vmtrace's JSON report against the oracle, per process and exec image:
               with that key; a row may hold several such VMAs (a heap that
               grew, a stack, pieces merged) when its extent and identity
               contain each of them, and its own key is a VMA that existed.
+ (d) labels   rows with a true extent named as the kernel or the ELF file
+              says: [heap], [stack], [bss] / [bss:NAME] (PT_LOAD memsz past
+              filesz), and no such label elsewhere.
 """
 import collections
 import struct
@@ -143,7 +146,7 @@ def rel(t, t0):
     return '+%.3fs' % ((t - t0) / 1e9)
 
 
-def check_totals(label, pid, oimgs, vproc):
+def check_totals(label, oimgs, vproc):
     faults = [f for img in oimgs for f in img.faults]
     oc = counters_of_faults(faults)
     disabled = oc.get('disabled', 0)
@@ -165,7 +168,7 @@ def check_totals(label, pid, oimgs, vproc):
         ok = False
         details.append('unaccounted: vmtrace %d, oracle %d' % (vproc['unaccounted'], disabled))
     kern = vproc.get('kernel') or {}
-    accounted = oc.get('minor', 0) + oc.get('major', 0) - 0
+    accounted = oc.get('minor', 0) + oc.get('major', 0)
     info = ('faults %d, major %d, errors %d; oracle %d (+%d never handled: page faults '
             'disabled), kernel minflt+majflt %s, oracle accounted %d' %
             (vc['faults'], vc['major'], vc['errors'], oc.get('faults', 0), disabled,
@@ -564,7 +567,7 @@ def compare(orc, report, name):
                                 'in vmtrace\'s report (%d faults), not a traced process for '
                                 'the oracle' % vproc['faults']))
             continue
-        checks.append(check_totals(label, pid, oimgs, vproc))
+        checks.append(check_totals(label, oimgs, vproc))
         vimgs = vproc['images']
         views = [ImageView([o]) for o in oimgs]
         if len(vimgs) == MAX_IMAGES and len(oimgs) > MAX_IMAGES:
