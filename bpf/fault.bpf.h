@@ -224,7 +224,7 @@ static __always_inline __u64 faults_of(struct task_struct *task, __u64 *maj)
  * kernel then faults the page in where no fault event fires (pfd_settle()).
  */
 static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *t,
-				      __u64 addr, unsigned long ec)
+				      __u64 addr, unsigned long ec, __u32 slot)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
@@ -236,6 +236,7 @@ static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *
 		t->pfd_seen = 0;
 		t->pfd_addr = addr;
 		t->pfd_ec = ec;
+		t->pfd_slot = slot;
 		t->pfd_pending = 1;
 	}
 	return true;
@@ -262,15 +263,15 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 		return 0;
 	if (user && pfd_base < 0)
 		pfd_base = pagefault_disabled();
-	if (!user && pfd_begin(proc, t, addr, ec))
-		return 0;
-	if (t->pfd_pending)
-		t->pfd_seen++;
 	gen = proc->gen;
 	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
 		slot = t->slot;
 	else
 		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
+	if (!user && pfd_begin(proc, t, addr, ec, slot))
+		return 0;
+	if (t->pfd_pending)
+		t->pfd_seen++;
 	row = fault_row(tgid, slot, addr);
 	if (!row)
 		return 0;
@@ -337,6 +338,7 @@ static __always_inline void pfd_settle(struct task_struct *task)
 	struct vmt_thread *t = bpf_task_storage_get(&threads, task, NULL, 0);
 	struct vmt_row *row;
 	__u64 maj, flt, untraced;
+	int kind;
 
 	if (!t || !t->pfd_pending)
 		return;
@@ -345,17 +347,17 @@ static __always_inline void pfd_settle(struct task_struct *task)
 	untraced = flt - t->pfd_flt - t->pfd_seen;
 	if ((__s64)untraced <= 0)
 		return;
-	handle_fault(t->pfd_addr, NULL, t->pfd_ec & ~X86_PF_USER, false);
-	t->lat_pending = 0;	/* no fault was timed */
-	row = --untraced ? fault_row(BPF_CORE_READ(task, tgid), t->last_slot,
-				     t->pfd_addr) : NULL;
-	if (row) {
-		__sync_fetch_and_add(&row->counters[access_of(t->pfd_ec) == ACC_WRITE ?
-					VMT_C_WRITE : VMT_C_READ], untraced);
-		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
-	}
+	/* the event's row, found when it happened (its VMA may be gone now) */
+	row = fault_row(BPF_CORE_READ(task, tgid), t->pfd_slot, t->pfd_addr);
+	if (!row)
+		return;
+	if (t->pfd_slot == VMT_OVERFLOW_SLOT)
+		__sync_fetch_and_add(&drops.rows, untraced);
+	kind = access_of(t->pfd_ec) == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
+	__sync_fetch_and_add(&row->counters[kind], untraced);
+	__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
 	if (maj > t->pfd_maj)
-		handle_accounted(t->pfd_addr, true);
+		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], maj - t->pfd_maj);
 }
 
 /*

@@ -105,7 +105,11 @@ static __always_inline void move_counts(struct vmt_row *from, struct vmt_row *to
  * becomes that row itself; later ones move their counts into it and free
  * their slot. With no room in dead_index the row stays whole (not freed).
  */
-static __always_inline void fold_row(__u32 slot, struct vmt_row *row)
+/*
+ * Not inlined (nor is reuse_slot()): their 48-byte keys would otherwise sit
+ * in the fault path's frame, past the 512-byte combined stack on 6.1.
+ */
+static __noinline void fold_row(__u32 slot, struct vmt_row *row)
 {
 	struct vmt_dead_key key = {};
 	struct vmt_row *into;
@@ -163,7 +167,7 @@ static __always_inline void retire_row(struct vmt_row_key *key, __u32 slot,
  * after its row was folded. They go to the row the old one folded into
  * (its fields are intact until reuse), so nothing is lost or misplaced.
  */
-static __always_inline void reuse_slot(struct vmt_row *row)
+static __noinline void reuse_slot(struct vmt_row *row)
 {
 	struct vmt_dead_key key = {};
 	struct vmt_row *into;

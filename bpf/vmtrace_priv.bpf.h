@@ -87,7 +87,7 @@ struct vmt_thread {
 	__u64 pfd_addr;
 	__u64 pfd_ec;		/* its error code */
 	__u32 pfd_pending;
-	__u32 pad2;
+	__u32 pfd_slot;		/* its row, found when it happened */
 	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
 	__u64 doomed[DOOMED_MAX];
 	__u32 nr_doomed;
