@@ -20,6 +20,7 @@
 static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 				    struct vm_area_struct *vma, __u64 addr)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = {
 		.gen = proc->gen, .image_gen = proc->image_gen,
@@ -29,7 +30,9 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 	if (t->cached && t->gen == v.gen && t->fn_vma_cached == (__u64)vma &&
 	    addr >= t->start && addr < t->end)
 		return t->slot;
-	read_layout(proc, bpf_get_current_task_btf());
+	/* the user stack pointer at kernel entry: is this a thread's stack? */
+	v.sp = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(task), sp);
+	read_layout(proc, task);
 	row_of_vma(vma, &v);
 	cache_vma(t, &v);
 	t->fn_vma_cached = (__u64)vma;

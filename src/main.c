@@ -191,16 +191,23 @@ static double earliest(double a, double b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
+/*
+ * How often exited children's rows are moved out of BPF (tracer/reclaim.c):
+ * their slots serve new children. Each pass costs a walk of the rows.
+ */
+#define RECLAIM_EVERY_S	0.25
+
 static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 				  struct target *t, int sigfd, struct window *w)
 {
 	double deadline = cfg->duration ? w->start_s + cfg->duration : 0;
 	double next_print = w->sample_every ? w->start_s + w->sample_every : 0;
+	double next_reclaim = cfg->inherit ? w->start_s + RECLAIM_EVERY_S : 0;
 	int signals = 0;
 
 	for (;;) {
 		struct pollfd fds[2] = { { sigfd, POLLIN, 0 }, { t->pidfd, POLLIN, 0 } };
-		double wake = earliest(deadline, next_print);
+		double wake = earliest(earliest(deadline, next_print), next_reclaim);
 		int timeout = wake ? (int)((wake - now_s()) * 1000) + 1 : -1;
 
 		if (poll(fds, 2, timeout < 0 && wake ? 0 : timeout) < 0 && errno != EINTR)
@@ -214,6 +221,14 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 		if (next_print && now_s() >= next_print) {
 			sample(cfg, tr, t, w);
 			next_print += w->sample_every;
+		}
+		if (next_reclaim && now_s() >= next_reclaim) {
+			int moved = tracer_reclaim_exited(tr);	/* drops show a failure */
+
+			if (moved > 0 && cfg->verbose)
+				fprintf(stderr, "vmtrace: moved %d rows of exited processes "
+					"out of the kernel's table\n", moved);
+			next_reclaim = now_s() + RECLAIM_EVERY_S;
 		}
 	}
 }

@@ -546,6 +546,7 @@ void tracer_close(struct tracer *tr)
 	if (tr->nr_links)
 		detach_all(tr->links, tr->nr_links);
 	free(tr->links);
+	tracer_forget_kept(tr);
 	vmtrace_bpf__destroy(tr->skel);
 	memset(tr, 0, sizeof(*tr));
 }

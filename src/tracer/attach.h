@@ -26,7 +26,18 @@ struct tracer {
 	char reason[REASON_MAX]; /* why the last attempt failed */
 	double load_ms, attach_ms; /* this backend's load (verifier) and attach */
 	char timing[256];	/* where tracer_open's time went (-v) */
+	/*
+	 * Rows of processes that exited (--follow), moved out of the BPF rows
+	 * array so their slots serve live processes (tracer/reclaim.c).
+	 */
+	struct vmt_row *kept;
+	size_t nr_kept, cap_kept;
+	__u32 *drained;		/* the pids whose rows were moved */
+	size_t nr_drained, cap_drained;
 };
+
+/* Slot numbers the kept rows are visited under: above any BPF slot. */
+#define TRACER_KEPT_SLOT(tr, i)	((tr)->skel->rodata->max_rows + (__u32)(i))
 
 
 /* Root and the kernel's BTF, or a one-line error saying which is missing. */
@@ -70,6 +81,15 @@ uint64_t tracer_row_drops(struct tracer *tr);
  * verifier's) with VMTRACE_DEBUG=1 in the environment.
  */
 void tracer_set_verbose(bool verbose);
+/*
+ * Moves the rows of traced processes that have exited into tr->kept and
+ * gives their slots back to BPF: nothing adds to a dead process's rows. Call
+ * now and then while following children; tracer_for_each_row() visits kept
+ * rows as it does live ones. Returns the rows moved, or -errno.
+ */
+int tracer_reclaim_exited(struct tracer *tr);
+/* Forgets the kept rows (a new run starts: procs_forget()). */
+void tracer_forget_kept(struct tracer *tr);
 /* Detaches every link and frees everything; safe on a half-open tracer. */
 void tracer_close(struct tracer *tr);
 

@@ -50,6 +50,12 @@ int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx)
 
 	if (!rows)
 		return -ENOMEM;
+	/* exited processes' rows, moved out of BPF (tracer/reclaim.c) */
+	for (size_t i = 0; i < tr->nr_kept && !err; i++) {
+		struct vmt_row row = tr->kept[i];
+
+		err = visit_row(tr, pid, TRACER_KEPT_SLOT(tr, i), &row, fn, ctx);
+	}
 	end = end < max ? end : max;
 	for (__u32 at = 0; at < end && !err; at += ROW_BATCH) {
 		__u32 count = end - at < ROW_BATCH ? end - at : ROW_BATCH, in = next;

@@ -323,4 +323,5 @@ void procs_forget(struct tracer *tr)
 	clear_map(tr->skel->maps.deferred, sizeof(struct vmt_row_key));
 	clear_map(tr->skel->maps.dead_index, sizeof(struct vmt_dead_key));
 	clear_rows(tr);
+	tracer_forget_kept(tr);
 }

@@ -5,6 +5,7 @@
  * counters per process, and summed over the children, the kernel's
  * RUSAGE_CHILDREN as the workload read it after reaping them.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,50 @@ START_TEST(test_follow_attached)
 }
 END_TEST
 
+/*
+ * Exited children's rows leave the kernel's table while tracing (their slots
+ * serve new processes) and are still reported, exact: the children exit, the
+ * parent pauses until vmtrace -v says it moved their rows, then finishes.
+ */
+START_TEST(test_exited_rows_moved)
+{
+	const char *wargs[] = { "--pause-start", "--pause-end", "forks", "3", "40", NULL };
+	const char *argv[] = { vmtrace_path, "-j", "-v", "--follow", "-o", NULL, "-p", NULL,
+			       NULL };
+	struct session s = { 0 };
+	struct expect e[MAX_PROCS];
+	const char *moved;
+	int64_t sum = 0;
+	char pid[16];
+	long k;
+	int n;
+
+	work_start(&s, wargs, true);
+	snprintf(s.out, sizeof(s.out), "%s/report.json", itest_dir);
+	snprintf(pid, sizeof(pid), "%d", s.wpid);
+	argv[5] = s.out;
+	argv[7] = pid;
+	ck_assert(!proc_start(&s.tracer, (char **)argv, PIPE_ERR, 0));
+	ck_assert_msg(proc_wait_line(&s.tracer, P_ERR, "vmtrace: tracing", itest_timeout()),
+		      "vmtrace -p --follow never said it was tracing");
+	ck_assert(!kill(s.wpid, SIGUSR1));
+	ck_assert_msg(proc_wait_line(&s.work, P_OUT, "vmwork: done", itest_timeout()),
+		      "no \"vmwork: done\"");
+	moved = proc_wait_line(&s.tracer, P_ERR, "vmtrace: moved", itest_timeout());
+	ck_assert_msg(moved && atoi(moved + strlen("vmtrace: moved ")) >= 3,
+		      "the exited children's rows were not moved: %s", moved ? moved : "");
+	ck_assert(!kill(s.wpid, SIGUSR1));
+	tracer_finish(&s);
+	n = expects_for_pid(s.work.out[P_OUT].data, 0, e, MAX_PROCS);
+	ck_assert_msg(n == 3, "%d child expect lines, wanted 3", n);
+	for (int i = 0; i < n; i++)
+		sum += check_child(&s.rep, &e[i], s.wpid, 1);
+	ck_assert_msg(sum == children_rusage(s.work.out[P_OUT].data, &k),
+		      "children traced %lld faults, not their rusage", (long long)sum);
+	session_free(&s);
+}
+END_TEST
+
 Suite *inherit_suite(void)
 {
 	Suite *s = suite_create("inherit");
@@ -186,6 +231,7 @@ Suite *inherit_suite(void)
 	tcase_add_test(tc, test_fork_exec);
 	tcase_add_test(tc, test_no_inherit);
 	tcase_add_test(tc, test_follow_attached);
+	tcase_add_test(tc, test_exited_rows_moved);
 	suite_add_tcase(s, tc);
 	return s;
 }
