@@ -107,6 +107,8 @@ void assert_exit0(int status, const char *who, const char *stderr_text);
 void trace_cmd(struct session *s, const char *const wargs[]);
 void trace_cmd_with(struct session *s, const char *const vopts[],
 		    const char *const wargs[]);
+void trace_cmd_for(struct session *s, const char *const vopts[],
+		   const char *const wargs[], int timeout_ms);
 void work_start(struct session *s, const char *const wargs[], bool ready);
 void tracer_attach(struct session *s, pid_t pid);
 void tracer_finish(struct session *s);

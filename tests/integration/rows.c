@@ -46,12 +46,15 @@ static bool is_many_unmapped(json_object *row)
 	       json_object_get_boolean(o) && field(row, "vmas") > 1;
 }
 
+#define RECLAIM_TIMEOUT_S	240
+
 /* vmtrace --max-vmas 64 on a workload that outlives 64 rows many times over. */
 static void trace_small_table(struct session *s, const char *const wargs[])
 {
 	const char *const opts[] = { "--max-vmas", "64", NULL };
 
-	trace_cmd_with(s, opts, wargs);
+	/* work bounded by counts: give it time on a loaded or emulated machine */
+	trace_cmd_for(s, opts, wargs, itest_timeout_ms(RECLAIM_TIMEOUT_S * 1000));
 	check_report(s, s->wpid);	/* exact totals, and no drops */
 	ck_assert_int_eq(report_int(&s->rep, "drops"), 0);
 }
@@ -139,6 +142,7 @@ Suite *rows_suite(void)
 	Suite *s = suite_create("rows");
 	TCase *reclaim = tracer_tcase("reclaim"), *events = tracer_tcase("events");
 
+	tcase_set_timeout(reclaim, RECLAIM_TIMEOUT_S + 30);
 	tcase_add_test(reclaim, reclaim_mappings);
 	tcase_add_test(reclaim, reclaim_thread_stacks);
 	tcase_add_test(events, futex_events_not_faults);

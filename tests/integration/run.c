@@ -135,6 +135,13 @@ void trace_cmd(struct session *s, const char *const wargs[])
 void trace_cmd_with(struct session *s, const char *const vopts[],
 		    const char *const wargs[])
 {
+	trace_cmd_for(s, vopts, wargs, itest_timeout());
+}
+
+/* The same, for a workload allowed timeout_ms (a long one: thousands of VMAs). */
+void trace_cmd_for(struct session *s, const char *const vopts[],
+		   const char *const wargs[], int timeout_ms)
+{
 	const char *head[] = { vmtrace_path, "-j", "-o", s->out, NULL };
 	const char *cmd[] = { "--", vmwork_path, NULL };
 	struct argvec a = { .n = 0 };
@@ -149,7 +156,7 @@ void trace_cmd_with(struct session *s, const char *const vopts[],
 	ck_assert_msg(!proc_start(&s->tracer, (char **)a.v,
 				  PIPE_OUT | PIPE_ERR, 0),
 		      "cannot start %s", vmtrace_path);
-	st = proc_wait(&s->tracer, itest_timeout());
+	st = proc_wait(&s->tracer, timeout_ms);
 	assert_exit0(st, "vmtrace -- vmwork", s->tracer.out[P_ERR].data);
 	s->wpid = text_pid(work_text(s), "vmwork: pid=");
 	ck_assert_msg(s->wpid > 0, "no \"vmwork: pid=\" line in: %s",
