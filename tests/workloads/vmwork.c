@@ -730,25 +730,19 @@ static int mode_half(struct run *r, long n)
 }
 
 /*
- * Maps, writes and unmaps n pages over and over: for ms milliseconds (spin),
- * or count times (churn: count VMAs, each its own row).
+ * Maps, writes and unmaps n pages count times: count VMAs, each its own row.
+ * A count, never a duration: how many VMAs a second holds depends on the
+ * machine (and 16,384 rows fill vmtrace's map).
  */
-static int mode_spin(struct run *r, long n, long ms, long count)
+static int mode_churn(struct run *r, long n, long count)
 {
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (long i = 0; !count || i < count; i++) {
+	for (long i = 0; i < count; i++) {
 		char *p = anon_written(r, n);
 
 		if (!p)
 			return fail("map anonymous pages");
 		if (munmap(p - pg, (n + 2) * pg))
 			return fail("unmap the pages");
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!count && (now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_nsec - start.tv_nsec) / 1000000 >= ms)
-			break;
 	}
 	return 0;
 }
@@ -1211,10 +1205,10 @@ static int usage(void)
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
-	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec] |"
+	     " half [N] | churn [N] [COUNT] | forks [K] [N] [exec] |"
 	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S]"
-	     "\n  N pages (default 256), T threads (default 4), MS milliseconds,"
-	     " K children (default 3)\n  --also-file PATH: one more file mapping\n"
+	     "\n  N pages (default 256), T threads (default 4), COUNT VMAs"
+	     " (default 1000), K children (default 3)\n  --also-file PATH: one more file mapping\n"
 	     "  --hold: at the end, wait until stdin has a byte, ends or fails");
 	return 1;
 }
@@ -1323,12 +1317,12 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode[0] == 't' ? mode_twofiles(r, argv[1], n) :
 		       mode_readfile(r, argv[1], n);
 	}
-	if (!strcmp(mode, "spin") || !strcmp(mode, "churn")) {
-		long m = arg_long(argc, argv, 2, 1000, 3600 * 1000);
+	if (!strcmp(mode, "churn")) {
+		long count = arg_long(argc, argv, 2, 1000, 3600 * 1000);
 
-		if (argc > 3 || n < 0 || m < 0)
+		if (argc > 3 || n < 0 || count < 0)
 			return usage();
-		return mode[0] == 's' ? mode_spin(r, n, m, 0) : mode_spin(r, n, 0, m);
+		return mode_churn(r, n, count);
 	}
 	if (!strcmp(mode, "forks")) {
 		long k = arg_long(argc, argv, 1, 3, MAX_FORKS);
