@@ -44,10 +44,11 @@ int expect_parse(const char *line, struct expect *e)
 
 	memset(e, 0, sizeof(*e));
 	snprintf(buf, sizeof(buf), "%s", line);
-	tok = strtok_r(buf, " \n", &save);
+	/* "\r": lines read from a terminal end in "\r\n" */
+	tok = strtok_r(buf, " \r\n", &save);
 	if (!tok || strcmp(tok, "expect"))
 		return -1;
-	while ((tok = strtok_r(NULL, " \n", &save))) {
+	while ((tok = strtok_r(NULL, " \r\n", &save))) {
 		eq = strchr(tok, '=');
 		if (!eq)
 			return -1;

@@ -7,9 +7,11 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,36 +195,27 @@ START_TEST(heatmap_second_half)
 }
 END_TEST
 
-/* Runs argv on a pseudo-terminal; returns its exit status, output in out. */
-static int run_on_pty(char *const argv[], char *out, size_t size)
+/*
+ * The live view's workload: "vmwork --hold anon LIVE_PAGES" writes the pages
+ * into one VMA of its own, says "vmwork: holding" and waits on its stdin,
+ * faulting nothing more; the test lets it go once LIVE_SCREENS screens began
+ * after that line. Counts, not time: the same screens whether a fault costs
+ * 1 us or 15 us, and the same rows (no VMA churn to fill vmtrace's map).
+ * 300 pages: more faults than any other VMA of vmwork's, so the row is at
+ * the top of the view (--top 5 too).
+ */
+#define LIVE_PAGES	300
+#define STR(x)		#x
+#define NUMBER(x)	STR(x)
+#define LIVE_SCREENS	3
+#define HOLD_LINE	"vmwork: holding"
+#define CLEAR_SCREEN	"\033[H\033[2J"
+#define BLOCK_HEADER	"vmtrace  PID"
+#define MAX_SCREENS	256
+
+static const char *out_of(const struct proc *p)
 {
-	int master, status = -1;
-	size_t len = 0;
-	pid_t pid = forkpty(&master, NULL, NULL, NULL);
-
-	ck_assert_msg(pid >= 0, "forkpty failed");
-	if (pid == 0) {
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	for (;;) {
-		struct pollfd p = { master, POLLIN, 0 };
-		ssize_t got;
-
-		if (poll(&p, 1, itest_timeout()) <= 0)
-			break;
-		got = read(master, out + len, size - 1 - len);
-		if (got <= 0)
-			break;	/* EIO once the child side is closed */
-		len += got;
-		if (len == size - 1)
-			break;
-	}
-	out[len] = '\0';
-	close(master);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
+	return p->out[P_OUT].data ? p->out[P_OUT].data : "";
 }
 
 static int count_of(const char *text, const char *needle)
@@ -234,23 +227,197 @@ static int count_of(const char *text, const char *needle)
 	return n;
 }
 
+/*
+ * Starts argv with a pseudo-terminal as its stdin, stdout and stderr, read
+ * through p->fd[P_OUT] like a pipe of proc_start()'s.
+ */
+static void pty_start(struct proc *p, char *const argv[])
+{
+	int master;
+
+	memset(p, 0, sizeof(*p));
+	p->status = -1;
+	p->in = p->fd[P_ERR] = -1;
+	p->pid = forkpty(&master, NULL, NULL, NULL);
+	ck_assert_msg(p->pid >= 0, "forkpty failed");
+	if (!p->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	p->fd[P_OUT] = master;
+}
+
+/*
+ * Reads vmtrace's output as it arrives until the workload holds, then
+ * until LIVE_SCREENS screens (lines starting with header) began after that;
+ * then lets the workload go (a line typed on the terminal, or the end of its
+ * stdin pipe) and waits for vmtrace to exit 0. Returns the offset of what
+ * follows the hold line.
+ */
+static size_t live_watch(struct proc *p, const char *header, bool tty)
+{
+	const char *out;
+	size_t held, len;
+	int st;
+
+	ck_assert_msg(proc_wait_line(p, P_OUT, HOLD_LINE, itest_timeout()),
+		      "no \"" HOLD_LINE "\" line: %.3000s", out_of(p));
+	held = p->out[P_OUT].seen;
+	for (int i = 0; i < LIVE_SCREENS; i++)
+		ck_assert_msg(proc_wait_line(p, P_OUT, header, itest_timeout()),
+			      "%d screens after the workload held, wanted %d: %.3000s",
+			      i, LIVE_SCREENS, out_of(p));
+	if (tty)
+		ck_assert(write(p->fd[P_OUT], "\n", 1) == 1);
+	proc_close_in(p);
+	st = proc_wait(p, itest_timeout());
+	/* on a terminal, stderr is in the output: its last 3000 bytes (a
+	 * longer message makes Check exit 2 instead of reporting it) */
+	out = out_of(p);
+	len = strlen(out);
+	assert_exit0(st, "vmtrace -i", p->out[P_ERR].data ? p->out[P_ERR].data :
+		     out + (len > 3000 ? len - 3000 : 0));
+	return held;
+}
+
+/* Copies the line at l (without "\r\n") to buf; returns the next one or NULL. */
+static const char *line_at(const char *l, const char *end, char *buf, size_t size)
+{
+	size_t len = strcspn(l, "\r\n");
+
+	if (l + len > end)
+		len = end - l;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, l, len);
+	buf[len] = 0;
+	l = strchr(l, '\n');
+	return l && l + 1 < end ? l + 1 : NULL;
+}
+
+/*
+ * The live view's row of the VMA at start in [text, end): "NOW/s FAULTS MINOR
+ * MAJOR ERR START [PID COMMAND] VMA", PID and COMMAND when pid is not 0. Asserts
+ * it is there, an [anon] row of LIVE_PAGES minor faults.
+ */
+static void check_live_row(const char *text, const char *end, unsigned long start,
+			   pid_t pid)
+{
+	char buf[1024], label[64], comm[32];
+	unsigned long faults, minor, major, err, at;
+	double now;
+	int off, rpid;
+
+	for (const char *l = text; l; ) {
+		l = line_at(l, end, buf, sizeof(buf));
+		off = 0;
+		if (sscanf(buf, "%lf %lu %lu %lu %lu %lx %n", &now, &faults, &minor,
+			   &major, &err, &at, &off) < 6 || !off || at != start)
+			continue;
+		if (pid) {
+			ck_assert_msg(sscanf(buf + off, "%d %31s %63s", &rpid, comm,
+					     label) == 3, "bad row: %s", buf);
+			ck_assert_msg(rpid == pid && !strcmp(comm, "vmwork"),
+				      "the row is not vmwork's (pid %d): %s", pid, buf);
+		} else {
+			ck_assert_msg(sscanf(buf + off, "%63s", label) == 1, "bad row: %s", buf);
+		}
+		ck_assert_msg(!strcmp(label, "[anon]") && faults == LIVE_PAGES &&
+			      minor == LIVE_PAGES && !major && !err,
+			      "want %d minor faults on [anon]: %s", LIVE_PAGES, buf);
+		return;
+	}
+	ck_abort_msg("no row of the VMA at %lx in the screen: %.*s", start,
+		     (int)(end - text < 3000 ? end - text : 3000), text);
+}
+
+/* The final report's row of the VMA at start: [anon], LIVE_PAGES minor faults. */
+static void check_report_row(const char *report, unsigned long start)
+{
+	char buf[1024], label[64], perms[8];
+	unsigned long at, to, faults, minor, major;
+
+	for (const char *l = report; l; ) {
+		l = line_at(l, report + strlen(report), buf, sizeof(buf));
+		if (sscanf(buf, " %lx %lx %7s %63s %lu %lu %lu", &at, &to, perms, label,
+			   &faults, &minor, &major) != 7 || at != start)
+			continue;
+		ck_assert_msg(!strcmp(label, "[anon]") && faults == LIVE_PAGES &&
+			      minor == LIVE_PAGES && !major,
+			      "want %d minor faults on [anon]: %s", LIVE_PAGES, buf);
+		return;
+	}
+	ck_abort_msg("no row of the VMA at %lx in the final report: %.3000s", start, report);
+}
+
+/*
+ * What every live test checks once vmtrace has exited: the workload's row in
+ * each screen from the second after the hold line on (the first may have been
+ * sampled before the line was written: its counts may be short; the second
+ * began after the first was written, so after all the faults), and the final
+ * report after the last screen, with the row, TOTAL and the kernel's counters.
+ * many: the view lists processes (PID and COMMAND columns). Returns the
+ * workload's pid and the final report (the text from its "PID " line on).
+ */
+static pid_t check_live(const struct proc *p, size_t held, const char *header,
+			bool many, const char **report)
+{
+	const char *text = out_of(p), *at[MAX_SCREENS], *end;
+	pid_t wpid = text_pid(text, "vmwork: pid=");
+	struct expect e;
+	size_t n = 0;
+
+	ck_assert_msg(wpid > 0, "no \"vmwork: pid=\" line: %.3000s", text);
+	ck_assert_msg(expects_for_pid(text, wpid, &e, 1) == 1 &&
+		      !strcmp(e.kv[0].key, "faults") &&
+		      atol(e.kv[0].val) == LIVE_PAGES, "no expect line of %d faults: %.3000s",
+		      LIVE_PAGES, text);
+	for (const char *s = text + held; n < MAX_SCREENS && (s = strstr(s, header));
+	     s += strlen(header))
+		if (s[-1] == '\n')
+			at[n++] = s;
+	ck_assert_msg(n >= LIVE_SCREENS, "%zu screens after \"" HOLD_LINE "\": %.3000s",
+		      n, text);
+	/* the final report: its first line is "PID N (COMMAND), ..." */
+	*report = strstr(at[n - 1], "\nPID ");
+	ck_assert_msg(*report, "no final report after the last screen: %.3000s", at[n - 1]);
+	for (size_t i = 1; i < n; i++) {
+		end = i + 1 < n ? at[i + 1] : *report;
+		check_live_row(at[i], end, e.start, many ? wpid : 0);
+		if (many)
+			ck_assert_msg(strstr(at[i], " 2 processes") &&
+				      strstr(at[i], " 2 processes") < end,
+				      "no process count: %.3000s", at[i]);
+	}
+	ck_assert_msg(strstr(*report, "TOTAL") &&
+		      strstr(*report, "kernel counters, same window:"),
+		      "no TOTAL or kernel counters in the final report: %.3000s", *report);
+	if (!many)
+		check_report_row(*report, e.start);
+	return wpid;
+}
+
 /* -i on a terminal: screens redrawn in place, then the full report. */
 START_TEST(live_view_terminal)
 {
-	char *out = malloc(1 << 20);
 	char *argv[] = { (char *)vmtrace_path, "-i", "0.3", "--top", "5", "--",
-			 (char *)vmwork_path, "spin", "16", "1600", NULL };
-	int st = run_on_pty(argv, out, 1 << 20);
-	const char *last = strrchr(out, '\033');
+			 (char *)vmwork_path, "--hold", "anon", NUMBER(LIVE_PAGES), NULL };
+	struct proc p;
+	const char *out, *report;
+	size_t held;
 
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %.1500s", st, out);
-	ck_assert_msg(count_of(out, "\033[H\033[2J") >= 3, "fewer than 3 screens: %.1500s", out);
-	ck_assert_msg(count_of(out, "NOW/s") >= 3, "no VMA table: %.1500s", out);
-	ck_assert_msg(strstr(out, "[anon]"), "the spinning VMAs are not shown: %.1500s", out);
-	/* the last screen is followed by the full report */
-	ck_assert_msg(last && strstr(last, "TOTAL") && strstr(last, "kernel counters"),
-		      "no final report after the last screen: %.1500s", out);
-	free(out);
+	pty_start(&p, argv);
+	held = live_watch(&p, CLEAR_SCREEN, true);
+	out = out_of(&p);
+	check_live(&p, held, CLEAR_SCREEN, false, &report);
+	ck_assert_msg(count_of(out, CLEAR_SCREEN) >= LIVE_SCREENS, "fewer than %d screens: %.3000s",
+		      LIVE_SCREENS, out);
+	ck_assert_msg(count_of(out, "NOW/s") >= LIVE_SCREENS, "no VMA table: %.3000s", out);
+	/* the last screen is followed by the full report, not redrawn over */
+	ck_assert_msg(!strchr(report, '\033'), "a screen after the final report: %.3000s", report);
+	ck_assert_msg(strstr(report, "-> all counted"), "traced != kernel: %.3000s", report);
+	proc_free(&p);
 }
 END_TEST
 
@@ -258,19 +425,51 @@ END_TEST
 START_TEST(live_view_pipe)
 {
 	const char *argv[] = { vmtrace_path, "-i", "0.3", "--", vmwork_path,
-			       "spin", "16", "1600", NULL };
-	struct proc p = { 0 };
-	const char *out;
+			       "--hold", "anon", NUMBER(LIVE_PAGES), NULL };
+	struct proc p;
+	const char *out, *report;
+	size_t held;
 
-	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
-	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -i", p.out[P_ERR].data);
-	out = p.out[P_OUT].data ? p.out[P_OUT].data : "";
-	ck_assert_msg(!strchr(out, '\033'), "control codes in a pipe: %.1500s", out);
-	ck_assert_msg(count_of(out, "vmtrace  PID") >= 3, "fewer than 3 blocks: %.1500s", out);
-	ck_assert_msg(strstr(out, "TOTAL"), "no final report: %.1500s", out);
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR | PIPE_IN, 0));
+	held = live_watch(&p, BLOCK_HEADER, false);
+	out = out_of(&p);
+	check_live(&p, held, BLOCK_HEADER, false, &report);
+	ck_assert_msg(!strchr(out, '\033'), "control codes in a pipe: %.3000s", out);
+	ck_assert_msg(count_of(out, BLOCK_HEADER) >= LIVE_SCREENS, "fewer than %d blocks: %.3000s",
+		      LIVE_SCREENS, out);
+	ck_assert_msg(strstr(report, "-> all counted"), "traced != kernel: %.3000s", report);
 	proc_free(&p);
 }
 END_TEST
+
+/*
+ * The final report's processes table holds the workload, a child of the
+ * report's process (the shell), with its LIVE_PAGES faults and more, all
+ * counted: "PID PPID sh > vmwork FAULTS MINOR MAJOR ERR N (all counted)".
+ */
+static void check_child_listed(const char *report, pid_t wpid)
+{
+	const char *table = strstr(report, "\nprocesses: 2 traced");
+	unsigned long faults;
+	char buf[1024];
+	int sh, pid, ppid, off;
+
+	ck_assert_msg(sscanf(report, "\nPID %d", &sh) == 1, "no PID line: %.3000s", report);
+	ck_assert_msg(table, "no processes table: %.3000s", report);
+	for (const char *l = table + 1; l; ) {
+		l = line_at(l, report + strlen(report), buf, sizeof(buf));
+		off = 0;
+		if (sscanf(buf, " %d %d %n", &pid, &ppid, &off) != 2 || !off || pid != wpid)
+			continue;
+		ck_assert_msg(ppid == sh && !strncmp(buf + off, "sh > vmwork ", 12) &&
+			      sscanf(buf + off + 12, "%lu", &faults) == 1 &&
+			      faults >= LIVE_PAGES && strstr(buf, " (all counted)"),
+			      "want vmwork, child of %d, %d faults or more, all counted: %s",
+			      sh, LIVE_PAGES, buf);
+		return;
+	}
+	ck_abort_msg("vmwork (%d) not in the processes table: %.3000s", wpid, table);
+}
 
 /* A command whose child does the faulting: the child's rows are in the view. */
 START_TEST(live_view_children)
@@ -278,18 +477,18 @@ START_TEST(live_view_children)
 	char script[PATH_MAX + 64];
 	const char *argv[] = { vmtrace_path, "-i", "0.3", "--", "/bin/sh", "-c",
 			       script, NULL };
-	struct proc p = { 0 };
-	const char *out, *row;
+	struct proc p;
+	const char *report;
+	size_t held;
+	pid_t wpid;
 
-	/* "; true": the shell forks a child instead of exec'ing its last command */
-	snprintf(script, sizeof(script), "%s spin 16 1600 >/dev/null; true", vmwork_path);
-	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
-	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -i -- sh", p.out[P_ERR].data);
-	out = p.out[P_OUT].data ? p.out[P_OUT].data : "";
-	ck_assert_msg(count_of(out, " 2 processes") >= 2, "no process count: %.1500s", out);
-	row = strstr(out, " vmwork ");
-	ck_assert_msg(row && strstr(row, "[anon]"), "the child's rows are not shown: %.1500s",
-		      out);
+	/* "; true": the shell forks a child instead of exec'ing its last command;
+	 * the child's stdin is the shell's, vmtrace's: the test's pipe */
+	snprintf(script, sizeof(script), "%s --hold anon %d; true", vmwork_path, LIVE_PAGES);
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR | PIPE_IN, 0));
+	held = live_watch(&p, BLOCK_HEADER, false);
+	wpid = check_live(&p, held, BLOCK_HEADER, true, &report);
+	check_child_listed(report, wpid);
 	proc_free(&p);
 }
 END_TEST

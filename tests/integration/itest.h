@@ -17,6 +17,7 @@
 enum { P_OUT, P_ERR, P_NR };
 #define PIPE_OUT	(1u << P_OUT)
 #define PIPE_ERR	(1u << P_ERR)
+#define PIPE_IN		(1u << P_NR)	/* stdin from a pipe: proc.in */
 
 struct outbuf {
 	char *data;		/* NUL-terminated */
@@ -27,6 +28,7 @@ struct outbuf {
 struct proc {
 	pid_t pid;
 	int fd[P_NR];		/* read ends, -1 when not piped or at EOF */
+	int in;			/* write end of stdin, -1 when not piped */
 	struct outbuf out[P_NR];
 	int status;		/* wait status, -1 until reaped */
 	char line[4096];	/* last line returned by proc_wait_line() */
@@ -38,6 +40,7 @@ const char *proc_wait_line(struct proc *p, int which, const char *prefix,
 			   int timeout_ms);
 int proc_wait(struct proc *p, int timeout_ms);
 void proc_free(struct proc *p);
+void proc_close_in(struct proc *p);
 int itest_timeout_ms(int base_ms);
 
 /* ---- expect.c: vmwork's expectation lines ---- */

@@ -42,11 +42,14 @@ static int drop_privileges(uid_t uid)
 	return setgroups(0, NULL) || setgid(uid) || setuid(uid);
 }
 
-static void child_exec(char *const argv[], int fds[P_NR][2], uid_t uid)
+static void child_exec(char *const argv[], int fds[P_NR][2], int in, uid_t uid)
 {
 	for (int i = 0; i < P_NR; i++)
 		if (fds[i][1] >= 0 && dup2(fds[i][1], 1 + i) < 0)
 			_exit(126);
+	/* dup2() of fd 0 onto itself would keep O_CLOEXEC */
+	if (in >= 0 && (in ? dup2(in, 0) < 0 : fcntl(0, F_SETFD, 0) < 0))
+		_exit(126);
 	if (uid && drop_privileges(uid))
 		_exit(126);
 	/* Orphans of a failed test must not live on (vmwork waits forever).
@@ -58,28 +61,46 @@ static void child_exec(char *const argv[], int fds[P_NR][2], uid_t uid)
 	_exit(127);
 }
 
+/*
+ * Starts argv with the pipes asked for; with PIPE_IN, its stdin is a pipe
+ * whose write end is p->in (else it inherits ours).
+ */
 int proc_start(struct proc *p, char *const argv[], unsigned pipes, uid_t uid)
 {
-	int fds[P_NR][2] = { { -1, -1 }, { -1, -1 } };
+	int fds[P_NR][2] = { { -1, -1 }, { -1, -1 } }, in[2] = { -1, -1 };
 
 	memset(p, 0, sizeof(*p));
 	p->status = -1;
+	p->in = -1;
 	for (int i = 0; i < P_NR; i++) {
 		p->fd[i] = -1;
 		if ((pipes & (1u << i)) && pipe2(fds[i], O_CLOEXEC))
 			return -1;
 	}
+	if ((pipes & PIPE_IN) && pipe2(in, O_CLOEXEC))
+		return -1;
 	p->pid = fork();
 	if (p->pid < 0)
 		return -1;
 	if (!p->pid)
-		child_exec(argv, fds, uid);
+		child_exec(argv, fds, in[0], uid);
 	for (int i = 0; i < P_NR; i++) {
 		if (fds[i][1] >= 0)
 			close(fds[i][1]);
 		p->fd[i] = fds[i][0];
 	}
+	if (in[0] >= 0)
+		close(in[0]);
+	p->in = in[1];
 	return 0;
+}
+
+/* Closes p's stdin (its reader sees the end of the file). */
+void proc_close_in(struct proc *p)
+{
+	if (p->in >= 0)
+		close(p->in);
+	p->in = -1;
 }
 
 static void outbuf_add(struct outbuf *b, const char *data, size_t len)
@@ -170,14 +191,20 @@ const char *proc_wait_line(struct proc *p, int which, const char *prefix,
 	}
 }
 
-/* Kills p if it still runs, and closes its pipes. */
+/*
+ * Kills p if it still runs, and closes its pipes. A struct proc never
+ * started is all zeroes (an unused session.work): its fds are not ours.
+ */
 static void proc_stop(struct proc *p)
 {
+	if (!p->pid)
+		return;
 	if (p->pid > 0 && p->status < 0) {
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 		p->status = -2;
 	}
+	proc_close_in(p);
 	for (int i = 0; i < P_NR; i++) {
 		if (p->fd[i] >= 0)
 			close(p->fd[i]);

@@ -1,7 +1,7 @@
 /*
  * vmwork: workloads whose page faults are known by construction.
  *
- *   vmwork [--pause-start] [--pause-end] [--pause-child] MODE [ARGS]
+ *   vmwork [--pause-start] [--pause-end] [--pause-child] [--hold] MODE [ARGS]
  *
  * Each mode faults on memory it maps itself and prints, on stdout, one
  * "expect" line per VMA whose fault counts it knows exactly, so that a
@@ -21,13 +21,16 @@
  *   vmwork: readfile pages=N         mode readfile: pages read by read(2)
  *   vmwork: rusage minflt=N majflt=N critical sections only
  *   vmwork: done                     --pause-end; waits for SIGUSR1
+ *   vmwork: holding                  --hold; waits until stdin has a byte,
+ *                                    ends or fails (see hold())
  *
  * from=ready marks a VMA that already held faulted pages before the mode
  * ran (the stack): its counters are exact only for a tracer that attached
  * while vmwork paused at "ready", and lower bounds otherwise.
  *
  * Exit status: 0 ok, 1 usage or system error, 2 self-check failed,
- * 3 the file's page cache could not be dropped (mode file).
+ * 3 the file's page cache could not be dropped (mode file), 4 --hold was
+ * never released.
  *
  * Build: cc -O1 -g -static -pthread tests/workloads/vmwork.c -o vmwork
  */
@@ -36,6 +39,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -63,6 +67,10 @@
 /* Mode stack starts this far below its frame: never touched before. */
 #define STACK_SKIP	(256 * 1024)
 #define SCRATCH_PAGES	32
+/* --hold's safety exit: this many one-second polls of a silent stdin. */
+#ifndef HOLD_POLLS
+#define HOLD_POLLS	900
+#endif
 
 /* cow and readin: only the function backends measure them */
 enum counter {
@@ -88,7 +96,7 @@ struct expect {
 };
 
 struct run {
-	int pause_start, pause_end, pause_child;
+	int pause_start, pause_end, pause_child, hold;
 	const char *who;	/* "" or "child=PID " */
 	struct expect exp[MAX_EXPECT];
 	int nexp;
@@ -387,6 +395,40 @@ static void wait_usr1(void)
 	got_usr1 = 0;
 	while (!got_usr1)
 		sigsuspend(&mask);
+}
+
+/*
+ * --hold: keeps the process and its VMAs, faulting nothing, until stdin has
+ * a byte, reaches its end or fails (POLLHUP, POLLERR; POLLNVAL when it is
+ * closed). The test holds the other end and lets go when it has seen what
+ * it waits for, so nothing depends on how fast the machine runs; a test that
+ * dies closes its end and vmwork exits with it. Unlike --pause-end, which
+ * needs a signal to the right pid, this reaches vmwork through a shell and a
+ * tracer that pass their stdin on. The safety exit for a stdin that stays
+ * open and silent: HOLD_POLLS polls, then exit 4.
+ */
+static int hold(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char byte;
+
+	say("vmwork: holding");
+	for (int i = 0; i < HOLD_POLLS; i++) {
+		int n = poll(&p, 1, 1000);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail("wait on stdin");
+		if (n > 0) {
+			if (p.revents & POLLIN)
+				(void)!read(0, &byte, 1);
+			return 0;
+		}
+	}
+	warn("vmwork: never released: stdin stayed open and silent for %d "
+	     "polls of 1 s", HOLD_POLLS);
+	return 4;
 }
 
 /* Maps n fresh anonymous pages and writes each once, measured: n faults. */
@@ -688,25 +730,19 @@ static int mode_half(struct run *r, long n)
 }
 
 /*
- * Maps, writes and unmaps n pages over and over: for ms milliseconds (spin),
- * or count times (churn: count VMAs, each its own row).
+ * Maps, writes and unmaps n pages count times: count VMAs, each its own row.
+ * A count, never a duration: how many VMAs a second holds depends on the
+ * machine (and 16,384 rows fill vmtrace's map).
  */
-static int mode_spin(struct run *r, long n, long ms, long count)
+static int mode_churn(struct run *r, long n, long count)
 {
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (long i = 0; !count || i < count; i++) {
+	for (long i = 0; i < count; i++) {
 		char *p = anon_written(r, n);
 
 		if (!p)
 			return fail("map anonymous pages");
 		if (munmap(p - pg, (n + 2) * pg))
 			return fail("unmap the pages");
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!count && (now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_nsec - start.tv_nsec) / 1000000 >= ms)
-			break;
 	}
 	return 0;
 }
@@ -1165,14 +1201,15 @@ static long arg_long(int argc, char **argv, int i, long def, long max)
 
 static int usage(void)
 {
-	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] MODE"
+	warn("usage: vmwork [--pause-start] [--pause-end] [--pause-child] [--hold] MODE"
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
-	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec] |"
+	     " half [N] | churn [N] [COUNT] | forks [K] [N] [exec] |"
 	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S]"
-	     "\n  N pages (default 256), T threads (default 4), MS milliseconds,"
-	     " K children (default 3)\n  --also-file PATH: one more file mapping");
+	     "\n  N pages (default 256), T threads (default 4), COUNT VMAs"
+	     " (default 1000), K children (default 3)\n  --also-file PATH: one more file mapping\n"
+	     "  --hold: at the end, wait until stdin has a byte, ends or fails");
 	return 1;
 }
 
@@ -1280,12 +1317,12 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode[0] == 't' ? mode_twofiles(r, argv[1], n) :
 		       mode_readfile(r, argv[1], n);
 	}
-	if (!strcmp(mode, "spin") || !strcmp(mode, "churn")) {
-		long m = arg_long(argc, argv, 2, 1000, 3600 * 1000);
+	if (!strcmp(mode, "churn")) {
+		long count = arg_long(argc, argv, 2, 1000, 3600 * 1000);
 
-		if (argc > 3 || n < 0 || m < 0)
+		if (argc > 3 || n < 0 || count < 0)
 			return usage();
-		return mode[0] == 's' ? mode_spin(r, n, m, 0) : mode_spin(r, n, 0, m);
+		return mode_churn(r, n, count);
 	}
 	if (!strcmp(mode, "forks")) {
 		long k = arg_long(argc, argv, 1, 3, MAX_FORKS);
@@ -1340,6 +1377,7 @@ static int parse_options(struct run *r, int argc, char **argv)
 		{ "pause-start", no_argument, NULL, 's' },
 		{ "pause-end", no_argument, NULL, 'e' },
 		{ "pause-child", no_argument, NULL, 'c' },
+		{ "hold", no_argument, NULL, 'h' },
 		{ "also-file", required_argument, NULL, 'f' },
 		{ 0 }
 	};
@@ -1353,6 +1391,8 @@ static int parse_options(struct run *r, int argc, char **argv)
 			r->pause_end = 1;
 		else if (c == 'c')
 			r->pause_child = 1;
+		else if (c == 'h')
+			r->hold = 1;
 		else if (c == 'f')
 			r->also_file = optarg;
 		else
@@ -1384,6 +1424,12 @@ int main(int argc, char **argv)
 	if (r.pause_end) {
 		say("vmwork: done");
 		wait_usr1();
+	}
+	if (r.hold) {
+		int held = hold();
+
+		if (!err)
+			err = held;
 	}
 	if (r.zombie)
 		waitpid(r.zombie, NULL, 0);
