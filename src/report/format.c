@@ -30,3 +30,32 @@ struct json_object *json_words(const char *list)
 		json_object_array_add(a, json_object_new_string(w));
 	return a;
 }
+
+size_t utf8_sequence_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (!n)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)	/* a continuation, 0xc0/0xc1 overlong, too high */
+		return 0;
+	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	if (p[0] == 0xe0)
+		lo = 0xa0;	/* below: overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;	/* above: surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;	/* below: overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;	/* above: beyond U+10FFFF */
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
