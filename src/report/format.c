@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "report/format.h"
 
 const char *human_bytes(uint64_t bytes, char *buf, size_t size)
@@ -18,17 +17,6 @@ const char *human_bytes(uint64_t bytes, char *buf, size_t size)
 	}
 	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", value, units[u]);
 	return buf;
-}
-
-struct json_object *json_words(const char *list)
-{
-	struct json_object *a = json_object_new_array();
-	char buf[128], *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", list ? list : "");
-	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		json_object_array_add(a, json_object_new_string(w));
-	return a;
 }
 
 size_t utf8_sequence_len(const char *s, size_t n)

@@ -1,15 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Small formatting helpers shared by every report: sizes, word lists. */
+/* Small formatting helpers shared by every report: sizes, UTF-8. */
 #ifndef VMT_REPORT_FORMAT_H
 #define VMT_REPORT_FORMAT_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct json_object;
-
-/* A JSON array of the space-separated words in list. */
-struct json_object *json_words(const char *list);
 
 /* Formats bytes as "12.5 MiB"; returns buf. */
 const char *human_bytes(uint64_t bytes, char *buf, size_t size);
