@@ -222,6 +222,26 @@ static int get_count(struct reader *r, struct json_object *v, const char *what,
 	return 0;
 }
 
+/*
+ * KEY_bytes, which the writer adds when KEY was not UTF-8 (KEY then holds
+ * U+FFFD for those bytes): the exact bytes. Returns 1 when there, 0 when not.
+ */
+static int get_bytes(struct reader *r, struct json_object *o, const char *key,
+		     const char *what, char *out, size_t size)
+{
+	struct json_object *v;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_bytes", key);
+	if (!json_object_object_get_ex(o, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    jw_bytes_decode(json_object_get_string(v), out, size) < 0)
+		return fail(r, "%s.%s: not the hex of at most %zu bytes, none NUL", what,
+			    name, size - 1);
+	return 1;
+}
+
 static int get_string(struct reader *r, struct json_object *o, const char *key,
 		      const char *what, char *out, size_t size, bool required)
 {
@@ -235,6 +255,8 @@ static int get_string(struct reader *r, struct json_object *o, const char *key,
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return fail(r, "%s.%s: expected a string", what, key);
+	if ((len = get_bytes(r, o, key, what, out, size)))
+		return len < 0 ? len : 0;
 	s = json_object_get_string(v);
 	len = json_object_get_string_len(v);
 	if ((size_t)len >= size || (int)strlen(s) != len)
