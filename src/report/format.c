@@ -47,3 +47,48 @@ size_t utf8_sequence_len(const char *s, size_t n)
 			return 0;
 	return len;
 }
+
+/* The escape of the character at p (before end) into out; returns bytes used from p. */
+static size_t escape_one(const char *p, const char *end, char out[12])
+{
+	unsigned char c = *p;
+	size_t n = utf8_sequence_len(p, end - p);
+
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		out[0] = c, out[1] = '\0';
+	} else if (c == '\\') {
+		strcpy(out, "\\\\");
+	} else if (c >= '\a' && c <= '\r') {
+		out[0] = '\\', out[1] = "abtnvfr"[c - '\a'], out[2] = '\0';
+	} else if (n == 2 && c == 0xc2 && (unsigned char)p[1] < 0xa0) {
+		snprintf(out, 12, "\\xc2\\x%02x", (unsigned char)p[1]);
+	} else if (c < 0x80 || !n) {
+		snprintf(out, 12, "\\x%02x", c);
+		n = 1;
+	} else {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+	return n;
+}
+
+const char *name_text(const char *s, char *buf, size_t size)
+{
+	const char *end = s + strlen(s);
+	size_t len = 0;
+
+	if (!size)
+		return buf;
+	while (s < end) {
+		char piece[12];
+		size_t used = escape_one(s, end, piece), k = strlen(piece);
+
+		if (len + k >= size)
+			break;
+		memcpy(buf + len, piece, k);
+		len += k;
+		s += used;
+	}
+	buf[len] = '\0';
+	return buf;
+}

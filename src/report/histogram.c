@@ -219,14 +219,14 @@ static void heatmap_text(FILE *out, const struct address_space *as,
 	uint32_t ticks = timeline_ticks(as->timeline);
 	uint64_t grid[TIMELINE_TICKS][HEAT_TEXT_ROWS], max;
 	uint64_t size = v->end - v->start, step = size / HEAT_TEXT_ROWS;
-	char buf[32];
+	char buf[32], label[NAME_TEXT_MAX(LABEL_MAX)];
 
 	max = heat_grid(s, ticks, grid);
 	if (!max)
 		return;
 	fprintf(out, "\n%s %" PRIx64 "-%" PRIx64 " (%s): offset down, time across "
 		"(%.3g s per column), '%s' = 1 to %" PRIu64 " faults\n",
-		v->label, v->start, v->end, human_bytes(size, buf, sizeof(buf)),
+		name_text(v->label, label, sizeof(label)), v->start, v->end, human_bytes(size, buf, sizeof(buf)),
 		as->timeline->interval_s, heat_ramp + 1, max);
 	for (int r = 0; r < HEAT_TEXT_ROWS; r++) {
 		fprintf(out, "  +%-10s|", human_bytes(r * step, buf, sizeof(buf)));

@@ -15,13 +15,14 @@
 /* The images of kernel entry k's process, joined "sh > make". */
 static void commands_of(const struct proc_set *set, pid_t pid, char *buf, size_t size)
 {
+	char comm[NAME_TEXT_MAX(VMT_COMM_LEN)];
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < set->nr && len + 1 < size; i++)
 		if (set->images[i].pid == pid)
 			len += snprintf(buf + len, size - len, "%s%s", len ? " > " : "",
-					set->images[i].comm);
+					name_text(set->images[i].comm, comm, sizeof(comm)));
 }
 
 static void pid_totals(const struct proc_set *set, pid_t pid, uint64_t *t)

@@ -2,6 +2,7 @@
 /* Fault profiles (model/profile.h) as a text table and as JSON. */
 #include <inttypes.h>
 #include <string.h>
+#include "report/format.h"
 #include "report/json_writer.h"
 #include "report/profile_report.h"
 
@@ -20,21 +21,22 @@ static const struct {
 void profile_text(FILE *out, const struct profile *p)
 {
 	const char *command = NULL;
-	char id[PROFILE_ID_MAX];
+	char id[PROFILE_ID_MAX], name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
 
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct profile_row *r = &p->rows[i];
 
 		if (!command || strcmp(command, r->command)) {
 			command = r->command;
-			fprintf(out, "command %s, merged over its processes:\n %-56s", command,
+			fprintf(out, "command %s, merged over its processes:\n %-56s",
+				name_text(command, name, sizeof(name)),
 				"ROW (label perms #position)");
 			for (int c = 0; c < NR_TEXT_COLUMNS; c++)
 				fprintf(out, " %7s", text_columns[c].title);
 			fputc('\n', out);
 		}
 		profile_row_id(r, id, sizeof(id));
-		fprintf(out, " %-56s", id);
+		fprintf(out, " %-56s", name_text(id, name, sizeof(name)));
 		for (int c = 0; c < NR_TEXT_COLUMNS; c++)
 			fprintf(out, " %7" PRIu64, r->c[text_columns[c].counter]);
 		fputc('\n', out);

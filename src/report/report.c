@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 #include "report/format.h"
 #include "report/histogram.h"
@@ -136,9 +137,10 @@ static void text_cell(FILE *out, const struct column *col, const struct vma *v)
 
 	cell_of(col, v, &c);
 	if (col->get == get_label) {
-		char label[LABEL_MAX + 16];
+		char name[NAME_TEXT_MAX(LABEL_MAX)], label[sizeof(name) + 16];
 
-		snprintf(label, sizeof(label), "%s%s", short_label(v),
+		snprintf(label, sizeof(label), "%s%s",
+			 name_text(short_label(v), name, sizeof(name)),
 			 v->unmapped ? " (unmapped)" : "");
 		fprintf(out, " %*s", w, label);
 	} else if (c.type == CELL_HEX) {
@@ -208,7 +210,7 @@ static void text_syscalls(FILE *out, const struct address_space *as)
 static const char *file_name(const struct file_stat *f, char *buf, size_t size)
 {
 	if (f->path)
-		return f->path;
+		return name_text(f->path, buf, size);
 	snprintf(buf, size, "[dev %u:%u inode %" PRIu64 "]", f->dev >> 20,
 		 f->dev & 0xfffff, f->ino);
 	return buf;
@@ -219,7 +221,7 @@ static void text_files(FILE *out, const struct address_space *as,
 {
 	size_t n = cfg->files ? as->nr_files : as->nr_files < cfg->top ?
 		   as->nr_files : cfg->top;
-	char name[96], bytes[32];
+	char name[NAME_TEXT_MAX(PATH_MAX)], bytes[32];
 
 	if (!as->nr_files)
 		return;
@@ -247,8 +249,11 @@ static void text_files(FILE *out, const struct address_space *as,
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
+	char command[NAME_TEXT_MAX(sizeof(as->command))];
+
 	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
-		as->command, as->duration_s, as->backend);
+		name_text(as->command, command, sizeof(command)), as->duration_s,
+		as->backend);
 	text_header(out);
 	for (size_t i = 0; i < as->nr; i++) {
 		for (size_t c = 0; c < NR_COLUMNS; c++)
