@@ -59,7 +59,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example
+.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -190,6 +190,11 @@ itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork
 
 test: deps
 	$(Q)tests/run-all.sh
+
+# vmtrace's per-VMA rows on programs from Debian's packages against a per-fault
+# oracle recorded by perf in the same run (tests/real/README.md). Root.
+realtest: all
+	$(Q)tests/real/run.sh
 
 # The integration suite under Debian's 6.1 kernel in qemu, once per backend.
 vmtest: deps

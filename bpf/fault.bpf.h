@@ -115,7 +115,8 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	struct vm_area_struct *vma = mm ? maple_find(mm, addr) : NULL;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = {
-		.gen = gen, .sp = sp, .tgid = id >> 32, .tid = (__u32)id,
+		.gen = gen, .image_gen = proc->image_gen, .sp = sp,
+		.tgid = id >> 32, .tid = (__u32)id,
 	};
 	long err;
 
@@ -185,7 +186,7 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 	/*
 	 * FAULTS is not counted here: it is READ + WRITE + EXEC, derived when
 	 * user space reads the row (vmt_derive_faults()). A locked add costs
-	 * ~35 ns on this machine, a seventh of the fault path's BPF time.
+	 * ~35 ns on the 6.18 development VM (docs/kernels.md), a seventh of the fault path's BPF time.
 	 */
 	__sync_fetch_and_add(&row->counters[kind], 1);
 	if (error)
@@ -194,6 +195,51 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 		__sync_fetch_and_add(&row->counters[VMT_C_WP], 1);
 	if (!user)
 		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
+}
+
+/*
+ * task->pagefault_disabled as a fault tracepoint's program sees it in a user-
+ * mode fault, which the kernel always handles: 1 on 6.18 (the program's own
+ * context holds a count), 0 on 6.1. A kernel-mode event above it was taken
+ * with page faults disabled. -1 until the first user-mode fault.
+ */
+int pfd_base = -1;
+
+static __always_inline int pagefault_disabled(void)
+{
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(),
+			     pagefault_disabled);
+}
+
+static __always_inline __u64 faults_of(struct task_struct *task, __u64 *maj)
+{
+	*maj = BPF_CORE_READ(task, maj_flt);
+	return BPF_CORE_READ(task, min_flt) + *maj;
+}
+
+/*
+ * A kernel-mode fault event with page faults disabled: an atomic user access
+ * (futex, copy_from_user_nofault) that the exception table fixes up. The
+ * kernel never handles or counts it, so it is no fault; noted, in case the
+ * kernel then faults the page in where no fault event fires (pfd_settle()).
+ */
+static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *t,
+				      __u64 addr, unsigned long ec, __u32 slot)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (pfd_base < 0 || pagefault_disabled() <= pfd_base)
+		return false;
+	__sync_fetch_and_add(&proc->pf_disabled, 1);
+	if (!t->pfd_pending) {
+		t->pfd_flt = faults_of(task, &t->pfd_maj);
+		t->pfd_seen = 0;
+		t->pfd_addr = addr;
+		t->pfd_ec = ec;
+		t->pfd_slot = slot;
+		t->pfd_pending = 1;
+	}
+	return true;
 }
 
 static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
@@ -215,11 +261,17 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	t = thread_state();
 	if (!t)
 		return 0;
+	if (user && pfd_base < 0)
+		pfd_base = pagefault_disabled();
 	gen = proc->gen;
 	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
 		slot = t->slot;
 	else
 		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
+	if (!user && pfd_begin(proc, t, addr, ec, slot))
+		return 0;
+	if (t->pfd_pending)
+		t->pfd_seen++;
 	row = fault_row(tgid, slot, addr);
 	if (!row)
 		return 0;
@@ -273,6 +325,39 @@ static __always_inline int handle_accounted(__u64 addr, bool major)
 	if (t)
 		latency_end(t, row, major, false);
 	return 0;
+}
+
+/*
+ * At the end of the system call (or the exit) after such an event: faults
+ * the kernel counted for the thread that no fault event showed are counted
+ * now, once, as kernel-mode faults at the event's address (whose page they
+ * faulted in). Faults with events in between were counted as they came.
+ */
+static __always_inline void pfd_settle(struct task_struct *task)
+{
+	struct vmt_thread *t = bpf_task_storage_get(&threads, task, NULL, 0);
+	struct vmt_row *row;
+	__u64 maj, flt, untraced;
+	int kind;
+
+	if (!t || !t->pfd_pending)
+		return;
+	t->pfd_pending = 0;
+	flt = faults_of(task, &maj);
+	untraced = flt - t->pfd_flt - t->pfd_seen;
+	if ((__s64)untraced <= 0)
+		return;
+	/* the event's row, found when it happened (its VMA may be gone now) */
+	row = fault_row(BPF_CORE_READ(task, tgid), t->pfd_slot, t->pfd_addr);
+	if (!row)
+		return;
+	if (t->pfd_slot == VMT_OVERFLOW_SLOT)
+		__sync_fetch_and_add(&drops.rows, untraced);
+	kind = access_of(t->pfd_ec) == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
+	__sync_fetch_and_add(&row->counters[kind], untraced);
+	__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
+	if (maj > t->pfd_maj)
+		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], maj - t->pfd_maj);
 }
 
 /*
@@ -366,6 +451,7 @@ static __always_inline int handle_exec(struct task_struct *p)
 		proc->active = 1;
 	}
 	bump_gen(proc);	/* a new mm: every cached VMA is gone */
+	proc->image_gen = proc->gen;
 	return 0;
 }
 

@@ -21,7 +21,10 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 				    struct vm_area_struct *vma, __u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct vma_info v = { .gen = proc->gen, .tgid = id >> 32, .tid = (__u32)id };
+	struct vma_info v = {
+		.gen = proc->gen, .image_gen = proc->image_gen,
+		.tgid = id >> 32, .tid = (__u32)id,
+	};
 
 	if (t->cached && t->gen == v.gen && t->fn_vma_cached == (__u64)vma &&
 	    addr >= t->start && addr < t->end)

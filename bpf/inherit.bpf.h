@@ -136,7 +136,7 @@ static long flush_row(struct bpf_map *map, struct vmt_row_key *key, __u32 *slot,
 		return 0;
 	row = bpf_map_lookup_elem(&rows, &s);
 	if (row && row->first_gen < ctx->gen)
-		retire_row(&k, s);
+		retire_row(&k, s, VMT_ROW_UNMAPPED);	/* the old image's mm is gone */
 	return 0;
 }
 

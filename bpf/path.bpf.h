@@ -8,7 +8,7 @@
  *
  * Both loops run under bpf_loop(): the verifier checks a callback body once,
  * where an open-coded loop indexed by a running count is verified once per
- * iteration and per caller state (over a million instructions here).
+ * iteration and per caller state (over a million verified instructions on the 6.18 development VM).
  */
 #ifndef PATH_BPF_H
 #define PATH_BPF_H
@@ -46,8 +46,18 @@ static long collect_step(__u64 i, struct walk *w)
 		w->mnt = up;
 		return 0;
 	}
-	if (d == parent)
+	if (d == parent) {
+		/*
+		 * A pseudo dentry (shared anonymous memory, memfd, SysV shm on
+		 * the kernel's internal shm mount): its own name, as d_path()
+		 * names it ("/dev/zero", "/memfd:name", "/SYSV0000002a").
+		 */
+		if (!w->n) {
+			s->names[0] = BPF_CORE_READ(d, d_name.name);
+			w->n = 1;
+		}
 		return 1;
+	}
 	s->names[w->n & (VMT_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
 	w->n++;
 	w->d = parent;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VMA rows: a slot in the rows array per VMA seen faulting, found through
- * row_index by (tgid, anchor). Slots are never reused, so user space can read
- * rows [1, next_slot) at any time, including rows of unmapped VMAs.
+ * row_index by (tgid, anchor). A row whose VMA changed or went is retired with
+ * the extent its counts were taken under and folded into the row of its
+ * identity (src/vmtrace.h); freed slots go to free_slots for new rows. User
+ * space reads rows [1, next_slot) at any time and skips VMT_ROW_FREE ones.
  */
 #ifndef ROWS_BPF_H
 #define ROWS_BPF_H
@@ -18,6 +20,7 @@ struct vma_info {
 	__u32 slot;
 	__u64 mapping;		/* the file's address_space, 0 when anonymous */
 	__u64 gen;
+	__u64 image_gen;	/* the process's image_gen */
 	__u64 sp;		/* user stack pointer of the faulting thread */
 	__u32 tgid;
 	__u32 tid;
@@ -52,11 +55,155 @@ static __always_inline void read_vma(struct vm_area_struct *vma,
 	v->found = 1;
 }
 
-static __always_inline __u32 new_slot(void)
-{
-	__u32 slot = __sync_fetch_and_add(&next_slot, 1);
+/* The heat buckets are kept (and moved) only with heatmaps. */
+#define NR_HEAT_MOVED	(want_heatmap ? VMT_HEAT_BUCKETS : 0)
 
-	return slot < max_rows ? slot : VMT_OVERFLOW_SLOT;
+static __always_inline void dead_key_of(const struct vmt_row *row,
+					struct vmt_dead_key *k)
+{
+	k->tgid = row->tgid;
+	k->dev = row->dev;
+	k->ino = row->ino;
+	k->size = row->end - row->start;
+	k->start = row->flags & VMT_ROW_UNMAPPED ? 0 : row->start;
+	k->image_gen = row->image_gen;
+	k->kind = (row->vm_flags & VMT_VM_PERMS) |
+		  (row->flags & (VMT_ROW_GROWSDOWN | VMT_ROW_STACK | VMT_ROW_UNMAPPED |
+				 VMT_ROW_SEALED)) << 8;
+}
+
+/*
+ * Moves every count of row from into row to. Atomic on both sides: a fault
+ * handler that looked the row up before it was retired may still be adding to
+ * it; whatever it adds after this pass stays in from, as residue (reuse_slot).
+ */
+static __always_inline void move_counts(struct vmt_row *from, struct vmt_row *to)
+{
+	for (int i = 0; i < VMT_NR_COUNTERS; i++) {
+		__u64 n = from->counters[i];
+
+		if (!n)
+			continue;
+		__sync_fetch_and_add(&to->counters[i], n);
+		__sync_fetch_and_sub(&from->counters[i], n);
+	}
+	for (int i = 0; i < VMT_HEAT_BUCKETS; i++) {
+		__u32 n;
+
+		if (i >= NR_HEAT_MOVED)
+			break;
+		n = from->heat[i];
+		if (!n)
+			continue;
+		__sync_fetch_and_add(&to->heat[i], n);
+		__sync_fetch_and_sub(&from->heat[i], n);
+	}
+}
+
+/*
+ * A retired row joins the row of its identity: the first of an identity
+ * becomes that row itself; later ones move their counts into it and free
+ * their slot. With no room in dead_index the row stays whole (not freed).
+ */
+/*
+ * Not inlined (nor is reuse_slot()): their 48-byte keys would otherwise sit
+ * in the fault path's frame, past the 512-byte combined stack on 6.1.
+ */
+static __noinline void fold_row(__u32 slot, struct vmt_row *row)
+{
+	struct vmt_dead_key key = {};
+	struct vmt_row *into;
+	__u32 *found;
+
+	dead_key_of(row, &key);
+	found = bpf_map_lookup_elem(&dead_index, &key);
+	if (!found) {
+		row->flags |= VMT_ROW_FOLDED;
+		if (!bpf_map_update_elem(&dead_index, &key, &slot, BPF_NOEXIST))
+			return;
+		found = bpf_map_lookup_elem(&dead_index, &key);
+		if (!found) {
+			__sync_fetch_and_add(&drops.unfolded, 1);
+			return;
+		}
+	}
+	if (*found == slot)
+		return;
+	into = bpf_map_lookup_elem(&rows, found);
+	if (!into)
+		return;
+	move_counts(row, into);
+	__sync_fetch_and_add(&into->nr_vmas, row->nr_vmas);
+	into->sealed_ns = row->sealed_ns;
+	row->flags |= VMT_ROW_FREE;
+	__sync_fetch_and_add(&reclaim.folded, 1);
+	bpf_map_push_elem(&free_slots, &slot, 0);
+}
+
+/*
+ * Retires a row: its VMA changed (VMT_ROW_SEALED) or went (VMT_ROW_UNMAPPED).
+ * It keeps the extent and permissions its counts were taken under, leaves the
+ * index so the next fault there starts a new row, and is folded.
+ */
+static __always_inline void retire_row(struct vmt_row_key *key, __u32 slot,
+				       __u32 why)
+{
+	struct vmt_row *row = bpf_map_lookup_elem(&rows, &slot);
+	__u32 *indexed = bpf_map_lookup_elem(&row_index, key);
+
+	if (!indexed || *indexed != slot)
+		return;		/* another thread retired it first */
+	bpf_map_delete_elem(&row_index, key);
+	if (!row || slot == VMT_OVERFLOW_SLOT)
+		return;
+	row->flags |= why;
+	row->sealed_ns = bpf_ktime_get_ns();
+	__sync_fetch_and_add(why == VMT_ROW_SEALED ? &reclaim.sealed : &reclaim.unmapped, 1);
+	fold_row(slot, row);
+}
+
+/*
+ * A slot from the free queue may hold residue: counts a fault handler added
+ * after its row was folded. They go to the row the old one folded into
+ * (its fields are intact until reuse), so nothing is lost or misplaced.
+ */
+static __noinline void reuse_slot(struct vmt_row *row)
+{
+	struct vmt_dead_key key = {};
+	struct vmt_row *into;
+	__u32 *found;
+	__u64 residue = 0;
+
+	for (int i = 0; i < VMT_NR_COUNTERS; i++)
+		residue |= row->counters[i];
+	if (!residue)
+		return;
+	dead_key_of(row, &key);
+	found = bpf_map_lookup_elem(&dead_index, &key);
+	into = found ? bpf_map_lookup_elem(&rows, found) : NULL;
+	if (!into)
+		return;		/* its identity is gone (a forgotten run): start over */
+	move_counts(row, into);
+	__sync_fetch_and_add(&reclaim.residue, 1);
+}
+
+static __always_inline __u32 new_slot(struct vmt_row **row)
+{
+	__u32 slot;
+
+	if (!bpf_map_pop_elem(&free_slots, &slot)) {
+		*row = bpf_map_lookup_elem(&rows, &slot);
+		if (*row) {
+			reuse_slot(*row);
+			__sync_fetch_and_add(&reclaim.reused, 1);
+			return slot;
+		}
+	}
+	slot = __sync_fetch_and_add(&next_slot, 1);
+	if (slot >= max_rows)
+		return VMT_OVERFLOW_SLOT;
+	*row = bpf_map_lookup_elem(&rows, &slot);
+	return *row ? slot : VMT_OVERFLOW_SLOT;
 }
 
 static __always_inline void fill_row(struct vmt_row *row, struct vma_info *v)
@@ -66,44 +213,60 @@ static __always_inline void fill_row(struct vmt_row *row, struct vma_info *v)
 	row->vm_flags = v->vm_flags;
 	row->pgoff = v->pgoff;
 	row->last_gen = v->gen;
-	if (v->sp >= v->start && v->sp < v->end && v->tid != v->tgid)
+	if (v->sp >= v->start && v->sp < v->end && v->tid != v->tgid) {
 		row->stack_tid = v->tid;
+		row->flags |= VMT_ROW_STACK;
+	}
+}
+
+/*
+ * Can the row go on counting VMA v? While v is the same mapping with the same
+ * permissions and its extent holds the row's: a VMA that grows (brk, a stack,
+ * a merge that extends it) keeps its row; one that was cut, moved, shrunk or
+ * re-protected gets a new row, so no count ever sits in a row whose extent or
+ * permissions it was not taken under.
+ */
+static __always_inline bool row_holds(const struct vmt_row *row,
+				      const struct vma_info *v)
+{
+	if (row->ino != v->ino || row->dev != v->dev ||
+	    ((row->vm_flags ^ v->vm_flags) & VMT_VM_PERMS))
+		return false;
+	if (v->start > row->start || v->end < row->end)
+		return false;
+	/* a file mapping anchored at its start must map the same offset there */
+	return !row->ino || (v->vm_flags & VM_GROWSDOWN) || v->pgoff == row->pgoff;
 }
 
 /* A new row for a VMA or pseudo anchor; VMT_OVERFLOW_SLOT when full. */
 static __always_inline __u32 create_row(struct vmt_row_key *key,
 					struct vma_info *v, __u32 flags)
 {
-	struct vmt_row *row;
-	__u32 slot = new_slot(), *won;
+	struct vmt_row *row = NULL;
+	__u32 slot = new_slot(&row), *won;
 
-	if (slot == VMT_OVERFLOW_SLOT)
-		return slot;
-	row = bpf_map_lookup_elem(&rows, &slot);
-	if (!row)
+	if (slot == VMT_OVERFLOW_SLOT || !row)
 		return VMT_OVERFLOW_SLOT;
 	row->tgid = key->tgid;
 	row->ino = v->ino;
 	row->dev = v->dev;
 	row->flags = flags;
 	row->first_gen = v->gen;
+	row->image_gen = v->image_gen;
+	row->stack_tid = 0;
+	row->merged_into = 0;
+	row->nr_vmas = 1;
+	row->serial = __sync_fetch_and_add(&next_serial, 1);
+	row->first_ns = bpf_ktime_get_ns();
+	row->sealed_ns = 0;
 	fill_row(row, v);
 	if (!bpf_map_update_elem(&row_index, key, &slot, BPF_NOEXIST))
 		return slot;
-	/* Another thread filed this VMA first: use its row, leave ours empty. */
-	row->flags |= VMT_ROW_UNMAPPED;
+	/* Another thread filed this VMA first: use its row, give ours back. */
+	row->flags = VMT_ROW_FREE;
+	bpf_map_push_elem(&free_slots, &slot, 0);
 	won = bpf_map_lookup_elem(&row_index, key);
 	return won ? *won : VMT_OVERFLOW_SLOT;
-}
-
-/* Marks a row unmapped and frees its anchor for whatever is mapped there next. */
-static __always_inline void retire_row(struct vmt_row_key *key, __u32 slot)
-{
-	struct vmt_row *row = bpf_map_lookup_elem(&rows, &slot);
-
-	if (row)
-		row->flags |= VMT_ROW_UNMAPPED;
-	bpf_map_delete_elem(&row_index, key);
 }
 
 /* The row of a pseudo anchor (no VMA, lookup busy) of a process. */
@@ -119,13 +282,15 @@ static __always_inline __u32 pseudo_row(__u32 tgid, __u64 anchor, __u32 flags)
 	/* its first_gen says which exec image of the process it belongs to */
 	proc = bpf_map_lookup_elem(&procs, &tgid);
 	v.gen = proc ? proc->gen : 0;
+	v.image_gen = proc ? proc->image_gen : 0;
 	return create_row(&key, &v, flags);
 }
 
 /*
- * The row of a resolved VMA. An existing row under the same anchor belongs to
- * an earlier mapping if the backing object differs (e.g. mmap MAP_FIXED over
- * a file mapping): it is retired and a new row begins.
+ * The row of a resolved VMA: the row under its anchor while that row can
+ * hold it (row_holds); otherwise that row is retired (sealed if the same
+ * mapping changed, unmapped if something else was mapped there) and a new
+ * row begins.
  */
 static __always_inline __u32 vma_row(struct vma_info *v)
 {
@@ -141,11 +306,12 @@ static __always_inline __u32 vma_row(struct vma_info *v)
 		__u32 slot = *found;
 
 		row = bpf_map_lookup_elem(&rows, &slot);
-		if (row && row->ino == v->ino && row->dev == v->dev) {
+		if (row && row_holds(row, v)) {
 			fill_row(row, v);
 			return slot;
 		}
-		retire_row(&key, slot);
+		retire_row(&key, slot, row && row->ino == v->ino && row->dev == v->dev ?
+			   VMT_ROW_SEALED : VMT_ROW_UNMAPPED);
 	}
 	return create_row(&key, v, down ? VMT_ROW_GROWSDOWN : 0);
 }
@@ -161,7 +327,12 @@ static long vma_peek(struct task_struct *task, struct vm_area_struct *vma,
 	return 0;
 }
 
-/* The row anchored at p lost its VMA to the one anchored at a: follow it. */
+/*
+ * The row anchored at p lost its VMA to the one anchored at a (it merged into
+ * a VMA that starts lower): when a has no row, the row follows its VMA (the
+ * merged extent holds its own); otherwise two faulted VMAs became one, and the
+ * row at p is retired with its own extent.
+ */
 static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
 				     struct vmt_row_key *at_a)
 {
@@ -170,11 +341,15 @@ static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
 
 	if (!slot_a) {
 		bpf_map_update_elem(&row_index, at_a, &slot_p, BPF_NOEXIST);
-	} else if ((row = bpf_map_lookup_elem(&rows, &slot_p))) {
-		row->merged_into = *slot_a;	/* two faulted VMAs became one */
+		bpf_map_delete_elem(&row_index, at_p);
+		return;
+	}
+	row = bpf_map_lookup_elem(&rows, &slot_p);
+	if (row) {
+		row->merged_into = *slot_a;
 		row->flags |= VMT_ROW_MERGED;
 	}
-	bpf_map_delete_elem(&row_index, at_p);
+	retire_row(at_p, slot_p, VMT_ROW_SEALED);
 }
 
 /*
@@ -197,7 +372,7 @@ static __always_inline void refresh_at(__u32 tgid, __u64 p, bool boundary,
 	if (bpf_find_vma(task, p, vma_peek, &v, 0) || !v.found) {
 		row = slot_p ? bpf_map_lookup_elem(&rows, &slot_p) : NULL;
 		if (row && !(row->flags & VMT_ROW_GROWSDOWN))
-			retire_row(&at_p, slot_p);
+			retire_row(&at_p, slot_p, VMT_ROW_UNMAPPED);
 		return;
 	}
 	at_a.anchor = v.vm_flags & VM_GROWSDOWN ? v.end : v.start;
@@ -211,7 +386,9 @@ static __always_inline void refresh_at(__u32 tgid, __u64 p, bool boundary,
 	if (!row)
 		return;
 	if (row->ino != v.ino || row->dev != v.dev)
-		retire_row(&at_a, slot_p);	/* something else was mapped there */
+		retire_row(&at_a, slot_p, VMT_ROW_UNMAPPED);	/* something else is there */
+	else if (!row_holds(row, &v))
+		retire_row(&at_a, slot_p, VMT_ROW_SEALED);	/* cut, shrunk, re-protected */
 	else
 		fill_row(row, &v);
 }
@@ -256,7 +433,7 @@ static __always_inline void retire_doomed(__u32 tgid, struct vmt_thread *t)
 		key.anchor = t->doomed[i];
 		slot = bpf_map_lookup_elem(&row_index, &key);
 		if (slot)
-			retire_row(&key, *slot);
+			retire_row(&key, *slot, VMT_ROW_UNMAPPED);
 	}
 	t->nr_doomed = 0;
 }

@@ -171,7 +171,7 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
  * each, shared with readin.bpf.h), not by a syscalls:sys_{enter,exit}_NAME
  * pair per call: those were 32 perf-event links, and each one's detach waits
  * for an RCU grace period under the kernel's event_mutex, one after another
- * (~16-28 ms each on the project machine: 0.5-0.7 s of every vmtrace exit,
+ * (~16-28 ms each on the 6.18 development VM: 0.5-0.7 s of every vmtrace exit,
  * measured with strace -T on close()). Raw tracepoint links detach at once.
  * The cost moves to every system call of every process while vmtrace runs:
  * a switch on the number (the syscalls:* events hook the same tracepoint).

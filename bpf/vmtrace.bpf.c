@@ -4,8 +4,8 @@
  * in the kernel, with no per-fault event to user space.
  *
  * Finding the VMA of a fault: bpf_find_vma() costs ~11 us from the fault
- * tracepoint on this kernel (it releases mmap_lock through an irq_work; see
- * shared/KERNELS.md), a 9x slowdown if called on every fault. So each thread
+ * tracepoint on the 6.18 development VM (it releases mmap_lock through an
+ * irq_work; see docs/kernels.md), a 9x slowdown there if called on every fault. So each thread
  * keeps a one-entry cache of the VMA of its last fault, valid while the
  * process's mapping generation is unchanged. The generation is bumped on entry
  * to and exit from every system call that can change VMAs, so a cache filled
@@ -35,8 +35,10 @@ const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;
 const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
 
 __u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
+__u64 next_serial = 1;
 struct vmt_drops drops;
 struct vmt_lookups lookups;
+struct vmt_reclaim reclaim;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -58,6 +60,21 @@ struct {
 	__type(key, struct vmt_row_key);
 	__type(value, __u32);
 } row_index SEC(".maps");
+
+/* Slots of rows folded away, for new rows to take before next_slot grows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(value, __u32);
+} free_slots SEC(".maps");
+
+/* The row each dead identity folds into (rows.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
+	__type(key, struct vmt_dead_key);
+	__type(value, __u32);
+} dead_index SEC(".maps");
 
 /*
  * Faults whose VMA lookup was busy (mmap_lock held by a writer), by page:
@@ -246,6 +263,8 @@ int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 {
+	if (backend == VMT_BACKEND_TRACEPOINT)
+		pfd_settle(bpf_get_current_task_btf());
 	vma_sys_exit(regs, ret);
 	return io_call_exit(regs);
 }
@@ -273,5 +292,11 @@ int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
 }
 
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tp_exit, struct task_struct *p) { return inherit_exit(p); }
+int BPF_PROG(tp_exit, struct task_struct *p)
+{
+	/* the exit's futex cleanup can fault pages in without a fault event */
+	if (backend == VMT_BACKEND_TRACEPOINT)
+		pfd_settle(p);
+	return inherit_exit(p);
+}
 

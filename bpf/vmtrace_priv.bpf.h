@@ -74,6 +74,20 @@ struct vmt_thread {
 	__u8 fn_wp;		/* do_wp_page ran during it */
 	__u8 fn_cow;		/* wp_page_copy ran during it */
 	__u16 fn_readin;	/* read-in calls during it */
+	/*
+	 * A fault event with page faults disabled (tracepoint backend): the
+	 * kernel fixed it up without handling it; if it then faulted the page
+	 * in through a path with no fault event (fixup_user_fault(), as futexes
+	 * do on 6.18), the thread's min_flt/maj_flt grow by more than the
+	 * events seen since. pfd_settle() counts the difference in its row.
+	 */
+	__u64 pfd_flt;		/* min_flt + maj_flt at the event */
+	__u64 pfd_maj;
+	__u64 pfd_seen;		/* fault events counted since */
+	__u64 pfd_addr;
+	__u64 pfd_ec;		/* its error code */
+	__u32 pfd_pending;
+	__u32 pfd_slot;		/* its row, found when it happened */
 	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
 	__u64 doomed[DOOMED_MAX];
 	__u32 nr_doomed;

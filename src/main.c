@@ -48,14 +48,14 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void command_line(const struct config *cfg, pid_t pid, char *buf, size_t size)
+static void command_line(const struct config *cfg, const struct target *t,
+			 char *buf, size_t size)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	if (!cfg->command) {
-		if (read_cmdline(pid, buf, size))
-			snprintf(buf, size, "?");
+		snprintf(buf, size, "%s", t->command);
 		return;
 	}
 	for (char **arg = cfg->command; *arg && len + 1 < size; arg++)
@@ -118,7 +118,7 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 	int err;
 
 	aspace_init(as, t->pid);
-	command_line(cfg, t->pid, as->command, sizeof(as->command));
+	command_line(cfg, t, as->command, sizeof(as->command));
 	as->duration_s = now_s() - w->start_s;
 	err = tracer_read(tr, t->pid, as, &base_min, &base_maj);
 	if (err)

@@ -24,6 +24,13 @@
 /*
  * Row 0 of the rows array is the overflow row: when the array is full a fault
  * is still counted there (and in drops) so totals never lose anything.
+ *
+ * A row is one VMA as it was while it faulted: its extent, permissions, file
+ * and offset. When the VMA is cut, moved, re-protected or unmapped, the row is
+ * retired with the extent its counts were taken under, and folded into the
+ * row of its identity (see struct vmt_dead_key): rows of dead VMAs with the
+ * same identity become one row of nr_vmas VMAs, and the freed slots are reused.
+ * Live rows plus one row per dead identity is all the rows array holds.
  */
 #define VMT_OVERFLOW_SLOT	0
 
@@ -96,7 +103,14 @@ enum vmt_row_flag {
 	VMT_ROW_OVERFLOW	= 1 << 4, /* pseudo row: the rows array was full */
 	VMT_ROW_STACK_GROWTH	= 1 << 5, /* pseudo row: faults growing the stack */
 	VMT_ROW_MERGED		= 1 << 6, /* its VMA merged into row merged_into */
+	VMT_ROW_SEALED		= 1 << 7, /* its VMA changed (split, cut, moved, re-protected) */
+	VMT_ROW_FOLDED		= 1 << 8, /* the row of a dead identity: nr_vmas VMAs */
+	VMT_ROW_FREE		= 1 << 9, /* folded away; its slot is free for reuse */
+	VMT_ROW_STACK		= 1 << 10, /* a thread's stack (stack_tid: one of them) */
 };
+
+/* The permission bits of vm_flags that a row is told apart by. */
+#define VMT_VM_PERMS		0xfULL	/* VM_READ | VM_WRITE | VM_EXEC | VM_SHARED */
 
 enum vmt_syscall {
 	VMT_SC_MMAP,
@@ -133,9 +147,29 @@ struct vmt_row {
 	__u64 first_gen;	/* mapping generation when first seen */
 	__u64 last_gen;
 	__u32 merged_into;	/* with VMT_ROW_MERGED: the surviving row's slot */
-	__u32 pad;
+	__u32 nr_vmas;		/* VMAs counted in it: 1, or more when FOLDED */
+	__u64 serial;		/* unique per row ever made: a slot's reuse changes it */
+	__u64 first_ns;		/* bpf_ktime_get_ns() when it was made */
+	__u64 sealed_ns;	/* when its (last) VMA changed or went; 0: live */
+	__u64 image_gen;	/* its process's image_gen when it was made */
 	/* faults by offset in the VMA's extent at the time (with heatmaps) */
 	__u32 heat[VMT_HEAT_BUCKETS];
+};
+
+/*
+ * The identity dead rows are folded by: the process and its program image,
+ * the file, the permissions and kind, the size; and for a sealed row (its VMA
+ * changed but lives on) also where it was, so a mapping's history stays
+ * readable. Unmapped VMAs of one identity fold into one row wherever they were.
+ */
+struct vmt_dead_key {
+	__u32 tgid;
+	__u32 dev;
+	__u64 ino;
+	__u64 size;
+	__u64 start;		/* sealed rows only; 0 for unmapped ones */
+	__u64 image_gen;	/* the generation at the process's last exec */
+	__u64 kind;		/* vm_flags & VMT_VM_PERMS | row flags of its kind */
 };
 
 struct vmt_file_key {
@@ -183,6 +217,13 @@ struct vmt_proc {
 	__u32 exec_seen;
 	__u32 pad;
 	struct vmt_layout mm;	/* refreshed on VMA lookups and brk */
+	/*
+	 * Kernel-mode fault events with page faults disabled (an atomic user
+	 * access fixed up through the exception table): the kernel never
+	 * handles or accounts them, so they are no faults, only counted here.
+	 */
+	__u64 pf_disabled;
+	__u64 image_gen;	/* gen when its last exec began: dead rows fold per image */
 	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
 	__u64 latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];	/* faults per bucket */
 };
@@ -195,6 +236,16 @@ struct vmt_drops {
 	__u64 lookups_busy;	/* VMA lookups deferred (-EBUSY): not lost */
 	__u64 deferred_full;	/* deferred map full: counted in [unresolved] */
 	__u64 readins;		/* read-in pages not counted: readins map full */
+	__u64 unfolded;		/* dead rows kept whole: no room for their identity */
+};
+
+/* What row reclaim did (vmtrace -v prints it). */
+struct vmt_reclaim {
+	__u64 sealed;		/* rows retired because their VMA changed */
+	__u64 unmapped;		/* rows retired because their VMA went */
+	__u64 folded;		/* retired rows folded into their identity's row */
+	__u64 reused;		/* slots taken from the free queue */
+	__u64 residue;		/* counts that arrived after a fold, moved on reuse */
 };
 
 /* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */

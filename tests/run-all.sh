@@ -7,9 +7,12 @@
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite against vmtrace built with ASan, UBSan and
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
+#   real         root, this machine's kernel: vmtrace's per-VMA rows on programs from
+#                Debian's packages against a per-fault oracle from perf (tests/real)
 #   vm           the integration suite again under Debian's 6.1 kernel in qemu
 # Each tier runs even if an earlier one failed; the exit code is 1 if any did.
-# Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI).
+# Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI),
+# VMTRACE_SKIP_REAL=1 the real-programs tier.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -96,6 +99,9 @@ tier_sanitize() {
 }
 
 tier_sanitize
+if [ "${VMTRACE_SKIP_REAL:-0}" != 1 ]; then
+	tier real env VMTRACE=.output/vmtrace tests/real/run.sh
+fi
 if [ "${VMTRACE_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/vmtest.sh ]; then
 	tier vm tests/vm/vmtest.sh
 fi

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/array.h"
+#include "model/elf_bss.h"
 #include "model/model.h"
 
 #define VM_READ		0x1ULL
@@ -64,6 +65,11 @@ int aspace_add_row(struct address_space *as, __u32 slot,
 	v->row_flags = row->flags;
 	v->stack_tid = row->stack_tid;
 	v->unmapped = row->flags & VMT_ROW_UNMAPPED;
+	v->changed = row->flags & VMT_ROW_SEALED;
+	v->nr_vmas = row->nr_vmas ? row->nr_vmas : 1;
+	v->serial = row->serial;
+	v->first_ns = row->first_ns;
+	v->retired_ns = row->sealed_ns;
 	v->faulted = true;
 	memcpy(v->counters, row->counters, sizeof(v->counters));
 	if (path && !(v->path = strdup(path)))
@@ -102,9 +108,9 @@ int aspace_add_deferred(struct address_space *as, uint64_t page,
 	for (size_t i = 0; i < as->nr; i++) {
 		struct vma *v = &as->vmas[i];
 
-		/* slots grow with time: the highest is the newest mapping there */
+		/* serials grow with time: the highest is the newest mapping there */
 		if (v->faulted && !is_pseudo(v) && page >= v->start &&
-		    page < v->end && (!to || v->slot > to->slot))
+		    page < v->end && (!to || v->serial > to->serial))
 			to = v;
 	}
 	if (!to && !(to = unresolved_row(as)))
@@ -146,7 +152,7 @@ static int add_unfaulted(struct address_space *as, const struct maps_entry *e)
  * Matching snapshot lines to rows. Rows are found by object and anchor
  * (start, or end for a stack that grows down) in a sorted index of the
  * faulted rows: a scan of every row per line was O(rows x lines), 11 s of
- * a 100,000-VMA target's report on the project machine (tests/bench).
+ * a 100,000-VMA target's report on the 6.18 development VM (docs/benchmark.md).
  */
 struct row_key {
 	uint32_t dev;
@@ -205,7 +211,7 @@ int maps_merge_begin(struct maps_merge *m, struct address_space *as,
 		const struct vma *v = &as->vmas[i];
 		bool down = v->row_flags & VMT_ROW_GROWSDOWN;
 
-		if (v->faulted && !v->unmapped)
+		if (v->faulted && !v->unmapped && !v->changed)
 			m->index[m->nindex++] = (struct row_key) {
 				v->dev, down, v->ino, down ? v->end : v->start, i };
 	}
@@ -247,7 +253,7 @@ void maps_merge_end(struct maps_merge *m)
 	for (size_t i = 0; m->final && m->lines && m->seen && i < m->rows; i++) {
 		struct vma *v = &m->as->vmas[i];
 
-		if (v->faulted && !m->seen[i] && !is_pseudo(v))
+		if (v->faulted && !m->seen[i] && !is_pseudo(v) && !v->changed)
 			v->unmapped = true;
 	}
 	free(m->seen);
@@ -296,11 +302,65 @@ static const char *exe_label(const struct vma *v, const struct vmt_layout *mm)
 	return v->perms[1] == 'w' ? "[data]" : "[rodata]";
 }
 
-/* Anonymous memory right after a writable file mapping is that file's bss. */
+/*
+ * Anonymous memory right after a writable mapping of the file whose bss it
+ * is: aspace_finish() passes prev only where the file's ELF says so.
+ */
 static bool is_bss_of(const struct vma *v, const struct vma *prev)
 {
 	return prev && prev->path && prev->end == v->start &&
 	       prev->perms[1] == 'w' && v->perms[1] == 'w';
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * Shared memory by how the kernel names its file: shared anonymous memory
+ * ("/dev/zero", a database's shared buffers), memfd, SysV and POSIX shm.
+ */
+static bool shm_label(const struct vma *v, char *out, size_t size)
+{
+	const char *p = v->path;
+	int len;
+
+	if (!strcmp(p, "/dev/zero") || !strcmp(p, "/") || !strcmp(p, "/dev/zero (deleted)")) {
+		if (v->dev >> 20)	/* the real /dev/zero mapped shared is the same */
+			return false;
+		snprintf(out, size, "[anon:shared]");
+	} else if (has_prefix(p, "/memfd:")) {
+		len = strlen(p + 7);
+		if (len > 10 && !strcmp(p + 7 + len - 10, " (deleted)"))
+			len -= 10;
+		snprintf(out, size, "[memfd:%.*s]", len, p + 7);
+	} else if (has_prefix(p, "/SYSV") && !(v->dev >> 20)) {
+		snprintf(out, size, "[sysv-shm:0x%.8s]", p + 5);
+	} else if (has_prefix(p, "/dev/shm/")) {
+		snprintf(out, size, "[shm:%s]", p + 9);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The pages the vDSO reads its data from, below it: [vvar] (4 pages, right
+ * below the vDSO on 6.1) and, on kernels since 6.12 or so, [vvar] then
+ * [vvar_vclock] (2 pages) right below it.
+ */
+static const char *vvar_label(const struct vma *v, const struct vmt_layout *mm)
+{
+	uint64_t size = v->end - v->start;
+
+	if (!mm->vdso || v->path)
+		return NULL;
+	if (v->end == mm->vdso)
+		return size == 2 * PAGE_SIZE ? "[vvar_vclock]" : "[vvar]";
+	if (v->end == mm->vdso - 2 * PAGE_SIZE && size == 4 * PAGE_SIZE)
+		return "[vvar]";
+	return NULL;
 }
 
 static bool is_heap(const struct vma *v, const struct vmt_layout *mm)
@@ -343,12 +403,18 @@ void label_vma(const struct vma *v, const struct vma *prev,
 	const char *special = special_label(v, mm);
 	uint64_t data_page = mm->end_data & ~(PAGE_SIZE - 1);
 
+	if (!special)
+		special = vvar_label(v, mm);
 	if (special)
 		snprintf(out, size, "%s", special);
 	else if (is_exe(v, mm))
 		snprintf(out, size, "%s", exe_label(v, mm));
+	else if (v->path && shm_label(v, out, size))
+		return;
 	else if (v->path)
 		snprintf(out, size, "%s", v->path);
+	else if (v->stack_tid && v->nr_vmas > 1)
+		snprintf(out, size, "[stack:threads]");	/* many threads' stacks */
 	else if (v->stack_tid)
 		snprintf(out, size, "[stack:%u]", v->stack_tid);
 	else if (is_heap(v, mm))
@@ -359,8 +425,6 @@ void label_vma(const struct vma *v, const struct vma *prev,
 	else if (is_bss_of(v, prev))
 		snprintf(out, size, is_exe(prev, mm) ? "[bss]" : "[bss:%s]",
 			 basename_of(prev->path));
-	else if (mm->vdso && v->end == mm->vdso)
-		snprintf(out, size, "[vvar]");
 	else
 		snprintf(out, size, v->perms[3] == 's' ? "[anon:shared]" : "[anon]");
 }
@@ -372,7 +436,9 @@ static int by_addr(const void *a, const void *b)
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	/* an unmapped row first: it was there before what replaced it */
-	return (int)y->unmapped - (int)x->unmapped;
+	if (x->unmapped + x->changed != y->unmapped + y->changed)
+		return (int)(y->unmapped + y->changed) - (int)(x->unmapped + x->changed);
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
 
 /* The figure a sort key orders by, biggest first. */
@@ -402,53 +468,33 @@ static int by_key(const void *a, const void *b, void *key)
 	return by_addr(a, b);
 }
 
-/* The mapped VMA just below v in address order, for bss labels. */
-static const struct vma *prev_mapped(const struct address_space *as, size_t i)
+/* A row that shows a VMA as it is now (not retired, not a pseudo row). */
+static bool is_current(const struct vma *v)
 {
-	while (i-- > 0)
-		if (!as->vmas[i].unmapped && !pseudo_label(as->vmas[i].row_flags))
-			return &as->vmas[i];
-	return NULL;
+	return !v->unmapped && !v->changed && !pseudo_label(v->row_flags);
 }
 
-static struct vma *find_slot(struct address_space *as, uint32_t slot)
+/*
+ * Where a row's faults belong in the report: the stack growth pseudo row's
+ * in the stack (whose extent the growth went into), every other row in itself.
+ */
+static struct vma *fold_target(struct address_space *as, struct vma *v,
+			       struct vma *stack)
 {
-	for (size_t i = 0; slot && i < as->nr; i++)
-		if (as->vmas[i].slot == slot)
-			return &as->vmas[i];
-	return NULL;
-}
-
-/* Where a row's faults belong in the report: a merged VMA's survivor, the stack. */
-static struct vma *fold_target(struct address_space *as, struct vma *v)
-{
-	struct vma *to = v;
-
-	if (v->row_flags & VMT_ROW_STACK_GROWTH) {
-		for (size_t i = 0; i < as->nr; i++)
-			if ((as->vmas[i].row_flags & VMT_ROW_GROWSDOWN) &&
-			    !as->vmas[i].unmapped)
-				return &as->vmas[i];
-		return v;
-	}
-	/* a bounded walk: merges chain, and a cycle must not hang the report */
-	for (int hops = 0; hops < 64 && (to->row_flags & VMT_ROW_MERGED); hops++) {
-		struct vma *next = find_slot(as, to->merged_into);
-
-		if (!next || next == v)
-			break;
-		to = next;
-	}
-	return to;
+	return (v->row_flags & VMT_ROW_STACK_GROWTH) && stack ? stack : v;
 }
 
 /* Adds folded rows' counters to where they belong, and drops them. */
 static void fold_rows(struct address_space *as)
 {
+	struct vma *stack = NULL;
 	size_t kept = 0;
 
+	for (size_t i = 0; i < as->nr && !stack; i++)
+		if ((as->vmas[i].row_flags & VMT_ROW_GROWSDOWN) && is_current(&as->vmas[i]))
+			stack = &as->vmas[i];
 	for (size_t i = 0; i < as->nr; i++) {
-		struct vma *to = fold_target(as, &as->vmas[i]);
+		struct vma *to = fold_target(as, &as->vmas[i], stack);
 
 		if (to == &as->vmas[i])
 			continue;
@@ -496,16 +542,23 @@ int aspace_finish(struct address_space *as, enum sort_key sort,
 {
 	int err;
 
+	const struct vma *file = NULL;	/* the last file row below, for bss labels */
+	struct elf_cache elf = { 0 };
+
 	fold_rows(as);
 	qsort(as->vmas, as->nr, sizeof(*as->vmas), by_addr);
 	memset(as->totals, 0, sizeof(as->totals));
 	for (size_t i = 0; i < as->nr; i++) {
 		struct vma *v = &as->vmas[i];
 
-		label_vma(v, prev_mapped(as, i), &as->mm, v->label, sizeof(v->label));
+		label_vma(v, elf_is_bss(&elf, file, v) ? file : NULL, &as->mm,
+			  v->label, sizeof(v->label));
+		if (v->path && !pseudo_label(v->row_flags))
+			file = v;
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
 			as->totals[c] += v->counters[c];
 	}
+	elf_cache_free(&elf);
 	err = files_build(as);
 	if (!keep_unfaulted)
 		drop_unfaulted(as);

@@ -32,7 +32,11 @@ struct vma {
 	uint32_t slot;		/* the BPF row; 0 for a VMA that did not fault */
 	uint32_t merged_into;	/* with VMT_ROW_MERGED: the surviving slot */
 	bool faulted;		/* has a BPF row */
-	bool unmapped;
+	bool unmapped;		/* its VMA went (munmap, mremap, MAP_FIXED, exec) */
+	bool changed;		/* its VMA was cut, moved or re-protected since */
+	uint32_t nr_vmas;	/* VMAs of one identity folded into the row (1: one) */
+	uint64_t serial;	/* the BPF row's: later rows have higher ones */
+	uint64_t first_ns, retired_ns;	/* CLOCK_MONOTONIC; retired_ns 0: live */
 	uint64_t counters[VMT_NR_COUNTERS];
 	uint64_t recent_faults;	/* in the last interval (live view) */
 };
@@ -67,6 +71,7 @@ struct address_space {
 	struct sc_stat sc[VMT_NR_SYSCALLS];
 	bool kernel_known;	/* the kernel's own counters for the window */
 	uint64_t kernel_minflt, kernel_majflt;
+	uint64_t pf_disabled;	/* fault events with page faults disabled: no faults */
 	struct vmt_drops drops;
 	uint64_t drops_total;
 	struct file_stat *files;	/* by faults + read-ins, busiest first */

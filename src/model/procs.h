@@ -29,6 +29,7 @@ struct proc_kernel {
 	uint64_t minflt, majflt;	/* less exec_args */
 	uint64_t exec_args;	/* exec's get_user_pages() faults: no tracepoint sees them */
 	uint64_t traced;	/* minor + major over the process's images */
+	uint64_t pf_disabled;	/* fault events the kernel never handled: not in traced */
 };
 
 struct proc_set {

@@ -67,16 +67,26 @@ int timeline_row(struct timeline *tl, uint32_t slot, const struct vmt_row *row)
 
 	if (!s)
 		return -ENOMEM;
+	if (s->serial != row->serial) {
+		/* the slot holds a new row: its old one was folded away */
+		free(s->ticks);
+		memset(s, 0, sizeof(*s));
+		s->serial = row->serial;
+	}
+	/*
+	 * The process's rate comes from the sum over rows, which folds keep
+	 * (a retired row's counts move into its identity's row): a row's own
+	 * difference would count them twice.
+	 */
+	tl->sum += faults;
 	s->recent = faults - s->last_faults;
 	s->last_faults = faults;
-	tl->recent += s->recent;
 	if (!s->recent)
 		return 0;
 	t = current_tick(s, (uint32_t)(tl->samples >> tl->shift));
 	if (!t)
 		return -ENOMEM;
 	t->faults += s->recent;
-	tl->faults[(tl->samples >> tl->shift) % TIMELINE_TICKS] += s->recent;
 	for (int b = 0; tl->heat && b < VMT_HEAT_BUCKETS; b++) {
 		t->cells[b] += row->heat[b] - s->last_heat[b];
 		s->last_heat[b] = row->heat[b];
@@ -114,11 +124,15 @@ static void merge_ticks(struct timeline *tl)
 
 void timeline_begin_sample(struct timeline *tl)
 {
-	tl->recent = 0;
+	tl->sum = 0;
 }
 
 void timeline_end_sample(struct timeline *tl)
 {
+	/* a sample racing a fold may see a count twice: the sum never goes back */
+	tl->recent = tl->sum > tl->last_sum ? tl->sum - tl->last_sum : 0;
+	tl->last_sum = tl->sum > tl->last_sum ? tl->sum : tl->last_sum;
+	tl->faults[(tl->samples >> tl->shift) % TIMELINE_TICKS] += tl->recent;
 	tl->samples++;
 	/* the next sample would open tick TIMELINE_TICKS: make room first */
 	if ((tl->samples >> tl->shift) >= TIMELINE_TICKS)

@@ -23,6 +23,7 @@ struct tick_cells {
 };
 
 struct row_series {
+	uint64_t serial;	/* the row it follows: a reused slot starts over */
 	uint64_t last_faults;	/* the row's FAULTS at the previous sample */
 	uint32_t last_heat[VMT_HEAT_BUCKETS];
 	uint64_t recent;	/* faults between the last two samples */
@@ -37,6 +38,7 @@ struct timeline {
 	bool heat;		/* keep offset buckets */
 	uint64_t faults[TIMELINE_TICKS];	/* the process, per tick */
 	uint64_t recent;	/* the process, in the last interval */
+	uint64_t sum, last_sum;	/* every row's FAULTS now and at the last sample */
 	struct row_series *rows;	/* by slot */
 	size_t nr_rows;
 };

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "model/model.h"
 #include "report/format.h"
 
 const char *human_bytes(uint64_t bytes, char *buf, size_t size)
@@ -90,5 +91,18 @@ const char *name_text(const char *s, char *buf, size_t size)
 		s += used;
 	}
 	buf[len] = '\0';
+	return buf;
+}
+
+const char *vma_state(const struct vma *v, char *buf, size_t size)
+{
+	const char *what = v->unmapped ? "unmapped" : v->changed ? "changed" : NULL;
+
+	if (!what)
+		snprintf(buf, size, "%s", "");
+	else if (v->nr_vmas > 1)
+		snprintf(buf, size, " x%u %s", v->nr_vmas, what);
+	else
+		snprintf(buf, size, " (%s)", what);
 	return buf;
 }

@@ -30,4 +30,12 @@ const char *name_text(const char *s, char *buf, size_t size);
 /* Room for any n-byte name escaped, each byte at worst \xHH. */
 #define NAME_TEXT_MAX(n) (4 * (n) + 1)
 
+struct vma;
+/*
+ * What became of a row's VMA, as a label suffix: "" while it is as it was,
+ * " (unmapped)", " (changed)" (cut, moved or re-protected since), and for a
+ * row of many dead VMAs of one identity " x1234 unmapped". Returns buf.
+ */
+const char *vma_state(const struct vma *v, char *buf, size_t size);
+
 #endif

@@ -122,7 +122,7 @@ static void live_vmas(FILE *out, const struct address_space *as,
 		"VMA");
 	for (size_t i = 0; i < n && i < cfg->top; i++) {
 		const struct vma *v = rows[i].v;
-		char name[NAME_TEXT_MAX(LABEL_MAX)];
+		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32];
 
 		fprintf(out, "%10.0f %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %6" PRIu64
 			"  %-14" PRIx64 " ", v->recent_faults / interval,
@@ -132,7 +132,7 @@ static void live_vmas(FILE *out, const struct address_space *as,
 			fprintf(out, "%-7d %-16s ", (int)rows[i].pid,
 				name_text(rows[i].comm, name, 17));
 		fprintf(out, "%s%s\n", name_text(v->label, name, sizeof(name)),
-			v->unmapped ? " (unmapped)" : "");
+			vma_state(v, state, sizeof(state)));
 	}
 	free(rows);
 }

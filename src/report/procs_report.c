@@ -106,6 +106,7 @@ static void json_process(struct json_writer *w, const struct proc_set *set,
 		jw_uint64_field(w, "minflt", k->minflt);
 		jw_uint64_field(w, "majflt", k->majflt);
 		jw_uint64_field(w, "exec_args_untraced", k->exec_args);
+		jw_uint64_field(w, "pf_disabled_events", k->pf_disabled);
 		jw_end_object(w);
 	} else {
 		jw_null_field(w, "kernel");

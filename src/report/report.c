@@ -62,6 +62,16 @@ static void get_unmapped(const struct vma *v, struct cell *c)
 	*c = (struct cell){ .type = CELL_BOOL, .u = v->unmapped };
 }
 
+static void get_changed(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_BOOL, .u = v->changed };
+}
+
+static void get_nr_vmas(const struct vma *v, struct cell *c)
+{
+	*c = (struct cell){ .type = CELL_U64, .u = v->nr_vmas ? v->nr_vmas : 1 };
+}
+
 static void get_offset(const struct vma *v, struct cell *c)
 {
 	*c = (struct cell){ .type = CELL_U64, .u = v->offset };
@@ -81,6 +91,8 @@ static const struct column vma_columns[] = {
 	{ NULL, "path", 0, -1, get_path },
 	{ NULL, "offset", 0, -1, get_offset },
 	{ NULL, "unmapped", 0, -1, get_unmapped },
+	{ NULL, "changed", 0, -1, get_changed },
+	{ NULL, "vmas", 0, -1, get_nr_vmas },
 	{ NULL, "stack_tid", 0, -1, get_stack_tid },
 	{ "FAULTS", "faults", 8, VMT_C_FAULTS },
 	{ "MINOR", "minor", 8, COUNTER_MINOR },
@@ -137,11 +149,11 @@ static void text_cell(FILE *out, const struct column *col, const struct vma *v)
 
 	cell_of(col, v, &c);
 	if (col->get == get_label) {
-		char name[NAME_TEXT_MAX(LABEL_MAX)], label[sizeof(name) + 16];
+		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32], label[sizeof(name) + 32];
 
 		snprintf(label, sizeof(label), "%s%s",
 			 name_text(short_label(v), name, sizeof(name)),
-			 v->unmapped ? " (unmapped)" : "");
+			 vma_state(v, state, sizeof(state)));
 		fprintf(out, " %*s", w, label);
 	} else if (c.type == CELL_HEX) {
 		fprintf(out, " %*" PRIx64, w, c.u);
@@ -188,10 +200,18 @@ static void text_kernel(FILE *out, const struct address_space *as)
 	fprintf(out, "kernel counters, same window: minflt %" PRIu64 " majflt %"
 		PRIu64 " -> %s", as->kernel_minflt, as->kernel_majflt,
 		ours == theirs ? "all counted\n" : "");
-	if (ours != theirs)
-		fprintf(out, "traced %" PRIu64 " vs kernel %" PRIu64
+	if (ours < theirs)
+		fprintf(out, "traced %" PRIu64 " < kernel %" PRIu64
 			" (faults taken by get_user_pages, e.g. MAP_POPULATE, "
 			"have no tracepoint)\n", ours, theirs);
+	else if (ours > theirs)
+		fprintf(out, "traced %" PRIu64 " > kernel %" PRIu64
+			" (fault events the kernel did not account)\n",
+			ours, theirs);
+	if (as->pf_disabled)
+		fprintf(out, "not faults: %" PRIu64 " kernel fault events with page "
+			"faults disabled (atomic user accesses the kernel fixed up "
+			"without handling)\n", as->pf_disabled);
 }
 
 static void text_syscalls(FILE *out, const struct address_space *as)
@@ -363,6 +383,7 @@ static void json_kernel(struct json_writer *w, const struct address_space *as)
 	jw_begin_object(w);
 	jw_uint64_field(w, "minflt", as->kernel_minflt);
 	jw_uint64_field(w, "majflt", as->kernel_majflt);
+	jw_uint64_field(w, "pf_disabled_events", as->pf_disabled);
 	jw_end_object(w);
 }
 

@@ -197,7 +197,7 @@ static int select_programs(struct tracer *tr, const struct btf *vmlinux,
 	return 0;
 }
 
-/* The kernel's BTF, parsed once per session (~110 ms here). */
+/* The kernel's BTF, parsed once per session (~110 ms on the 6.18 development VM). */
 struct btf *tracer_vmlinux_btf(const struct config *cfg)
 {
 	return cfg->btf_path ? btf__parse(cfg->btf_path, NULL) : btf__load_vmlinux_btf();
@@ -331,7 +331,7 @@ static double mono_ms(void)
 
 /*
  * Can this kernel load an fentry program at all? Some forbid it (EPERM at
- * load on the project's 6.18 machine: shared/KERNELS.md). Learning that from
+ * load on the 6.18 development VM: docs/kernels.md). Learning that from
  * the skeleton cost ~100 ms of every start there (measured with vmtrace -v:
  * libbpf parses the kernel's BTF once more for CO-RE before the first fentry
  * program is refused); a two-instruction program on handle_mm_fault costs
@@ -400,6 +400,8 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tr->skel->rodata->follow = cfg->inherit;
 	bpf_map__set_max_entries(tr->skel->maps.rows, cfg->max_vmas);
 	bpf_map__set_max_entries(tr->skel->maps.row_index, cfg->max_vmas);
+	bpf_map__set_max_entries(tr->skel->maps.free_slots, cfg->max_vmas);
+	bpf_map__set_max_entries(tr->skel->maps.dead_index, cfg->max_vmas);
 	t0 = mono_ms();
 	err = vmtrace_bpf__load(tr->skel);
 	tr->load_ms = mono_ms() - t0;
@@ -477,6 +479,13 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 
 	fprintf(out, "vmtrace: VMA lookups on cache misses: %llu by tree walk, %llu by "
 		"bpf_find_vma\n", tr->skel->bss->lookups.walk, tr->skel->bss->lookups.helper);
+	fprintf(out, "vmtrace: rows: %u slots used of %u; retired %llu changed, %llu "
+		"unmapped; %llu folded into their identity's row, %llu slots reused, "
+		"%llu late counts moved, %llu kept whole (no room)\n",
+		tr->skel->data->next_slot - 1, tr->skel->rodata->max_rows - 1,
+		tr->skel->bss->reclaim.sealed, tr->skel->bss->reclaim.unmapped,
+		tr->skel->bss->reclaim.folded, tr->skel->bss->reclaim.reused,
+		tr->skel->bss->reclaim.residue, tr->skel->bss->drops.unfolded);
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
@@ -508,7 +517,7 @@ static void *detach_links(void *arg)
 }
 
 /*
- * Detaching a tracepoint program waits for an RCU grace period (~55 ms here),
+ * Detaching a tracepoint program waits for an RCU grace period (~55 ms on the 6.18 development VM),
  * and vmtrace holds ~35 links: one after another that is ~2 s at every exit.
  * From parallel threads the waits overlap. A thread that cannot be started
  * leaves its share to this one.

@@ -26,7 +26,6 @@ struct tracer {
 	char reason[REASON_MAX]; /* why the last attempt failed */
 	double load_ms, attach_ms; /* this backend's load (verifier) and attach */
 	char timing[256];	/* where tracer_open's time went (-v) */
-	__u32 first_slot;	/* rows below it belong to forgotten runs (procs.c) */
 };
 
 

@@ -15,7 +15,7 @@ const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 {
 	struct vmt_file_key key = { .ino = row->ino, .dev = row->dev };
 
-	if (!row->ino || bpf_map__lookup_elem(tr->skel->maps.files, &key,
+	if ((!row->ino && !row->dev) || bpf_map__lookup_elem(tr->skel->maps.files, &key,
 					      sizeof(key), file, sizeof(*file), 0))
 		return NULL;
 	file->path[VMT_PATH_MAX - 1] = '\0';
@@ -161,6 +161,7 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		as->sc[i].calls = proc.sc[i].calls;
 		as->sc[i].bytes = proc.sc[i].bytes;
 	}
+	as->pf_disabled = proc.pf_disabled;
 	*base_minflt = proc.base_minflt;
 	*base_majflt = proc.base_majflt;
 	as->drops = tr->skel->bss->drops;

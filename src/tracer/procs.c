@@ -102,9 +102,8 @@ static int add_row(struct tracer *tr, __u32 slot, struct vmt_row *row, void *set
 	struct proc_image *img;
 	struct vmt_file file;
 
-	if (slot == VMT_OVERFLOW_SLOT || slot < tr->first_slot ||
-	    !(img = image_of(set, tr, row)))
-		return 0;	/* all processes', or a forgotten run's, or not traced */
+	if (slot == VMT_OVERFLOW_SLOT || !(img = image_of(set, tr, row)))
+		return 0;	/* all processes', or not traced */
 	return aspace_add_row(&img->as, slot, row, tracer_file_path(tr, row, &file));
 }
 
@@ -166,7 +165,7 @@ static void kernel_of(struct proc_kernel *k, const struct vmt_lineage *lin,
 }
 
 static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage *lin,
-		      const struct address_space *main)
+		      const struct vmt_proc *proc, const struct address_space *main)
 {
 	struct proc_kernel *k = realloc(set->kernel, (set->nr_pids + 1) * sizeof(*k));
 
@@ -176,6 +175,7 @@ static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage 
 	k = &set->kernel[set->nr_pids++];
 	memset(k, 0, sizeof(*k));
 	k->pid = pid;
+	k->pf_disabled = proc->pf_disabled;
 	kernel_of(k, lin, main);
 	return 0;
 }
@@ -233,7 +233,7 @@ static int collect_processes(struct proc_set *set, struct tracer *tr,
 			continue;
 		err = add_process(set, tr, pids[i], &proc, have ? &lin : NULL);
 		if (!err)
-			err = add_kernel(set, pids[i], have ? &lin : NULL, main);
+			err = add_kernel(set, pids[i], have ? &lin : NULL, &proc, main);
 	}
 	free(pids);
 	return err;
@@ -286,16 +286,34 @@ void procs_free(struct proc_set *set)
 /* Deletes every key of map; a key deleted under us just moves the walk on. */
 static void clear_map(struct bpf_map *map, size_t key_size)
 {
-	char key[32];
+	char key[64];	/* the largest key: struct vmt_dead_key */
+
+	_Static_assert(sizeof(struct vmt_dead_key) <= sizeof(key), "clear_map's key");
 
 	while (!bpf_map__get_next_key(map, NULL, key, key_size))
 		if (bpf_map__delete_elem(map, key, key_size, 0) && errno != ENOENT)
 			break;
 }
 
+/* Every row back to zero and every slot unused: the rows array starts over. */
+static void clear_rows(struct tracer *tr)
+{
+	static const struct vmt_row zero;
+	__u32 end = tr->skel->data->next_slot, slot;
+
+	for (__u32 s = 0; s < end && s < tr->skel->rodata->max_rows; s++)
+		bpf_map__update_elem(tr->skel->maps.rows, &s, sizeof(s), &zero,
+				     sizeof(zero), BPF_ANY);
+	while (!bpf_map__lookup_and_delete_elem(tr->skel->maps.free_slots, NULL, 0,
+						&slot, sizeof(slot), 0))
+		;
+	tr->skel->data->next_slot = 1;
+}
+
 /*
  * Forgets the traced processes (they stop being traced) and their rows: a
- * later run whose process reuses a pid starts with rows of its own.
+ * later run whose process reuses a pid starts with rows of its own. Nothing
+ * adds to the rows meanwhile: no process is traced once procs is empty.
  */
 void procs_forget(struct tracer *tr)
 {
@@ -303,5 +321,6 @@ void procs_forget(struct tracer *tr)
 	clear_map(tr->skel->maps.lineage, sizeof(__u32));
 	clear_map(tr->skel->maps.row_index, sizeof(struct vmt_row_key));
 	clear_map(tr->skel->maps.deferred, sizeof(struct vmt_row_key));
-	tr->first_slot = tr->skel->data->next_slot;
+	clear_map(tr->skel->maps.dead_index, sizeof(struct vmt_dead_key));
+	clear_rows(tr);
 }

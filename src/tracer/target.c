@@ -43,6 +43,9 @@ int target_attach(struct target *t, pid_t pid)
 		fprintf(stderr, "vmtrace: failed to open PID %d: %s\n", pid, strerror(errno));
 		return -errno;
 	}
+	/* now: a process that exits before the report has no cmdline left */
+	if (read_cmdline(pid, t->command, sizeof(t->command)))
+		snprintf(t->command, sizeof(t->command), "?");
 	return 0;
 }
 

@@ -16,6 +16,7 @@ struct target {
 	int exec_fd;		/* spawned: EOF on exec, or the child's errno */
 	bool reaped;
 	int status;		/* wait status once reaped */
+	char command[512];	/* an attached process's command line, read at attach */
 };
 
 /* The signals vmtrace handles through a signalfd; blocked everywhere else. */

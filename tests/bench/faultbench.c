@@ -27,7 +27,7 @@
  * An untimed warm-up touches and frees as much anonymous memory as the loop
  * will allocate: memory freed recently is handed back to the host, and the
  * next touch would add a host-side fault to the timed loop
- * (shared/KERNELS.md, "Two traps").
+ * (docs/kernels.md, "Traps for measuring on the development VM").
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

@@ -31,6 +31,9 @@ static void run_paused(const char *mode, const char *pages, int lines)
 	assert_exit0(proc_wait(&s.work, itest_timeout()), "vmwork", NULL);
 	check_expects(&s, s.wpid, true, lines);
 	check_report(&s, s.wpid);
+	/* read at attach: the process is a zombie by the report, its cmdline gone */
+	ck_assert_msg(strstr(json_object_get_string(report_get(&s.rep, "command")), "vmwork"),
+		      "command %s", json_object_get_string(report_get(&s.rep, "command")));
 	session_free(&s);
 }
 

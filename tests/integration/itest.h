@@ -126,6 +126,7 @@ Suite *backends_suite(void);
 Suite *insight_suite(void);
 Suite *inherit_suite(void);
 Suite *ci_suite(void);
+Suite *rows_suite(void);
 Suite *names_suite(void);
 
 #endif

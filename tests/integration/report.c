@@ -108,12 +108,18 @@ static int note(char *msg, size_t len, const char *fmt, ...)
 	return 1;
 }
 
-/* The one row whose [start, end) holds addr, or NULL (and a note). */
+/*
+ * The row of the VMA [addr, end): the one row with exactly that extent (and
+ * changed as wanted), or else the one row holding addr with changed as
+ * wanted (a row whose VMA was cut or re-protected since keeps its old
+ * extent, which may hold addr too). NULL and a note when not exactly one.
+ */
 static json_object *row_for(const struct report *r, unsigned long addr,
+			    unsigned long want_end, bool want_changed,
 			    char *msg, size_t len)
 {
-	json_object *vmas = jget(r->root, "vmas"), *found = NULL;
-	int hits = 0;
+	json_object *vmas = jget(r->root, "vmas"), *found = NULL, *exact = NULL;
+	int hits = 0, exacts = 0;
 
 	if (!vmas || !json_object_is_type(vmas, json_type_array)) {
 		note(msg, len, "report has no \"vmas\" array");
@@ -128,11 +134,19 @@ static json_object *row_for(const struct report *r, unsigned long addr,
 			note(msg, len, "vmas[%zu] has no start/end", i);
 			return NULL;
 		}
+		if (json_object_get_boolean(jget(row, "changed")) != want_changed)
+			continue;
+		if (start == addr && end == want_end) {
+			exact = row;
+			exacts++;
+		}
 		if (start <= addr && addr < end) {
 			found = row;
 			hits++;
 		}
 	}
+	if (exacts == 1)
+		return exact;
 	if (hits != 1) {
 		note(msg, len, "%d rows hold 0x%lx", hits, addr);
 		return NULL;
@@ -183,11 +197,11 @@ static int check_key(json_object *row, const char *key, const char *val,
 
 	if (is_counter(key))
 		return check_counter(o, key, val, exact, msg, len);
-	if (!strcmp(key, "unmapped")) {
+	if (!strcmp(key, "unmapped") || !strcmp(key, "changed")) {
 		if (!o || !json_object_is_type(o, json_type_boolean))
-			return note(msg, len, "no boolean unmapped");
+			return note(msg, len, "no boolean %s", key);
 		if (json_object_get_boolean(o) != !strcmp(val, "1"))
-			return note(msg, len, "unmapped=%s, expected %s",
+			return note(msg, len, "%s=%s, expected %s", key,
 				    json_object_get_boolean(o) ? "true" : "false",
 				    strcmp(val, "1") ? "false" : "true");
 		return 0;
@@ -208,11 +222,19 @@ static int check_key(json_object *row, const char *key, const char *val,
  * exact, else at least as large. Returns the number of mismatches, with a
  * description in msg.
  */
+static bool expect_changed(const struct expect *e)
+{
+	for (int i = 0; i < e->nkeys; i++)
+		if (!strcmp(e->kv[i].key, "changed"))
+			return !strcmp(e->kv[i].val, "1");
+	return false;
+}
+
 int report_check_expect(const struct report *r, const struct expect *e,
 			bool exact, char *msg, size_t len)
 {
 	char why[MSG_MAX] = "";
-	json_object *row = row_for(r, e->start, why, sizeof(why));
+	json_object *row = row_for(r, e->start, e->end, expect_changed(e), why, sizeof(why));
 	int bad = !row;
 
 	for (int i = 0; row && i < e->nkeys; i++)

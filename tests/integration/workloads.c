@@ -34,6 +34,10 @@ static const struct workload workloads[] = {
 	{ "dontneed", { "dontneed", "264" }, 1, NULL, 0 },
 	/* hundreds of short-lived VMAs: more rows than one batch read holds */
 	{ "churn", { "churn", "4", "1100" }, 0, "syscalls.munmap.calls", 1100 },
+	/* rows that keep the extent their faults were taken under */
+	{ "split", { "split", "65" }, 3, "syscalls.mprotect.calls", 1 },
+	{ "mergecut", { "mergecut", "66" }, 3, "syscalls.mremap.calls", 1 },
+	{ "heapshrink", { "heapshrink", "68" }, 2, "syscalls.brk.calls", 3 },
 };
 
 #define NR_WORKLOADS	(int)(sizeof(workloads) / sizeof(workloads[0]))

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <elf.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "model/model.h"
 #include "suites.h"
 
@@ -183,12 +187,79 @@ START_TEST(snapshot_merge_keeps_what_labels_need)
 	ck_assert(!as.vmas[1].unmapped && !as.vmas[0].unmapped);
 	aspace_finish(&as, SORT_ADDR, false);
 	ck_assert_uint_eq(as.nr, 2);
-	ck_assert_str_eq(as.vmas[0].label, "[bss:libz.so]");
+	/* no ELF at that path says the anonymous VMA is its bss: adjacency is not enough */
+	ck_assert_str_eq(as.vmas[0].label, "[anon]");
 	aspace_free(&as);
 }
 END_TEST
 
-START_TEST(fold_merged_and_stack_growth)
+/* A one-segment ELF file: a writable PT_LOAD of 0x800 file bytes, 0x5000 in memory. */
+static void write_elf(const char *path)
+{
+	Elf64_Ehdr eh = { .e_type = ET_DYN, .e_machine = EM_X86_64, .e_version = EV_CURRENT,
+			  .e_phoff = sizeof(Elf64_Ehdr), .e_ehsize = sizeof(Elf64_Ehdr),
+			  .e_phentsize = sizeof(Elf64_Phdr), .e_phnum = 1 };
+	Elf64_Phdr ph = { .p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = 0x1000,
+			  .p_vaddr = 0x401000, .p_filesz = 0x800, .p_memsz = 0x5000 };
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	ck_assert_uint_eq(fwrite(&eh, sizeof(eh), 1, f), 1);
+	ck_assert_uint_eq(fwrite(&ph, sizeof(ph), 1, f), 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * A library's bss is the anonymous VMA its ELF says it is: right after the
+ * writable segment's file part and within p_memsz (here 4 pages). A larger
+ * anonymous mapping that happens to land there is not its bss, nor is
+ * anything after a file that was replaced since (another inode).
+ */
+START_TEST(bss_from_the_elf_file)
+{
+	char path[] = "/tmp/vmt-elf-XXXXXX";
+	int fd = mkstemp(path);
+	struct stat st;
+	const uint64_t s = 0x7f0000000000ULL;
+	struct vmt_row data = make_row(s, s + 0x1000, 1);
+	struct vmt_row bss = make_row(s + 0x1000, s + 0x5000, 2);
+	struct vmt_row big = make_row(s + 0x1000, s + 0x9000, 3);
+	struct address_space as;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_elf(path);
+	ck_assert_int_eq(stat(path, &st), 0);
+	data.ino = st.st_ino;
+	data.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	data.pgoff = 1;		/* maps file offset 0x1000: the segment's page */
+	for (int round = 0; round < 3; round++) {
+		aspace_init(&as, 1);
+		aspace_add_row(&as, 1, &data, path);
+		aspace_add_row(&as, 2, round == 1 ? &big : &bss, NULL);
+		aspace_finish(&as, SORT_ADDR, false);
+		ck_assert_uint_eq(as.nr, 2);
+		if (round == 0)
+			ck_assert_msg(!strncmp(as.vmas[1].label, "[bss:vmt-elf-", 13),
+				      "label %s", as.vmas[1].label);
+		else
+			ck_assert_str_eq(as.vmas[1].label, "[anon]");
+		aspace_free(&as);
+		if (round == 1)
+			data.ino++;	/* the file at the path is not the one mapped */
+	}
+	unlink(path);
+}
+END_TEST
+
+/*
+ * A row whose VMA merged into a lower one is history: it keeps the extent its
+ * counts were taken under (never folded into the survivor, whose extent or
+ * slot may have changed since); stack growth faults fold into the stack.
+ */
+START_TEST(merged_rows_stay_and_stack_growth_folds)
 {
 	struct address_space as;
 	struct vmt_row big = make_row(0x10000, 0x30000, 10);
@@ -196,7 +267,7 @@ START_TEST(fold_merged_and_stack_growth)
 	struct vmt_row stack = make_row(0x7ffd00000000, 0x7ffd00021000, 4);
 	struct vmt_row growth = make_row(0, 0, 6);
 
-	merged.flags = VMT_ROW_MERGED;
+	merged.flags = VMT_ROW_MERGED | VMT_ROW_SEALED;
 	merged.merged_into = 1;
 	stack.flags = VMT_ROW_GROWSDOWN;
 	growth.flags = VMT_ROW_STACK_GROWTH;
@@ -206,11 +277,15 @@ START_TEST(fold_merged_and_stack_growth)
 	aspace_add_row(&as, 3, &stack, NULL);
 	aspace_add_row(&as, 4, &growth, NULL);
 	as.mm = mm;
-	aspace_finish(&as, SORT_FAULTS, false);
-	ck_assert_uint_eq(as.nr, 2);
-	ck_assert_uint_eq(as.vmas[0].counters[VMT_C_FAULTS], 13);	/* most first */
-	ck_assert_uint_eq(as.vmas[1].counters[VMT_C_FAULTS], 10);
-	ck_assert_str_eq(as.vmas[1].label, "[stack]");
+	aspace_finish(&as, SORT_ADDR, false);
+	ck_assert_uint_eq(as.nr, 3);
+	ck_assert_uint_eq(as.vmas[0].counters[VMT_C_FAULTS], 10);
+	ck_assert_uint_eq(as.vmas[1].start, 0x20000);	/* its own extent */
+	ck_assert_uint_eq(as.vmas[1].end, 0x30000);
+	ck_assert(as.vmas[1].changed && !as.vmas[1].unmapped);
+	ck_assert_uint_eq(as.vmas[1].counters[VMT_C_FAULTS], 3);
+	ck_assert_uint_eq(as.vmas[2].counters[VMT_C_FAULTS], 4 + 6);
+	ck_assert_str_eq(as.vmas[2].label, "[stack]");
 	ck_assert_uint_eq(as.totals[VMT_C_FAULTS], 23);	/* nothing lost */
 	aspace_free(&as);
 }
@@ -224,9 +299,11 @@ START_TEST(deferred_pages_find_their_row)
 	__u64 counters[VMT_NR_COUNTERS] = { [VMT_C_FAULTS] = 5, [VMT_C_WRITE] = 5 };
 
 	old.flags = VMT_ROW_UNMAPPED;
+	old.serial = 7;		/* serials order rows in time, whatever their slots */
+	newer.serial = 8;
 	aspace_init(&as, 1);
-	aspace_add_row(&as, 3, &old, NULL);
-	aspace_add_row(&as, 9, &newer, NULL);
+	aspace_add_row(&as, 9, &old, NULL);
+	aspace_add_row(&as, 3, &newer, NULL);
 	ck_assert_int_eq(aspace_add_deferred(&as, 0x11000, counters), 0);
 	ck_assert_int_eq(aspace_add_deferred(&as, 0x90000, counters), 0);
 	aspace_finish(&as, SORT_ADDR, false);
@@ -250,7 +327,8 @@ Suite *model_suite(void)
 	tcase_add_test(labels, perms);
 	tcase_add_test(rows, snapshot_completes_and_unmaps);
 	tcase_add_test(rows, snapshot_merge_keeps_what_labels_need);
-	tcase_add_test(rows, fold_merged_and_stack_growth);
+	tcase_add_test(rows, merged_rows_stay_and_stack_growth_folds);
+	tcase_add_test(rows, bss_from_the_elf_file);
 	tcase_add_test(rows, deferred_pages_find_their_row);
 	suite_add_tcase(s, labels);
 	suite_add_tcase(s, rows);

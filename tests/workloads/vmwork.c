@@ -14,7 +14,7 @@
  *   vmwork: pid=PID                  always first
  *   vmwork: ready                    --pause-start; waits for SIGUSR1
  *   vmwork: child=PID ready          cow --pause-child; the child waits
- *   expect pid=PID start=0x.. end=0x.. faults=N ... [unmapped=1]
+ *   expect pid=PID start=0x.. end=0x.. faults=N ... [unmapped=1] [changed=1]
  *          [label=[heap]] [path=/abs] [from=ready]
  *   vmwork: child=PID rusage minflt=N majflt=N
  *   vmwork: child=PID done           cow --pause-child; the child waits
@@ -44,7 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -78,6 +80,7 @@ struct expect {
 	unsigned long start, end;
 	long c[NR_COUNTERS];	/* -1: not known exactly */
 	int unmapped;
+	int changed;		/* the row's VMA was cut or re-protected since */
 	int from_ready;
 	int vma_exact;		/* the VMA must be exactly [start, end) */
 	const char *label;	/* maps label, e.g. "[heap]" */
@@ -281,6 +284,8 @@ static void expect_print(const struct expect *e)
 	if (e->path)
 		len += snprintf(buf + len, sizeof(buf) - len, " path=%s",
 				e->path);
+	if (e->changed)
+		len += snprintf(buf + len, sizeof(buf) - len, " changed=1");
 	if (e->from_ready)
 		snprintf(buf + len, sizeof(buf) - len, " from=ready");
 	say("%s", buf);
@@ -337,6 +342,8 @@ static int expect_check_vma(const struct expect *e)
 	int found = !maps_find(e->start, &v);
 	char path[PATH_MAX * 4];
 
+	if (e->changed)
+		return 0;	/* a row of history: its VMA is not as it was, by design */
 	if (e->unmapped && !found)
 		return 0;
 	if (e->unmapped || !found) {
@@ -808,6 +815,186 @@ static int mode_dontneed(struct run *r, long n)
 	return 0;
 }
 
+/*
+ * futex: n FUTEX_WAITs, each on an untouched page, with a value it does not
+ * hold. The kernel reads the futex word with page faults disabled first (a
+ * fault event it fixes up and never handles or counts), then faults the page
+ * in for real: n minor faults, which 6.1 takes through get_user() (a fault
+ * event of its own) and 6.18 without one. No expect line: how many fault
+ * events the kernel sees depends on its version; the test checks that no
+ * more than n are counted.
+ */
+static int mode_futex(struct run *r, long n)
+{
+	char *p = map_pages(n, PROT_READ | PROT_WRITE);
+	struct meter m;
+
+	if (!p)
+		return fail("map the futex pages");
+	meter_start(&m, RUSAGE_SELF);
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_futex, p + i * pg, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0) != -1 ||
+		    errno != EAGAIN)
+			return fail("wait on a futex in an untouched page");
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	say("vmwork: futex pages start=0x%lx end=0x%lx", (unsigned long)p,
+	    (unsigned long)(p + n * pg));
+	r->want_min += n;
+	return 0;
+}
+
+/*
+ * split: a faulted mapping cut by mprotect, as ld.so's RELRO cuts a
+ * library's data. 2n rw pages, the first n written, then made read-only:
+ * those n faults stay on a row with the extent and permissions they were
+ * taken under ([p, p+2n) rw-p, changed). Then each piece faults on a row of
+ * its own: n reads of the read-only front (its pages dropped first), n
+ * writes to the rw back.
+ */
+static int mode_split(struct run *r, long n)
+{
+	const long reads[NR_COUNTERS] = { n, n, 0, n, 0, 0, 0, 0, -1, 0, 0 };
+	char *p = map_pages(2 * n, PROT_READ | PROT_WRITE);
+	struct meter m;
+
+	if (!p)
+		return fail("map anonymous pages");
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(p, n);
+	if (mprotect(p, n * pg, PROT_READ) || madvise(p, n * pg, MADV_DONTNEED))
+		return fail("make the front read-only");
+	touch_read(p, n);
+	touch_write(p + n * pg, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_writes(r, p, 2 * n, n, 0)->changed = 1;
+	memcpy(expect_add(r, p, n)->c, reads, sizeof(reads));
+	expect_writes(r, p + n * pg, n, n, 0);
+	r->want_min += 3 * n;
+	return 0;
+}
+
+/*
+ * mergecut: n written pages, then n more mapped right after them (they merge
+ * into one VMA) and written: 2n faults on one row, which grows. Then the
+ * middle n is unmapped and the tail moved by mremap: the 2n stay on a row of
+ * the merged extent (changed), and the head and the moved tail, their pages
+ * dropped, fault n/2 times each on rows of their own.
+ */
+static int mode_mergecut(struct run *r, long n)
+{
+	char *a = map_pages(2 * n, PROT_READ | PROT_WRITE), *b, *t;
+	char *dest = map_pages(n / 2, PROT_READ | PROT_WRITE);
+	long h = n / 2;
+	struct vma_line v;
+	struct meter m;
+
+	if (!a || n % 2 || munmap(a + n * pg, n * pg))
+		return fail("map the first half (n must be even)");
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(a, n);
+	b = mmap(a + n * pg, n * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (!dest || b != a + n * pg || madvise(b, n * pg, MADV_NOHUGEPAGE) ||
+	    maps_find((unsigned long)a, &v) || v.end != (unsigned long)(a + 2 * n * pg))
+		return fail("map a second half that merges with the first");
+	touch_write(b, n);
+	t = mremap(a + (n + h) * pg, h * pg, h * pg, MREMAP_MAYMOVE | MREMAP_FIXED, dest);
+	if (munmap(a + h * pg, n * pg) || t != dest ||
+	    madvise(a, h * pg, MADV_DONTNEED) || madvise(t, h * pg, MADV_DONTNEED))
+		return fail("cut the merged mapping");
+	touch_write(a, h);
+	touch_write(t, h);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_writes(r, a, 2 * n, 2 * n, 0)->changed = 1;
+	expect_writes(r, a, h, h, 0);
+	expect_writes(r, t, h, h, 0);
+	r->want_min += 3 * n;
+	return 0;
+}
+
+/* The program break aligned to a page, and n pages of it in a VMA of their own. */
+static char *heap_grow(char *start, long n)
+{
+	char *p = sbrk(n * pg);
+
+	/* NOHUGEPAGE (see map_pages) also splits them from libc's heap */
+	if (p == (void *)-1 || madvise(start, (p - start) + n * pg, MADV_NOHUGEPAGE))
+		return NULL;
+	return p;
+}
+
+/*
+ * heapshrink: n heap pages written, the heap shrunk by n/2 and grown back,
+ * the n/2 new pages written: the first n faults stay on a [heap] row of the
+ * extent they were taken under (changed), the n/2 on a new one.
+ */
+static int mode_heapshrink(struct run *r, long n)
+{
+	unsigned long cur = (unsigned long)sbrk(0);
+	long h = n / 2;
+	char *start;
+	struct meter m;
+
+	if (n % 2 || (cur % pg && sbrk(pg - cur % pg) == (void *)-1))
+		return fail("align the program break (n must be even)");
+	start = sbrk(0);
+	if (!heap_grow(start, n))
+		return fail("grow the heap");
+	meter_start(&m, RUSAGE_SELF);
+	touch_write(start, n);
+	if (sbrk(-h * pg) == (void *)-1 || !heap_grow(start, h))
+		return fail("shrink and regrow the heap");
+	touch_write(start + h * pg, h);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	expect_writes(r, start, n, n, 0)->changed = 1;
+	expect_writes(r, start, n, h, 0)->label = "[heap]";
+	r->want_min += n + h;
+	return 0;
+}
+
+struct stack_thread {
+	pthread_t tid;
+	long n;
+};
+
+static void *stack_thread_run(void *arg)
+{
+	stack_prefault(((struct stack_thread *)arg)->n * pg);
+	return NULL;
+}
+
+/*
+ * stacks: k rounds of t threads, each on a stack of s pages that vmwork
+ * maps (above a PROT_NONE guard page, as glibc does, so neighbouring stacks
+ * never merge) and, once the thread is joined, unmaps: t * k dead thread
+ * stacks of one size, each written s - 8 pages deep by its own thread.
+ */
+static int mode_stacks(long t, long k, long s)
+{
+	struct stack_thread th[MAX_THREADS];
+	void *stacks[MAX_THREADS];
+	pthread_attr_t attr;
+
+	for (long round = 0; round < k; round++) {
+		for (long i = 0; i < t; i++) {
+			stacks[i] = mmap(NULL, (s + 1) * pg, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+			th[i].n = s - 8;
+			if (stacks[i] == MAP_FAILED || mprotect(stacks[i], pg, PROT_NONE) ||
+			    pthread_attr_init(&attr) ||
+			    pthread_attr_setstack(&attr, (char *)stacks[i] + pg, s * pg) ||
+			    (errno = pthread_create(&th[i].tid, &attr, stack_thread_run, &th[i])))
+				return fail("start a thread on a stack of its own");
+			pthread_attr_destroy(&attr);
+		}
+		for (long i = 0; i < t; i++)
+			if (pthread_join(th[i].tid, NULL) || munmap(stacks[i], (s + 1) * pg))
+				return fail("join the thread and unmap its stack");
+	}
+	say("vmwork: stacks=%ld", t * k);
+	return 0;
+}
+
 static int mode_unmap(struct run *r, long n)
 {
 	char *p = anon_written(r, n);
@@ -994,7 +1181,8 @@ static int usage(void)
 	     " [ARGS]\n  modes: anon [N] | brk [N] | stack [N] | cow [N] |"
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
-	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec]"
+	     " half [N] | spin [N] [MS] | churn [N] [COUNT] | forks [K] [N] [exec] |"
+	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S]"
 	     "\n  N pages (default 256), T threads (default 4), MS milliseconds,"
 	     " K children (default 3)\n  --also-file PATH: one more file mapping");
 	return 1;
@@ -1119,6 +1307,12 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return argc > 4 || (argc == 4 && !exec) || k < 0 || n < 0 ? usage() :
 		       mode_forks(r, k, n, exec);
 	}
+	if (!strcmp(mode, "stacks")) {
+		long t = arg_long(argc, argv, 1, 4, MAX_THREADS), k = arg_long(argc, argv, 2, 50, 1L << 20);
+		long s = arg_long(argc, argv, 3, 32, 4096);
+
+		return argc > 4 || t < 0 || k < 0 || s < 16 ? usage() : mode_stacks(t, k, s);
+	}
 	if (!strcmp(mode, "segv"))
 		return argc > 1 ? usage() : mode_segv(r);
 	if (!strcmp(mode, "dontneed"))
@@ -1141,6 +1335,14 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode_unmap(r, n);
 	if (!strcmp(mode, "half"))
 		return mode_half(r, n);
+	if (!strcmp(mode, "futex"))
+		return mode_futex(r, n);
+	if (!strcmp(mode, "split"))
+		return mode_split(r, n);
+	if (!strcmp(mode, "mergecut"))
+		return mode_mergecut(r, n);
+	if (!strcmp(mode, "heapshrink"))
+		return mode_heapshrink(r, n);
 	return usage();
 }
 

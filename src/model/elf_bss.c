@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A file's bss, from its ELF program headers (see elf_bss.h). */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include "model/array.h"
+#include "model/elf_bss.h"
+#include "model/model.h"
+
+#define PAGE_SIZE	4096ULL
+#define MAX_PHDRS	64
+
+static uint64_t page_up(uint64_t a)
+{
+	return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* The file at path, if it is still the one the kernel mapped (dev, ino). */
+static int open_mapped(const char *path, uint32_t dev, uint64_t ino)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_ino != ino ||
+	    kdev(major(st.st_dev), minor(st.st_dev)) != dev) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Fills e from the file's first writable PT_LOAD that has a bss. */
+static void read_bss(int fd, struct elf_bss *e)
+{
+	Elf64_Phdr ph[MAX_PHDRS];
+	Elf64_Ehdr eh;
+	size_t n;
+
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || !eh.e_phnum)
+		return;
+	n = eh.e_phnum < MAX_PHDRS ? eh.e_phnum : MAX_PHDRS;
+	if (pread(fd, ph, n * sizeof(*ph), eh.e_phoff) != (ssize_t)(n * sizeof(*ph)))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_W) ||
+		    ph[i].p_memsz <= ph[i].p_filesz)
+			continue;
+		e->has_bss = true;
+		e->vaddr = ph[i].p_vaddr;
+		e->offset = ph[i].p_offset;
+		e->filesz = ph[i].p_filesz;
+		e->memsz = ph[i].p_memsz;
+		return;
+	}
+}
+
+static const struct elf_bss *lookup(struct elf_cache *c, const struct vma *file)
+{
+	struct elf_bss *e;
+	int fd;
+
+	for (size_t i = 0; i < c->nr; i++)
+		if (c->files[i].dev == file->dev && c->files[i].ino == file->ino)
+			return &c->files[i];
+	e = array_push(c->files, c->nr, c->cap, 8);
+	if (!e)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	e->dev = file->dev;
+	e->ino = file->ino;
+	fd = open_mapped(file->path, file->dev, file->ino);
+	if (fd >= 0) {
+		read_bss(fd, e);
+		close(fd);
+	}
+	return e;
+}
+
+bool elf_is_bss(struct elf_cache *cache, const struct vma *file,
+		const struct vma *anon)
+{
+	const struct elf_bss *e;
+	uint64_t seg_page, bias, bss_start, bss_end;
+
+	if (!file || !file->path || !file->ino || anon->path || anon->start >= anon->end)
+		return false;
+	e = lookup(cache, file);
+	if (!e || !e->has_bss)
+		return false;
+	seg_page = e->offset & ~(PAGE_SIZE - 1);
+	if (file->offset < seg_page || file->offset >= e->offset + e->filesz)
+		return false;	/* file maps another segment */
+	/* the load bias: file offset o sits at bias + p_vaddr + (o - p_offset) */
+	bias = file->start - file->offset + e->offset - e->vaddr;
+	bss_start = page_up(bias + e->vaddr + e->filesz);
+	bss_end = page_up(bias + e->vaddr + e->memsz);
+	return anon->start == bss_start && anon->end <= bss_end;
+}
+
+void elf_cache_free(struct elf_cache *cache)
+{
+	free(cache->files);
+	memset(cache, 0, sizeof(*cache));
+}

@@ -1,0 +1,148 @@
+/*
+ * Rows that stay true through churn (issue: rows on real programs): VMA
+ * rows are reclaimed while tracing, so a table far smaller than the VMAs a
+ * program makes still loses nothing, and fault events the kernel never
+ * handles are not counted. Every count here is known by construction and
+ * the totals must equal the kernel's counters; nothing depends on speed:
+ * reclaim happens in the kernel as VMAs go, not on a timer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+/* The rows of the report that satisfy pred, and the last of them. */
+static int rows_where(struct session *s, bool (*pred)(json_object *row),
+		      json_object **last)
+{
+	json_object *vmas = report_get(&s->rep, "vmas");
+	int n = 0;
+
+	ck_assert_msg(vmas && json_object_is_type(vmas, json_type_array), "no vmas array");
+	for (size_t i = 0; i < json_object_array_length(vmas); i++) {
+		json_object *row = json_object_array_get_idx(vmas, i);
+
+		if (pred(row)) {
+			*last = row;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int64_t field(json_object *row, const char *key)
+{
+	json_object *o = NULL;
+
+	return json_object_object_get_ex(row, key, &o) ? json_object_get_int64(o) : -1;
+}
+
+static bool is_many_unmapped(json_object *row)
+{
+	json_object *o = NULL;
+
+	return json_object_object_get_ex(row, "unmapped", &o) &&
+	       json_object_get_boolean(o) && field(row, "vmas") > 1;
+}
+
+/* vmtrace --max-vmas 64 on a workload that outlives 64 rows many times over. */
+static void trace_small_table(struct session *s, const char *const wargs[])
+{
+	const char *const opts[] = { "--max-vmas", "64", NULL };
+
+	trace_cmd_with(s, opts, wargs);
+	check_report(s, s->wpid);	/* exact totals, and no drops */
+	ck_assert_int_eq(report_int(&s->rep, "drops"), 0);
+}
+
+/*
+ * 100,000 one-page mappings, each written once and unmapped, through a
+ * 64-row table: every one is folded into one row as it goes, its slot
+ * reused, so none is dropped.
+ */
+START_TEST(reclaim_mappings)
+{
+	const char *count = getenv("ITEST_CHURN") ? getenv("ITEST_CHURN") : "100000";
+	const char *const wargs[] = { "churn", "1", count, NULL };
+	struct session s = { 0 };
+	json_object *row = NULL;
+
+	trace_small_table(&s, wargs);
+	ck_assert_int_eq(rows_where(&s, is_many_unmapped, &row), 1);
+	ck_assert_int_eq(field(row, "vmas"), atol(count));
+	ck_assert_int_eq(field(row, "faults"), atol(count));
+	ck_assert_int_eq(field(row, "write"), atol(count));
+	session_free(&s);
+}
+END_TEST
+
+/* 1,000 threads, each on a stack of its own that is unmapped after it: one row. */
+START_TEST(reclaim_thread_stacks)
+{
+	const char *const wargs[] = { "stacks", "4", "250", "32", NULL };
+	struct session s = { 0 };
+	json_object *row = NULL, *label;
+
+	trace_small_table(&s, wargs);
+	ck_assert_int_eq(rows_where(&s, is_many_unmapped, &row), 1);
+	ck_assert_int_eq(field(row, "vmas"), 1000);
+	label = json_object_object_get(row, "label");
+	ck_assert_str_eq(json_object_get_string(label), "[stack:threads]");
+	/* each thread wrote 24 pages of its stack; glibc's start adds a page or so */
+	ck_assert_int_ge(field(row, "faults"), 24 * 1000);
+	session_free(&s);
+}
+END_TEST
+
+static unsigned long futex_start;
+
+static bool is_futex_row(json_object *row)
+{
+	const char *start = json_object_get_string(json_object_object_get(row, "start"));
+
+	return start && strtoul(start, NULL, 16) == futex_start &&
+	       !json_object_get_boolean(json_object_object_get(row, "changed"));
+}
+
+/*
+ * 64 futex waits on untouched pages: the kernel's first read of each, with
+ * page faults disabled, is no fault; the fault that brings the page in is.
+ * 64 kernel-mode read faults on the pages' row, and totals equal the
+ * kernel's (not 128, as when the first read counted).
+ */
+START_TEST(futex_events_not_faults)
+{
+	const char *const wargs[] = { "futex", "64", NULL };
+	struct session s = { 0 };
+	const char *line;
+	json_object *row = NULL;
+
+	trace_cmd_with(&s, NULL, wargs);
+	check_report(&s, s.wpid);
+	line = s.tracer.out[P_OUT].data ?
+	       strstr(s.tracer.out[P_OUT].data, "vmwork: futex pages start=") : NULL;
+	ck_assert_msg(line, "no futex line from vmwork");
+	futex_start = strtoul(line + strlen("vmwork: futex pages start="), NULL, 16);
+	ck_assert_int_eq(rows_where(&s, is_futex_row, &row), 1);
+	ck_assert_int_eq(field(row, "faults"), 64);
+	ck_assert_int_eq(field(row, "read"), 64);
+	ck_assert_int_eq(field(row, "kernel_mode"), 64);
+	if (!strcmp(json_object_get_string(report_get(&s.rep, "backend")), "tracepoint"))
+		ck_assert_int_ge(report_int(&s.rep, "kernel.pf_disabled_events"), 64);
+	session_free(&s);
+}
+END_TEST
+
+Suite *rows_suite(void)
+{
+	Suite *s = suite_create("rows");
+	TCase *reclaim = tracer_tcase("reclaim"), *events = tracer_tcase("events");
+
+	tcase_add_test(reclaim, reclaim_mappings);
+	tcase_add_test(reclaim, reclaim_thread_stacks);
+	tcase_add_test(events, futex_events_not_faults);
+	suite_add_tcase(s, reclaim);
+	suite_add_tcase(s, events);
+	return s;
+}
