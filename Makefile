@@ -133,15 +133,23 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(call msg,EXAMPLE,$@)
 	$(Q)$(CC) -O1 -g $< -o $@
 
-# The baseline reader under libFuzzer (clang's -fsanitize=fuzzer, with ASan
-# and UBSan): `make fuzz` runs it FUZZ_SECONDS over a copy of the seed
-# corpus; tests/run-all.sh runs it briefly as a tier.
+# The baseline reader and the JSON writer under libFuzzer (clang's
+# -fsanitize=fuzzer, with ASan and UBSan): `make fuzz` runs each FUZZ_SECONDS,
+# the reader over a copy of the seed corpus; tests/run-all.sh runs them
+# briefly as a tier.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/model/profile.c
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
+JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/model/profile.c \
+	src/report/profile_report.c $(JSON_WRITER_SRCS)
 $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Isrc $(FUZZ_SRCS) -ljson-c -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SRCS) -ljson-c -o $@
+
+FUZZ_JSON_SRCS := tests/fuzz/fuzz_json_writer.c $(JSON_WRITER_SRCS)
+$(OUTPUT)/fuzz_json_writer: $(FUZZ_JSON_SRCS) src/report/json_writer.h src/report/format.h | $(OUTPUT)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_JSON_SRCS) -ljson-c -o $@
 
 $(OUTPUT)/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/cases.h | $(OUTPUT)
 	$(Q)$(CC) -O1 $< -o $@
@@ -150,11 +158,14 @@ $(OUTPUT)/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/cases.h | $(OUTPUT)
 fuzz-corpus: $(OUTPUT)/mkcorpus
 	$(Q)mkdir -p tests/fuzz/corpus && $(OUTPUT)/mkcorpus tests/fuzz/corpus
 
-fuzz: $(OUTPUT)/fuzz_baseline
-	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus
+fuzz: $(OUTPUT)/fuzz_baseline $(OUTPUT)/fuzz_json_writer
+	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus $(OUTPUT)/fuzz-json-corpus
 	$(Q)$(OUTPUT)/fuzz_baseline -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
 		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
+	$(Q)$(OUTPUT)/fuzz_json_writer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz-json- \
+		$(OUTPUT)/fuzz-json-corpus
 
 # examples/ci: record the sample's fault profile, check it, then check a
 # regressed sample (25% more heap pages), which must fail.

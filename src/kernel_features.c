@@ -7,9 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include <json-c/json.h>
 #include "kernel_features.h"
-#include "report/format.h"
+#include "report/json_writer.h"
 #include "tracer/attach.h"
 #include "tracer/probe.h"
 
@@ -28,43 +27,51 @@ static void text_point(const char *sec, int backend, bool found, bool required,
 static void json_point(const char *sec, int backend, bool found, bool required,
 		       void *ctx)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_writer *w = ctx;
 
-	json_object_object_add(o, "attach", json_object_new_string(sec));
-	json_object_object_add(o, "backend", json_object_new_string(owner_name(backend)));
-	json_object_object_add(o, "found", json_object_new_boolean(found));
-	json_object_object_add(o, "required", json_object_new_boolean(required));
-	json_object_array_add(ctx, o);
+	jw_begin_object(w);
+	jw_string_field(w, "attach", sec);
+	jw_string_field(w, "backend", owner_name(backend));
+	jw_bool_field(w, "found", found);
+	jw_bool_field(w, "required", required);
+	jw_end_object(w);
 }
 
 static int features_json(const struct config *cfg, const struct utsname *u,
 			 const struct backend_result *res, const char *pick)
 {
-	struct json_object *root = json_object_new_object();
-	struct json_object *backends = json_object_new_array();
-	struct json_object *points = json_object_new_array();
+	struct json_writer w;
+	int err;
 
+	jw_init(&w, stdout, JW_PRETTY);
+	jw_begin_object(&w);
+	jw_string_field(&w, "kernel", u->release);
+	jw_bool_field(&w, "btf", !access(cfg->btf_path ? cfg->btf_path :
+					 "/sys/kernel/btf/vmlinux", R_OK));
+	jw_name(&w, "backends");
+	jw_begin_array(&w);
 	for (int i = 0; i < PROBE_NR_BACKENDS; i++) {
-		struct json_object *b = json_object_new_object();
-
-		json_object_object_add(b, "name", json_object_new_string(backend_names[probe_ladder[i]]));
-		json_object_object_add(b, "works", json_object_new_boolean(res[i].works));
-		json_object_object_add(b, "reason", res[i].works ? NULL :
-				       json_object_new_string(res[i].reason));
-		json_object_object_add(b, "missing", json_words(res[i].missing));
-		json_object_object_add(b, "unavailable", json_words(res[i].unavailable));
-		json_object_array_add(backends, b);
+		jw_begin_object(&w);
+		jw_string_field(&w, "name", backend_names[probe_ladder[i]]);
+		jw_bool_field(&w, "works", res[i].works);
+		jw_string_field(&w, "reason", res[i].works ? NULL : res[i].reason);
+		jw_name(&w, "missing");
+		jw_words(&w, res[i].missing);
+		jw_name(&w, "unavailable");
+		jw_words(&w, res[i].unavailable);
+		jw_end_object(&w);
 	}
-	tracer_list_points(cfg, json_point, points);
-	json_object_object_add(root, "kernel", json_object_new_string(u->release));
-	json_object_object_add(root, "btf", json_object_new_boolean(
-		!access(cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux", R_OK)));
-	json_object_object_add(root, "backends", backends);
-	json_object_object_add(root, "attach_points", points);
-	json_object_object_add(root, "auto", pick ? json_object_new_string(pick) : NULL);
-	printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	jw_end_array(&w);
+	jw_name(&w, "attach_points");
+	jw_begin_array(&w);
+	tracer_list_points(cfg, json_point, &w);
+	jw_end_array(&w);
+	jw_string_field(&w, "auto", pick);
+	jw_end_object(&w);
+	if ((err = jw_finish(&w))) {
+		fprintf(stderr, "vmtrace: failed to write the features: %s\n", strerror(-err));
+		return 1;
+	}
 	return pick ? 0 : 1;
 }
 

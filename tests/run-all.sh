@@ -2,7 +2,8 @@
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
 #   layers       src/ includes point down a layer only, no cycles (check-layers.py)
-#   fuzz         the baseline reader under libFuzzer, 15 s (VMTRACE_FUZZ_SECONDS)
+#   fuzz         the baseline reader and the JSON writer under libFuzzer, 15 s each
+#                (VMTRACE_FUZZ_SECONDS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite against vmtrace built with ASan, UBSan and
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
@@ -54,7 +55,8 @@ make -s all .output/unit-tests .output/itest .output/vmwork || {
 }
 tier unit ./.output/unit-tests
 tier layers tests/check-layers.py
-# The baseline reader under libFuzzer for a short while (make fuzz runs longer):
+# The baseline reader and the JSON writer under libFuzzer for a short while (make
+# fuzz runs longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
 fuzz() {
 	local out

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "ci/baseline.h"
+#include "report/json_writer.h"
+#include "report/profile_report.h"
 
 /* ---- statistics over runs ---- */
 
@@ -106,99 +108,82 @@ void baseline_free(struct baseline *b)
 
 /* ---- writing ---- */
 
-static struct json_object *json_tolerance(const struct tolerance *t)
+static void json_tolerance(struct json_writer *w, const struct tolerance *t)
 {
-	struct json_object *o = json_object_new_object();
-
 	if (t->has_relative)
-		json_object_object_add(o, "relative_pct",
-				       json_object_new_double(t->relative * 100));
+		jw_double_field(w, "relative_pct", t->relative * 100);
 	if (t->has_min_count)
-		json_object_object_add(o, "min_count", json_object_new_uint64(t->min_count));
-	return o;
+		jw_uint64_field(w, "min_count", t->min_count);
 }
 
-static struct json_object *json_tolerances(const struct baseline *b)
+static void json_tolerances(struct json_writer *w, const struct baseline *b)
 {
-	struct json_object *o = json_tolerance(&b->tol);
-	struct json_object *per = json_object_new_object();
-
-	for (int c = 0; c < NR_PCOUNTERS; c++)
-		if (b->tol_for[c].has_relative || b->tol_for[c].has_min_count)
-			json_object_object_add(per, pcounter_names[c],
-					       json_tolerance(&b->tol_for[c]));
-	json_object_object_add(o, "counters", per);
-	return o;
-}
-
-static struct json_object *json_row(const struct baseline_row *r)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *c = json_object_new_object();
-
-	json_object_object_add(o, "command", json_object_new_string(r->id.command));
-	json_object_object_add(o, "label", json_object_new_string(r->id.label));
-	json_object_object_add(o, "perms", json_object_new_string(r->id.perms));
-	json_object_object_add(o, "position", json_object_new_uint64(r->id.position));
-	for (int k = 0; k < NR_PCOUNTERS; k++) {
-		struct json_object *a = json_object_new_array();
-
-		json_object_array_add(a, json_object_new_uint64(r->c[k].median));
-		json_object_array_add(a, json_object_new_uint64(r->c[k].min));
-		json_object_array_add(a, json_object_new_uint64(r->c[k].max));
-		json_object_object_add(c, pcounter_names[k], a);
+	jw_begin_object(w);
+	json_tolerance(w, &b->tol);
+	jw_name(w, "counters");
+	jw_begin_object(w);
+	for (int c = 0; c < NR_PCOUNTERS; c++) {
+		if (!b->tol_for[c].has_relative && !b->tol_for[c].has_min_count)
+			continue;
+		jw_name(w, pcounter_names[c]);
+		jw_begin_object(w);
+		json_tolerance(w, &b->tol_for[c]);
+		jw_end_object(w);
 	}
-	json_object_object_add(o, "counters", c);
-	return o;
+	jw_end_object(w);
+	jw_end_object(w);
 }
 
-/* The header as one JSON object, less its closing brace; rows follow one a line. */
-static int write_header(FILE *out, const struct baseline *b)
+static void json_row(struct json_writer *w, const struct baseline_row *r)
 {
-	struct json_object *root = json_object_new_object();
-	struct json_object *unavailable = json_object_new_array();
-	const char *text;
-	size_t len;
-	int err = 0;
-
-	for (int c = 0; c < NR_PCOUNTERS; c++)
-		if (b->unavailable[c])
-			json_object_array_add(unavailable, json_object_new_string(pcounter_names[c]));
-	json_object_object_add(root, "vmtrace_baseline", json_object_new_int(BASELINE_VERSION));
-	json_object_object_add(root, "command", json_object_new_string(b->command));
-	json_object_object_add(root, "backend", json_object_new_string(b->backend));
-	json_object_object_add(root, "runs", json_object_new_uint64(b->runs));
-	json_object_object_add(root, "unavailable", unavailable);
-	json_object_object_add(root, "tolerance", json_tolerances(b));
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_SPACED |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = text ? strlen(text) : 0;
-	while (len && text[len - 1] == ' ')
-		len--;
-	if (len && text[len - 1] == '}')
-		len--;	/* the object's own brace only */
-	if (!len || fprintf(out, "%.*s,\n \"rows\": [\n", (int)len, text) < 0)
-		err = -EIO;
-	json_object_put(root);
-	return err;
+	jw_begin_object(w);
+	profile_id_json(w, &r->id);
+	jw_name(w, "counters");
+	jw_begin_object(w);
+	for (int k = 0; k < NR_PCOUNTERS; k++) {
+		jw_name(w, pcounter_names[k]);
+		jw_begin_array(w);
+		jw_uint64(w, r->c[k].median);
+		jw_uint64(w, r->c[k].min);
+		jw_uint64(w, r->c[k].max);
+		jw_end_array(w);
+	}
+	jw_end_object(w);
+	jw_end_object(w);
 }
 
+/* The header on one line, then the rows one a line (diffs read well). */
 int baseline_write(FILE *out, const struct baseline *b)
 {
-	int err = write_header(out, b);
+	struct json_writer w;
 
-	for (size_t i = 0; !err && i < b->nr; i++) {
-		struct json_object *row = json_row(&b->rows[i]);
-		const char *text = json_object_to_json_string_ext(row,
-					JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-
-		if (!text || fprintf(out, "  %s%s\n", text, i + 1 < b->nr ? "," : "") < 0)
-			err = -EIO;
-		json_object_put(row);
+	jw_init(&w, out, JW_SPACED);
+	w.indent = 1;
+	jw_begin_object(&w);
+	jw_int64_field(&w, "vmtrace_baseline", BASELINE_VERSION);
+	jw_string_field(&w, "command", b->command);
+	jw_string_field(&w, "backend", b->backend);
+	jw_uint64_field(&w, "runs", b->runs);
+	jw_name(&w, "unavailable");
+	jw_begin_array(&w);
+	for (int c = 0; c < NR_PCOUNTERS; c++)
+		if (b->unavailable[c])
+			jw_string(&w, pcounter_names[c]);
+	jw_end_array(&w);
+	jw_name(&w, "tolerance");
+	json_tolerances(&w, b);
+	jw_break(&w);
+	jw_name(&w, "rows");
+	jw_begin_array(&w);
+	for (size_t i = 0; i < b->nr; i++) {
+		jw_break(&w);
+		json_row(&w, &b->rows[i]);
 	}
-	if (!err && fprintf(out, " ]\n}\n") < 0)
-		err = -EIO;
-	return err;
+	jw_break(&w);
+	jw_end_array(&w);
+	jw_break(&w);
+	jw_end_object(&w);
+	return jw_finish(&w);
 }
 
 /* ---- reading: every field checked, every failure a reason ---- */
@@ -237,6 +222,26 @@ static int get_count(struct reader *r, struct json_object *v, const char *what,
 	return 0;
 }
 
+/*
+ * KEY_bytes, which the writer adds when KEY was not UTF-8 (KEY then holds
+ * U+FFFD for those bytes): the exact bytes. Returns 1 when there, 0 when not.
+ */
+static int get_bytes(struct reader *r, struct json_object *o, const char *key,
+		     const char *what, char *out, size_t size)
+{
+	struct json_object *v;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_bytes", key);
+	if (!json_object_object_get_ex(o, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    jw_bytes_decode(json_object_get_string(v), out, size) < 0)
+		return fail(r, "%s.%s: not the hex of at most %zu bytes, none NUL", what,
+			    name, size - 1);
+	return 1;
+}
+
 static int get_string(struct reader *r, struct json_object *o, const char *key,
 		      const char *what, char *out, size_t size, bool required)
 {
@@ -250,6 +255,8 @@ static int get_string(struct reader *r, struct json_object *o, const char *key,
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return fail(r, "%s.%s: expected a string", what, key);
+	if ((len = get_bytes(r, o, key, what, out, size)))
+		return len < 0 ? len : 0;
 	s = json_object_get_string(v);
 	len = json_object_get_string_len(v);
 	if ((size_t)len >= size || (int)strlen(s) != len)

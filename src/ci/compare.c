@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 #include "ci/compare.h"
+#include "report/format.h"
 
 enum verdict { V_OK, V_BETTER, V_REGRESSION, V_NEW, V_NEW_REGRESSION, V_GONE };
 
@@ -68,9 +69,12 @@ static void line(FILE *out, const struct profile_row *id, int c,
 		 const struct spread *b, const struct spread *n, enum verdict v,
 		 unsigned long long limit)
 {
-	char name[PROFILE_ID_MAX], base[64] = "-", now[32] = "-", change[16] = "";
+	char id_text[PROFILE_ID_MAX], name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
+	char command[NAME_TEXT_MAX(PROFILE_COMMAND_MAX)];
+	char base[64] = "-", now[32] = "-", change[16] = "";
 
-	profile_row_id(id, name, sizeof(name));
+	profile_row_id(id, id_text, sizeof(id_text));
+	name_text(id_text, name, sizeof(name));
 	if (b)
 		snprintf(base, sizeof(base), "%llu (%llu-%llu)", b->median, b->min, b->max);
 	if (n)
@@ -80,7 +84,8 @@ static void line(FILE *out, const struct profile_row *id, int c,
 			 100.0 * ((double)n->median - (double)b->median) / (double)b->median);
 	else if (b && n)
 		snprintf(change, sizeof(change), "%s", n->median ? "from 0" : "");
-	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s", id->command, name,
+	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s",
+		name_text(id->command, command, sizeof(command)), name,
 		pcounter_names[c], base, now, change, verdict_names[v]);
 	if (v == V_REGRESSION || v == V_NEW_REGRESSION)
 		fprintf(out, " (limit %llu)", limit);

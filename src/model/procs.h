@@ -12,7 +12,6 @@
 #include "model/model.h"
 
 struct tracer;
-struct json_object;
 
 /* One program image of a process: from its fork or exec to its next exec. */
 struct proc_image {

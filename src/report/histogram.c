@@ -7,9 +7,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "report/histogram.h"
 #include "report/format.h"
+#include "report/json_writer.h"
 
 static int log2_u64_host(uint64_t v)
 {
@@ -90,25 +90,25 @@ void hist_text(FILE *out, const char *unit, const uint64_t *slots, int n)
 	}
 }
 
-struct json_object *hist_json(const uint64_t *slots, int n)
+void hist_json(struct json_writer *w, const uint64_t *slots, int n)
 {
-	struct json_object *a = json_object_new_array();
 	int last = -1;
 
 	for (int i = 0; i < n; i++)
 		if (slots[i])
 			last = i;
-	for (int i = 0; a && i <= last; i++) {
-		struct json_object *b = json_object_new_object();
+	jw_begin_array(w);
+	for (int i = 0; i <= last; i++) {
 		uint64_t lo, hi;
 
 		log2_bounds(i, &lo, &hi);
-		json_object_object_add(b, "lo", json_object_new_uint64(lo));
-		json_object_object_add(b, "hi", json_object_new_uint64(hi));
-		json_object_object_add(b, "count", json_object_new_uint64(slots[i]));
-		json_object_array_add(a, b);
+		jw_begin_object(w);
+		jw_uint64_field(w, "lo", lo);
+		jw_uint64_field(w, "hi", hi);
+		jw_uint64_field(w, "count", slots[i]);
+		jw_end_object(w);
 	}
-	return a;
+	jw_end_array(w);
 }
 
 void latency_text(FILE *out, const struct address_space *as)
@@ -126,17 +126,18 @@ void latency_text(FILE *out, const struct address_space *as)
 	}
 }
 
-struct json_object *latency_json(const struct address_space *as)
+void latency_json(struct json_writer *w, const struct address_space *as)
 {
-	struct json_object *o;
-
-	if (!as->latency_known)
-		return NULL;
-	o = json_object_new_object();
-	for (int k = 0; o && k < VMT_NR_LAT_KINDS; k++)
-		json_object_object_add(o, latency_kind_names[k],
-				       hist_json(as->latency[k], VMT_LAT_SLOTS));
-	return o;
+	if (!as->latency_known) {
+		jw_null(w);
+		return;
+	}
+	jw_begin_object(w);
+	for (int k = 0; k < VMT_NR_LAT_KINDS; k++) {
+		jw_name(w, latency_kind_names[k]);
+		hist_json(w, as->latency[k], VMT_LAT_SLOTS);
+	}
+	jw_end_object(w);
 }
 
 /* ---- heatmaps ---- */
@@ -218,14 +219,14 @@ static void heatmap_text(FILE *out, const struct address_space *as,
 	uint32_t ticks = timeline_ticks(as->timeline);
 	uint64_t grid[TIMELINE_TICKS][HEAT_TEXT_ROWS], max;
 	uint64_t size = v->end - v->start, step = size / HEAT_TEXT_ROWS;
-	char buf[32];
+	char buf[32], label[NAME_TEXT_MAX(LABEL_MAX)];
 
 	max = heat_grid(s, ticks, grid);
 	if (!max)
 		return;
 	fprintf(out, "\n%s %" PRIx64 "-%" PRIx64 " (%s): offset down, time across "
 		"(%.3g s per column), '%s' = 1 to %" PRIu64 " faults\n",
-		v->label, v->start, v->end, human_bytes(size, buf, sizeof(buf)),
+		name_text(v->label, label, sizeof(label)), v->start, v->end, human_bytes(size, buf, sizeof(buf)),
 		as->timeline->interval_s, heat_ramp + 1, max);
 	for (int r = 0; r < HEAT_TEXT_ROWS; r++) {
 		fprintf(out, "  +%-10s|", human_bytes(r * step, buf, sizeof(buf)));
@@ -267,66 +268,70 @@ void heatmaps_text(FILE *out, const struct address_space *as, unsigned int top)
 	free(order);
 }
 
-struct json_object *heatmap_json(const struct address_space *as, const struct vma *v)
+void heatmap_json(struct json_writer *w, const struct address_space *as,
+		  const struct vma *v)
 {
 	const struct row_series *s;
-	struct json_object *o, *cells;
 	uint32_t ticks;
 
 	if (!as->timeline || !as->timeline->heat || !v->faulted ||
 	    !(s = timeline_series(as->timeline, v->slot)))
-		return NULL;
+		return;
 	ticks = timeline_ticks(as->timeline);
-	o = json_object_new_object();
-	cells = json_object_new_array();
-	json_object_object_add(o, "offset_buckets", json_object_new_int(VMT_HEAT_BUCKETS));
-	json_object_object_add(o, "bucket_bytes",
-			       json_object_new_uint64((v->end - v->start) / VMT_HEAT_BUCKETS));
-	json_object_object_add(o, "interval_s", json_object_new_double(as->timeline->interval_s));
+	jw_name(w, "heatmap");
+	jw_begin_object(w);
+	jw_int64_field(w, "offset_buckets", VMT_HEAT_BUCKETS);
+	jw_uint64_field(w, "bucket_bytes", (v->end - v->start) / VMT_HEAT_BUCKETS);
+	jw_double_field(w, "interval_s", as->timeline->interval_s);
+	jw_name(w, "cells");
+	jw_begin_array(w);
 	for (uint32_t t = 0, i = 0; t < ticks; t++) {
-		struct json_object *col = json_object_new_array();
 		const struct tick_cells *c = i < s->nr && s->ticks[i].tick == t ?
 					     &s->ticks[i++] : NULL;
 
+		jw_begin_array(w);
 		for (int b = 0; b < VMT_HEAT_BUCKETS; b++)
-			json_object_array_add(col, json_object_new_uint64(c ? c->cells[b] : 0));
-		json_object_array_add(cells, col);
+			jw_uint64(w, c ? c->cells[b] : 0);
+		jw_end_array(w);
 	}
-	json_object_object_add(o, "cells", cells);
-	return o;
+	jw_end_array(w);
+	jw_end_object(w);
 }
 
-struct json_object *rate_json(const struct address_space *as, const struct vma *v)
+void rate_json(struct json_writer *w, const struct address_space *as,
+	       const struct vma *v)
 {
 	const struct row_series *s;
-	struct json_object *a;
 	uint32_t ticks;
 
 	if (!as->timeline || !v->faulted || !(s = timeline_series(as->timeline, v->slot)))
-		return NULL;
+		return;
 	ticks = timeline_ticks(as->timeline);
-	a = json_object_new_array();
+	jw_name(w, "rate");
+	jw_begin_array(w);
 	for (uint32_t t = 0, i = 0; t < ticks; t++) {
 		const struct tick_cells *c = i < s->nr && s->ticks[i].tick == t ?
 					     &s->ticks[i++] : NULL;
 
-		json_object_array_add(a, json_object_new_uint64(c ? c->faults : 0));
+		jw_uint64(w, c ? c->faults : 0);
 	}
-	return a;
+	jw_end_array(w);
 }
 
-struct json_object *timeline_json(const struct address_space *as)
+void timeline_json(struct json_writer *w, const struct address_space *as)
 {
 	const struct timeline *tl = as->timeline;
-	struct json_object *o, *a;
 
-	if (!tl)
-		return NULL;
-	o = json_object_new_object();
-	a = json_object_new_array();
-	json_object_object_add(o, "interval_s", json_object_new_double(tl->interval_s));
+	if (!tl) {
+		jw_null(w);
+		return;
+	}
+	jw_begin_object(w);
+	jw_double_field(w, "interval_s", tl->interval_s);
+	jw_name(w, "faults");
+	jw_begin_array(w);
 	for (uint32_t t = 0; t < timeline_ticks(tl); t++)
-		json_object_array_add(a, json_object_new_uint64(tl->faults[t]));
-	json_object_object_add(o, "faults", a);
-	return o;
+		jw_uint64(w, tl->faults[t]);
+	jw_end_array(w);
+	jw_end_object(w);
 }

@@ -8,7 +8,7 @@
 #include "model/model.h"
 #include "model/timeline.h"
 
-struct json_object;
+struct json_writer;
 
 extern const char *const latency_kind_names[VMT_NR_LAT_KINDS];
 
@@ -19,20 +19,24 @@ uint64_t hist_total(const uint64_t *slots, int n);
 int hist_median_slot(const uint64_t *slots, int n);
 void hist_text(FILE *out, const char *unit, const uint64_t *slots, int n);
 /* [{"lo", "hi", "count"}] up to the last non-empty bucket. */
-struct json_object *hist_json(const uint64_t *slots, int n);
+void hist_json(struct json_writer *w, const uint64_t *slots, int n);
 
 /* Every kind's latency histogram (nothing if the backend did not time faults). */
 void latency_text(FILE *out, const struct address_space *as);
-struct json_object *latency_json(const struct address_space *as);
+/* An object of every kind's histogram, or null. */
+void latency_json(struct json_writer *w, const struct address_space *as);
 
 /* The process's fault rate per interval, as one character line. */
 void timeline_text(FILE *out, const struct address_space *as);
 /* The heatmaps of the top VMAs by faults (as->timeline with heat). */
 void heatmaps_text(FILE *out, const struct address_space *as, unsigned int top);
-/* One VMA's heatmap, or NULL without one. */
-struct json_object *heatmap_json(const struct address_space *as, const struct vma *v);
-/* Faults per tick: the process's ("timeline") or one row's. */
-struct json_object *timeline_json(const struct address_space *as);
-struct json_object *rate_json(const struct address_space *as, const struct vma *v);
+/* One VMA's member "heatmap", when it has one. */
+void heatmap_json(struct json_writer *w, const struct address_space *as,
+		  const struct vma *v);
+/* Faults per tick: the process's (an object, or null)... */
+void timeline_json(struct json_writer *w, const struct address_space *as);
+/* ...and one VMA's, as its member "rate" when it has one. */
+void rate_json(struct json_writer *w, const struct address_space *as,
+	       const struct vma *v);
 
 #endif

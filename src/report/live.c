@@ -6,6 +6,7 @@
  * the work is in the compilers, not in make.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/format.h"
@@ -67,12 +68,14 @@ static void live_header(FILE *out, const struct address_space *as,
 	uint64_t t[VMT_NR_COUNTERS] = { 0 }, kernel = 0;
 	double recent = as->timeline ? as->timeline->recent : 0;
 	const struct proc_set *set = as->procs;
+	char command[61];
 
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
 			t[c] += spaces[i]->totals[c];
-	fprintf(out, "vmtrace  PID %d (%.60s)  %.1f s  backend %s", (int)as->pid,
-		as->command, as->duration_s, as->backend);
+	fprintf(out, "vmtrace  PID %d (%s)  %.1f s  backend %s", (int)as->pid,
+		name_text(as->command, command, sizeof(command)), as->duration_s,
+		as->backend);
 	if (set && set->nr_pids > 1)
 		fprintf(out, "  %zu processes", set->nr_pids);
 	fprintf(out, "\nfaults %" PRIu64 "  now %.0f/s  average %.0f/s  minor %" PRIu64
@@ -119,16 +122,17 @@ static void live_vmas(FILE *out, const struct address_space *as,
 		"VMA");
 	for (size_t i = 0; i < n && i < cfg->top; i++) {
 		const struct vma *v = rows[i].v;
+		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32];
 
 		fprintf(out, "%10.0f %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %6" PRIu64
 			"  %-14" PRIx64 " ", v->recent_faults / interval,
 			v->counters[VMT_C_FAULTS], vma_minor(v), v->counters[VMT_C_MAJOR],
 			v->counters[VMT_C_ERRORS], v->start);
 		if (many)
-			fprintf(out, "%-7d %-16.16s ", (int)rows[i].pid, rows[i].comm);
-		char state[32];
-
-		fprintf(out, "%s%s\n", v->label, vma_state(v, state, sizeof(state)));
+			fprintf(out, "%-7d %-16s ", (int)rows[i].pid,
+				name_text(rows[i].comm, name, 17));
+		fprintf(out, "%s%s\n", name_text(v->label, name, sizeof(name)),
+			vma_state(v, state, sizeof(state)));
 	}
 	free(rows);
 }
@@ -170,6 +174,7 @@ static void live_files(FILE *out, const struct address_space **spaces,
 {
 	struct file_stat *files;
 	size_t n = merged_files(spaces, nspaces, &files);
+	char name[NAME_TEXT_MAX(PATH_MAX)];
 
 	if (n) {
 		qsort(files, n, sizeof(*files), files_by_recent);
@@ -179,7 +184,8 @@ static void live_files(FILE *out, const struct address_space **spaces,
 	for (size_t i = 0; i < n && i < cfg->top; i++)
 		fprintf(out, "%10.0f %10" PRIu64 " %7" PRIu64 " %9" PRIu64 "  %s\n",
 			files[i].recent_faults / interval, files[i].faults, files[i].major,
-			file_readin(&files[i]), files[i].path ? files[i].path : "?");
+			file_readin(&files[i]),
+			files[i].path ? name_text(files[i].path, name, sizeof(name)) : "?");
 	free(files);
 }
 

@@ -6,8 +6,8 @@
  */
 #include <inttypes.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "report/format.h"
+#include "report/json_writer.h"
 #include "report/procs_report.h"
 #include "report/profile_report.h"
 #include "report/report.h"
@@ -15,13 +15,14 @@
 /* The images of kernel entry k's process, joined "sh > make". */
 static void commands_of(const struct proc_set *set, pid_t pid, char *buf, size_t size)
 {
+	char comm[NAME_TEXT_MAX(VMT_COMM_LEN)];
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < set->nr && len + 1 < size; i++)
 		if (set->images[i].pid == pid)
 			len += snprintf(buf + len, size - len, "%s%s", len ? " > " : "",
-					set->images[i].comm);
+					name_text(set->images[i].comm, comm, sizeof(comm)));
 }
 
 static void pid_totals(const struct proc_set *set, pid_t pid, uint64_t *t)
@@ -86,51 +87,54 @@ void procs_text(FILE *out, const struct proc_set *set)
 	}
 }
 
-static struct json_object *json_process(const struct proc_set *set,
-					const struct proc_kernel *k)
+static void json_process(struct json_writer *w, const struct proc_set *set,
+			 const struct proc_kernel *k)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *images = json_object_new_array();
-	struct json_object *kernel = NULL;
 	uint64_t t[VMT_NR_COUNTERS];
 
 	pid_totals(set, k->pid, t);
+	jw_begin_object(w);
+	jw_int64_field(w, "pid", k->pid);
+	jw_int64_field(w, "ppid", ppid_of(set, k->pid));
+	jw_bool_field(w, "exited", k->exited);
+	jw_uint64_field(w, "faults", t[VMT_C_FAULTS]);
+	jw_uint64_field(w, "major", t[VMT_C_MAJOR]);
+	jw_uint64_field(w, "errors", t[VMT_C_ERRORS]);
+	if (k->known) {
+		jw_name(w, "kernel");
+		jw_begin_object(w);
+		jw_uint64_field(w, "minflt", k->minflt);
+		jw_uint64_field(w, "majflt", k->majflt);
+		jw_uint64_field(w, "exec_args_untraced", k->exec_args);
+		jw_uint64_field(w, "pf_disabled_events", k->pf_disabled);
+		jw_end_object(w);
+	} else {
+		jw_null_field(w, "kernel");
+	}
+	jw_name(w, "images");
+	jw_begin_array(w);
 	for (size_t i = 0; i < set->nr; i++)
 		if (set->images[i].pid == k->pid)
-			json_object_array_add(images, report_json_object(&set->images[i].as));
-	if (k->known) {
-		kernel = json_object_new_object();
-		json_object_object_add(kernel, "minflt", json_object_new_uint64(k->minflt));
-		json_object_object_add(kernel, "majflt", json_object_new_uint64(k->majflt));
-		json_object_object_add(kernel, "exec_args_untraced",
-				       json_object_new_uint64(k->exec_args));
-		json_object_object_add(kernel, "pf_disabled_events",
-				       json_object_new_uint64(k->pf_disabled));
-	}
-	json_object_object_add(o, "pid", json_object_new_int(k->pid));
-	json_object_object_add(o, "ppid", json_object_new_int(ppid_of(set, k->pid)));
-	json_object_object_add(o, "exited", json_object_new_boolean(k->exited));
-	json_object_object_add(o, "faults", json_object_new_uint64(t[VMT_C_FAULTS]));
-	json_object_object_add(o, "major", json_object_new_uint64(t[VMT_C_MAJOR]));
-	json_object_object_add(o, "errors", json_object_new_uint64(t[VMT_C_ERRORS]));
-	json_object_object_add(o, "kernel", kernel);
-	json_object_object_add(o, "images", images);
-	return o;
+			report_json_write(w, &set->images[i].as);
+	jw_end_array(w);
+	jw_end_object(w);
 }
 
-struct json_object *procs_json(const struct proc_set *set)
+void procs_json(struct json_writer *w, const struct proc_set *set)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *list = json_object_new_array();
 	struct profile p;
 
+	jw_begin_object(w);
+	jw_name(w, "list");
+	jw_begin_array(w);
 	for (size_t k = 0; k < set->nr_pids; k++)
-		json_object_array_add(list, json_process(set, &set->kernel[k]));
-	json_object_object_add(o, "list", list);
-	json_object_object_add(o, "not_followed", json_object_new_uint64(set->not_followed));
+		json_process(w, set, &set->kernel[k]);
+	jw_end_array(w);
+	jw_uint64_field(w, "not_followed", set->not_followed);
 	if (set->merge_comm && !profile_from_procs(&p, set, NULL)) {
-		json_object_object_add(o, "by_command", profile_json(&p));
+		jw_name(w, "by_command");
+		profile_json(w, &p);
 		profile_free(&p);
 	}
-	return o;
+	jw_end_object(w);
 }

@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include "model/procs.h"
 
-struct json_object;
+struct json_writer;
 
 /* The processes' lines (and with merge_comm, the tables by command). */
 void procs_text(FILE *out, const struct proc_set *set);
-struct json_object *procs_json(const struct proc_set *set);
+/* The "processes" object: each process, its images' reports. */
+void procs_json(struct json_writer *w, const struct proc_set *set);
 
 #endif

@@ -2,7 +2,8 @@
 /* Fault profiles (model/profile.h) as a text table and as JSON. */
 #include <inttypes.h>
 #include <string.h>
-#include <json-c/json.h>
+#include "report/format.h"
+#include "report/json_writer.h"
 #include "report/profile_report.h"
 
 /* Columns of the text table: the counters people read first, as report.c titles them. */
@@ -20,45 +21,50 @@ static const struct {
 void profile_text(FILE *out, const struct profile *p)
 {
 	const char *command = NULL;
-	char id[PROFILE_ID_MAX];
+	char id[PROFILE_ID_MAX], name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
 
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct profile_row *r = &p->rows[i];
 
 		if (!command || strcmp(command, r->command)) {
 			command = r->command;
-			fprintf(out, "command %s, merged over its processes:\n %-56s", command,
+			fprintf(out, "command %s, merged over its processes:\n %-56s",
+				name_text(command, name, sizeof(name)),
 				"ROW (label perms #position)");
 			for (int c = 0; c < NR_TEXT_COLUMNS; c++)
 				fprintf(out, " %7s", text_columns[c].title);
 			fputc('\n', out);
 		}
 		profile_row_id(r, id, sizeof(id));
-		fprintf(out, " %-56s", id);
+		fprintf(out, " %-56s", name_text(id, name, sizeof(name)));
 		for (int c = 0; c < NR_TEXT_COLUMNS; c++)
 			fprintf(out, " %7" PRIu64, r->c[text_columns[c].counter]);
 		fputc('\n', out);
 	}
 }
 
-struct json_object *profile_json(const struct profile *p)
+void profile_id_json(struct json_writer *w, const struct profile_row *r)
 {
-	struct json_object *a = json_object_new_array();
+	jw_string_field(w, "command", r->command);
+	jw_string_field(w, "label", r->label);
+	jw_string_field(w, "perms", r->perms);
+	jw_uint64_field(w, "position", r->position);
+}
 
-	for (size_t i = 0; a && i < p->nr; i++) {
+void profile_json(struct json_writer *w, const struct profile *p)
+{
+	jw_begin_array(w);
+	for (size_t i = 0; i < p->nr; i++) {
 		const struct profile_row *r = &p->rows[i];
-		struct json_object *o = json_object_new_object();
-		struct json_object *c = json_object_new_object();
 
-		json_object_object_add(o, "command", json_object_new_string(r->command));
-		json_object_object_add(o, "label", json_object_new_string(r->label));
-		json_object_object_add(o, "perms", json_object_new_string(r->perms));
-		json_object_object_add(o, "position", json_object_new_uint64(r->position));
+		jw_begin_object(w);
+		profile_id_json(w, r);
+		jw_name(w, "counters");
+		jw_begin_object(w);
 		for (int k = 0; k < NR_PCOUNTERS; k++)
-			json_object_object_add(c, pcounter_names[k],
-					       json_object_new_uint64(r->c[k]));
-		json_object_object_add(o, "counters", c);
-		json_object_array_add(a, o);
+			jw_uint64_field(w, pcounter_names[k], r->c[k]);
+		jw_end_object(w);
+		jw_end_object(w);
 	}
-	return a;
+	jw_end_array(w);
 }

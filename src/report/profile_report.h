@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include "model/profile.h"
 
-struct json_object;
+struct json_writer;
 
 /* The per-command tables, one per command. */
 void profile_text(FILE *out, const struct profile *p);
-struct json_object *profile_json(const struct profile *p);
+/* [{"command", "label", "perms", "position", "counters": {...}}] */
+void profile_json(struct json_writer *w, const struct profile *p);
+/* A row's identity as the members "command", "label", "perms", "position". */
+void profile_id_json(struct json_writer *w, const struct profile_row *r);
 
 #endif

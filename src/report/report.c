@@ -5,11 +5,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
-#include <json-c/json.h>
-#include <json-c/printbuf.h>
 #include "report/format.h"
 #include "report/histogram.h"
+#include "report/json_writer.h"
 #include "report/report.h"
 #include "report/procs_report.h"
 
@@ -149,11 +149,10 @@ static void text_cell(FILE *out, const struct column *col, const struct vma *v)
 
 	cell_of(col, v, &c);
 	if (col->get == get_label) {
-		char label[LABEL_MAX + 16];
+		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32], label[sizeof(name) + 32];
 
-		char state[32];
-
-		snprintf(label, sizeof(label), "%s%s", short_label(v),
+		snprintf(label, sizeof(label), "%s%s",
+			 name_text(short_label(v), name, sizeof(name)),
 			 vma_state(v, state, sizeof(state)));
 		fprintf(out, " %*s", w, label);
 	} else if (c.type == CELL_HEX) {
@@ -231,7 +230,7 @@ static void text_syscalls(FILE *out, const struct address_space *as)
 static const char *file_name(const struct file_stat *f, char *buf, size_t size)
 {
 	if (f->path)
-		return f->path;
+		return name_text(f->path, buf, size);
 	snprintf(buf, size, "[dev %u:%u inode %" PRIu64 "]", f->dev >> 20,
 		 f->dev & 0xfffff, f->ino);
 	return buf;
@@ -242,7 +241,7 @@ static void text_files(FILE *out, const struct address_space *as,
 {
 	size_t n = cfg->files ? as->nr_files : as->nr_files < cfg->top ?
 		   as->nr_files : cfg->top;
-	char name[96], bytes[32];
+	char name[NAME_TEXT_MAX(PATH_MAX)], bytes[32];
 
 	if (!as->nr_files)
 		return;
@@ -270,8 +269,11 @@ static void text_files(FILE *out, const struct address_space *as,
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
+	char command[NAME_TEXT_MAX(sizeof(as->command))];
+
 	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
-		as->command, as->duration_s, as->backend);
+		name_text(as->command, command, sizeof(command)), as->duration_s,
+		as->backend);
 	text_header(out);
 	for (size_t i = 0; i < as->nr; i++) {
 		for (size_t c = 0; c < NR_COLUMNS; c++)
@@ -302,219 +304,167 @@ void report_text(FILE *out, const struct address_space *as,
 
 /* ---- JSON ---- */
 
-static struct json_object *json_cell(const struct cell *c)
+static void json_cell(struct json_writer *w, const char *key, const struct cell *c)
 {
 	char hex[24];
 
 	switch (c->type) {
 	case CELL_U64:
-		return json_object_new_uint64(c->u);
+		jw_uint64_field(w, key, c->u);
+		break;
 	case CELL_HEX:
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, c->u);
-		return json_object_new_string(hex);
+		jw_string_field(w, key, hex);
+		break;
 	case CELL_STR:
-		return json_object_new_string(c->s);
+		jw_string_field(w, key, c->s);
+		break;
 	case CELL_BOOL:
-		return json_object_new_boolean(c->u);
+		jw_bool_field(w, key, c->u);
+		break;
 	default:
-		return NULL;	/* json null */
+		jw_null_field(w, key);
 	}
 }
 
-static struct json_object *json_vma(const struct address_space *as,
-				    const struct vma *v)
+static void json_vma(struct json_writer *w, const struct address_space *as,
+		     const struct vma *v)
 {
-	struct json_object *o = json_object_new_object(), *extra;
-
-	for (size_t i = 0; o && i < NR_COLUMNS; i++) {
+	jw_begin_object(w);
+	for (size_t i = 0; i < NR_COLUMNS; i++) {
 		struct cell c;
 
 		cell_of(&vma_columns[i], v, &c);
-		json_object_object_add(o, vma_columns[i].key, json_cell(&c));
+		json_cell(w, vma_columns[i].key, &c);
 	}
-	if ((extra = heatmap_json(as, v)))
-		json_object_object_add(o, "heatmap", extra);
-	if ((extra = rate_json(as, v)))
-		json_object_object_add(o, "rate", extra);
-	return o;
+	heatmap_json(w, as, v);
+	rate_json(w, as, v);
+	jw_end_object(w);
 }
 
-static struct json_object *json_files(const struct address_space *as)
+static void json_file(struct json_writer *w, const struct file_stat *f)
 {
-	struct json_object *a = json_object_new_array();
+	char dev[32];
 
-	for (size_t i = 0; a && i < as->nr_files; i++) {
-		const struct file_stat *f = &as->files[i];
-		struct json_object *o = json_object_new_object();
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "%u:%u", f->dev >> 20, f->dev & 0xfffff);
-		json_object_object_add(o, "path", f->path ?
-				       json_object_new_string(f->path) : NULL);
-		json_object_object_add(o, "dev", json_object_new_string(dev));
-		json_object_object_add(o, "inode", json_object_new_uint64(f->ino));
-		json_object_object_add(o, "faults", json_object_new_uint64(f->faults));
-		json_object_object_add(o, "minor", json_object_new_uint64(f->minor));
-		json_object_object_add(o, "major", json_object_new_uint64(f->major));
-		json_object_object_add(o, "errors", json_object_new_uint64(f->errors));
-		json_object_object_add(o, "mappings", json_object_new_uint64(f->mappings));
-		json_object_object_add(o, "readin_pages", json_object_new_uint64(file_readin(f)));
-		json_object_object_add(o, "readin_bytes",
-				       json_object_new_uint64(file_readin(f) * 4096));
-		json_object_object_add(o, "readin_by_fault_pages",
-				       json_object_new_uint64(f->readin[VMT_RI_FAULT]));
-		json_object_object_add(o, "readin_by_read_pages",
-				       json_object_new_uint64(f->readin[VMT_RI_READ]));
-		json_object_object_add(o, "readin_other_pages",
-				       json_object_new_uint64(f->readin[VMT_RI_OTHER]));
-		json_object_array_add(a, o);
-	}
-	return a;
+	snprintf(dev, sizeof(dev), "%u:%u", f->dev >> 20, f->dev & 0xfffff);
+	jw_begin_object(w);
+	jw_string_field(w, "path", f->path);
+	jw_string_field(w, "dev", dev);
+	jw_uint64_field(w, "inode", f->ino);
+	jw_uint64_field(w, "faults", f->faults);
+	jw_uint64_field(w, "minor", f->minor);
+	jw_uint64_field(w, "major", f->major);
+	jw_uint64_field(w, "errors", f->errors);
+	jw_uint64_field(w, "mappings", f->mappings);
+	jw_uint64_field(w, "readin_pages", file_readin(f));
+	jw_uint64_field(w, "readin_bytes", file_readin(f) * 4096);
+	jw_uint64_field(w, "readin_by_fault_pages", f->readin[VMT_RI_FAULT]);
+	jw_uint64_field(w, "readin_by_read_pages", f->readin[VMT_RI_READ]);
+	jw_uint64_field(w, "readin_other_pages", f->readin[VMT_RI_OTHER]);
+	jw_end_object(w);
 }
 
-static struct json_object *json_counters(const uint64_t *counters)
+static void json_counters(struct json_writer *w, const uint64_t *counters)
 {
-	struct json_object *o = json_object_new_object();
-
-	for (size_t i = 0; o && i < NR_COLUMNS; i++)
+	jw_begin_object(w);
+	for (size_t i = 0; i < NR_COLUMNS; i++)
 		if (vma_columns[i].counter >= 0)
-			json_object_object_add(o, vma_columns[i].key,
-				json_object_new_uint64(counter_of(counters,
-						vma_columns[i].counter)));
-	return o;
+			jw_uint64_field(w, vma_columns[i].key,
+					counter_of(counters, vma_columns[i].counter));
+	jw_end_object(w);
 }
 
-static struct json_object *json_kernel(const struct address_space *as)
+static void json_kernel(struct json_writer *w, const struct address_space *as)
 {
-	struct json_object *o;
-
-	if (!as->kernel_known)
-		return NULL;
-	o = json_object_new_object();
-	json_object_object_add(o, "minflt", json_object_new_uint64(as->kernel_minflt));
-	json_object_object_add(o, "majflt", json_object_new_uint64(as->kernel_majflt));
-	json_object_object_add(o, "pf_disabled_events", json_object_new_uint64(as->pf_disabled));
-	return o;
-}
-
-static struct json_object *json_syscalls(const struct address_space *as)
-{
-	struct json_object *o = json_object_new_object();
-
-	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
-		struct json_object *s = json_object_new_object();
-
-		json_object_object_add(s, "calls", json_object_new_uint64(as->sc[i].calls));
-		json_object_object_add(s, "bytes", json_object_new_uint64(as->sc[i].bytes));
-		json_object_object_add(o, syscall_names[i], s);
+	if (!as->kernel_known) {
+		jw_null(w);
+		return;
 	}
-	return o;
+	jw_begin_object(w);
+	jw_uint64_field(w, "minflt", as->kernel_minflt);
+	jw_uint64_field(w, "majflt", as->kernel_majflt);
+	jw_uint64_field(w, "pf_disabled_events", as->pf_disabled);
+	jw_end_object(w);
 }
 
-static struct json_object *json_drops(const struct address_space *as)
+static void json_syscalls(struct json_writer *w, const struct address_space *as)
 {
-	struct json_object *o = json_object_new_object();
+	jw_begin_object(w);
+	for (int i = 0; i < VMT_NR_SYSCALLS; i++) {
+		jw_name(w, syscall_names[i]);
+		jw_begin_object(w);
+		jw_uint64_field(w, "calls", as->sc[i].calls);
+		jw_uint64_field(w, "bytes", as->sc[i].bytes);
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+}
 
-	json_object_object_add(o, "rows_full", json_object_new_uint64(as->drops.rows));
-	json_object_object_add(o, "files", json_object_new_uint64(as->drops.files));
-	json_object_object_add(o, "threads", json_object_new_uint64(as->drops.threads));
-	json_object_object_add(o, "deferred_full",
-			       json_object_new_uint64(as->drops.deferred_full));
-	json_object_object_add(o, "readins", json_object_new_uint64(as->drops.readins));
+static void json_drops(struct json_writer *w, const struct address_space *as)
+{
+	jw_begin_object(w);
+	jw_uint64_field(w, "rows_full", as->drops.rows);
+	jw_uint64_field(w, "files", as->drops.files);
+	jw_uint64_field(w, "threads", as->drops.threads);
+	jw_uint64_field(w, "deferred_full", as->drops.deferred_full);
+	jw_uint64_field(w, "readins", as->drops.readins);
 	/* informational: busy lookups resolved in user space, not lost */
-	json_object_object_add(o, "deferred_lookups",
-			       json_object_new_uint64(as->drops.lookups_busy));
-	return o;
-}
-
-/* json-c's indentation for pretty printing, at nesting level level. */
-static int json_indent(struct printbuf *pb, int level, int flags)
-{
-	if (!(flags & JSON_C_TO_STRING_PRETTY) || !level)
-		return 0;
-	return printbuf_memset(pb, -1, flags & JSON_C_TO_STRING_PRETTY_TAB ? '\t' : ' ',
-			       flags & JSON_C_TO_STRING_PRETTY_TAB ? level : 2 * level);
+	jw_uint64_field(w, "deferred_lookups", as->drops.lookups_busy);
+	jw_end_object(w);
 }
 
 /*
- * The "vmas" array, row by row: as one json-c tree, 16,384 rows held ~54 MB
- * at once (tests/bench: a 100,000-VMA target, vmtrace's peak RSS 74 MB with
- * -j, 20 MB without). Each row's object is built, printed, re-indented to
- * the array's depth and freed; the text is what json-c prints for an array.
- * So the tree's "vmas" holds no elements: it reads as through as, which must
- * outlive the printing (report_json_object()).
+ * Streamed: as one json-c tree, 16,384 rows held ~54 MB at once (tests/bench:
+ * a 100,000-VMA target, vmtrace's peak RSS 74 MB with -j, 20 MB without).
+ * Nothing of the JSON is held now: `vmtrace -v -j -- vmwork churn 4 15000`
+ * (15,000 rows, 17 MB of JSON) peaked at 20 MB instead of 33 MB on the
+ * 2-core development VM (kernel 6.18).
  */
-static int json_vmas_print(struct json_object *jso, struct printbuf *pb,
-			   int level, int flags)
+void report_json_write(struct json_writer *w, const struct address_space *as)
 {
-	const struct address_space *as = json_object_get_userdata(jso);
-	bool pretty = flags & JSON_C_TO_STRING_PRETTY;
-	int err = printbuf_strappend(pb, "[") < 0;
-
-	if (pretty)
-		err |= printbuf_strappend(pb, "\n") < 0;
-	for (size_t i = 0; i < as->nr && !err; i++) {
-		struct json_object *o = json_vma(as, &as->vmas[i]);
-		const char *text = o ? json_object_to_json_string_ext(o, flags) : NULL;
-
-		if (i)
-			err |= printbuf_strappend(pb, ",") < 0;
-		if (i && pretty)
-			err |= printbuf_strappend(pb, "\n") < 0;
-		err |= !text || json_indent(pb, level + 1, flags) < 0;
-		for (const char *p = text; !err && *p; p++) {
-			err |= printbuf_memappend(pb, p, 1) < 0;
-			if (*p == '\n')	/* only between tokens: strings escape it */
-				err |= json_indent(pb, level + 1, flags) < 0;
-		}
-		json_object_put(o);
+	jw_begin_object(w);
+	jw_int64_field(w, "pid", as->pid);
+	jw_string_field(w, "command", as->command);
+	jw_double_field(w, "duration_s", as->duration_s);
+	jw_string_field(w, "backend", as->backend);
+	jw_name(w, "unavailable");
+	jw_words(w, as->unavailable);
+	jw_name(w, "totals");
+	json_counters(w, as->totals);
+	jw_name(w, "kernel");
+	json_kernel(w, as);
+	jw_name(w, "vmas");
+	jw_begin_array(w);
+	for (size_t i = 0; i < as->nr; i++)
+		json_vma(w, as, &as->vmas[i]);
+	jw_end_array(w);
+	jw_name(w, "syscalls");
+	json_syscalls(w, as);
+	jw_name(w, "files");
+	jw_begin_array(w);
+	for (size_t i = 0; i < as->nr_files; i++)
+		json_file(w, &as->files[i]);
+	jw_end_array(w);
+	jw_string_field(w, "latency_source", as->latency_known ? as->latency_source : NULL);
+	jw_name(w, "latency_us");
+	latency_json(w, as);
+	jw_name(w, "timeline");
+	timeline_json(w, as);
+	jw_uint64_field(w, "drops", as->drops_total);
+	jw_name(w, "drop_details");
+	json_drops(w, as);
+	if (as->procs) {
+		jw_name(w, "processes");
+		procs_json(w, as->procs);
 	}
-	if (pretty && as->nr)
-		err |= printbuf_strappend(pb, "\n") < 0;
-	if (pretty)
-		err |= json_indent(pb, level, flags) < 0;
-	return err || printbuf_strappend(pb, "]") < 0 ? -1 : 0;
-}
-
-struct json_object *report_json_object(const struct address_space *as)
-{
-	struct json_object *root = json_object_new_object();
-	struct json_object *vmas = json_object_new_array();
-
-	json_object_set_serializer(vmas, json_vmas_print, (void *)as, NULL);
-	json_object_object_add(root, "pid", json_object_new_int(as->pid));
-	json_object_object_add(root, "command", json_object_new_string(as->command));
-	json_object_object_add(root, "duration_s", json_object_new_double(as->duration_s));
-	json_object_object_add(root, "backend", json_object_new_string(as->backend));
-	json_object_object_add(root, "unavailable", json_words(as->unavailable));
-	json_object_object_add(root, "totals", json_counters(as->totals));
-	json_object_object_add(root, "kernel", json_kernel(as));
-	json_object_object_add(root, "vmas", vmas);
-	json_object_object_add(root, "syscalls", json_syscalls(as));
-	json_object_object_add(root, "files", json_files(as));
-	json_object_object_add(root, "latency_source", as->latency_known ?
-			       json_object_new_string(as->latency_source) : NULL);
-	json_object_object_add(root, "latency_us", latency_json(as));
-	json_object_object_add(root, "timeline", timeline_json(as));
-	json_object_object_add(root, "drops", json_object_new_uint64(as->drops_total));
-	json_object_object_add(root, "drop_details", json_drops(as));
-	if (as->procs)
-		json_object_object_add(root, "processes", procs_json(as->procs));
-	return root;
+	jw_end_object(w);
 }
 
 int report_json(FILE *out, const struct address_space *as)
 {
-	struct json_object *root = report_json_object(as);
-	const char *text;
-	int err = 0;
+	struct json_writer w;
 
-	if (!root)
-		return -ENOMEM;
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text || fprintf(out, "%s\n", text) < 0)
-		err = -EIO;
-	json_object_put(root);
-	return err;
+	jw_init(&w, out, JW_PRETTY);
+	report_json_write(&w, as);
+	return jw_finish(&w);
 }

@@ -9,14 +9,10 @@
 /* The VMA table, then files, latency and heatmaps as cfg asks. */
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg);
-/* Returns 0, or -errno when the JSON could not be produced. */
+/* The JSON report; returns 0, or -errno when it could not be written. */
 int report_json(FILE *out, const struct address_space *as);
 
-struct json_object;
-/*
- * The report of one address space as a JSON object (the caller puts it).
- * Its "vmas" are printed from as when the object is (they are not in the
- * tree, to keep 16,384 rows out of memory): print it while as lives.
- */
-struct json_object *report_json_object(const struct address_space *as);
+struct json_writer;
+/* The report of one address space as a JSON object, to w (a value). */
+void report_json_write(struct json_writer *w, const struct address_space *as);
 #endif

@@ -72,6 +72,12 @@ static const struct bad_baseline bad_baselines[] = {
 				     "{\"nosuch\":{\"relative_pct\":1}}},\"rows\":[]}" },
 	{ "unavailable not a counter", "{\"vmtrace_baseline\":1,\"unavailable\":[\"x\"],"
 				       "\"rows\":[]}" },
+	{ "label_bytes not hex", BL_DOC("1", "{\"command\":\"app\",\"label\":\"x\","
+					"\"label_bytes\":\"7g\",\"perms\":\"rw-p\",\"position\":0,"
+					"\"counters\":" BL_CTR("[1,1,1]") "}") },
+	{ "label_bytes with a NUL", BL_DOC("1", "{\"command\":\"app\",\"label\":\"x\","
+					   "\"label_bytes\":\"7800\",\"perms\":\"rw-p\","
+					   "\"position\":0,\"counters\":" BL_CTR("[1,1,1]") "}") },
 	{ "deep nesting", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
 			  "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[" },
 };

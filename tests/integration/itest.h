@@ -132,5 +132,6 @@ Suite *insight_suite(void);
 Suite *inherit_suite(void);
 Suite *ci_suite(void);
 Suite *rows_suite(void);
+Suite *names_suite(void);
 
 #endif

@@ -10,5 +10,7 @@ Suite *report_suite(void);
 Suite *cli_suite(void);
 Suite *baseline_suite(void);
 Suite *files_suite(void);
+Suite *golden_suite(void);
+Suite *json_writer_suite(void);
 
 #endif

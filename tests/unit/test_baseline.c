@@ -84,6 +84,36 @@ START_TEST(medians_and_round_trip)
 }
 END_TEST
 
+/* Names that are not UTF-8: valid JSON on the way out, the same bytes back. */
+START_TEST(round_trip_of_any_bytes)
+{
+	const char *label = "data/\xff\x1b[2J\n\xc3.bin", *command = "\xfe\x01sh";
+	uint64_t c[NR_PCOUNTERS] = { [PC_FAULTS] = 5 };
+	struct profile p = { 0 };
+	struct baseline b, back;
+	char *text = NULL, err[BASELINE_ERR_MAX];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert(!profile_add(&p, command, label, "r--p", 0, c));
+	ck_assert_int_eq(baseline_from_profiles(&b, &p, 1), 0);
+	snprintf(b.command, sizeof(b.command), "./%s", label);
+	ck_assert_int_eq(baseline_write(f, &b), 0);
+	fclose(f);
+	ck_assert_ptr_null(memchr(text, 0xff, len));
+	ck_assert_ptr_null(memchr(text, 0x1b, len));
+	ck_assert_ptr_nonnull(strstr(text, "\"label_bytes\": \"646174612fff1b5b324a0ac32e62696e\""));
+	ck_assert_msg(!baseline_parse(text, len, &back, err, sizeof(err)), "%s", err);
+	ck_assert_str_eq(back.rows[0].id.label, label);
+	ck_assert_str_eq(back.rows[0].id.command, command);
+	ck_assert_str_eq(back.command, b.command);
+	baseline_free(&b);
+	baseline_free(&back);
+	profile_free(&p);
+	free(text);
+}
+END_TEST
+
 static void single(struct baseline *b, unsigned long long heap, bool file)
 {
 	struct profile p;
@@ -186,6 +216,7 @@ Suite *baseline_suite(void)
 	tcase_add_loop_test(tc, refuses_bad_baseline, 0, NR_BAD_BASELINES);
 	tcase_add_test(tc, refuses_nul_inside);
 	tcase_add_test(tc, medians_and_round_trip);
+	tcase_add_test(tc, round_trip_of_any_bytes);
 	tcase_add_test(tc, tolerance_verdicts);
 	tcase_add_test(tc, spread_avoids_flaky_verdicts);
 	tcase_add_test(tc, tolerance_syntax);

@@ -6,10 +6,14 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report/format.h"
+#include "report/json_writer.h"
+#include "report/live.h"
 #include "report/report.h"
 #include "suites.h"
 
-static void sample(struct address_space *as)
+#define HOSTILE_PATH "/tmp/a\xff\x1b[31m\nb\x7f\xc2\x9b.bin"
+
+static void sample(struct address_space *as, const char *path)
 {
 	struct vmt_row heap = { .start = 0x1000000, .end = 0x1021000, .vm_flags = 0x3 };
 	struct vmt_row file = { .start = 0x7f0000000000, .end = 0x7f0000010000,
@@ -34,11 +38,11 @@ static void sample(struct address_space *as)
 	as->sc[VMT_SC_MMAP].calls = 3;
 	as->sc[VMT_SC_MMAP].bytes = 65536;
 	aspace_add_row(as, 1, &heap, NULL);
-	aspace_add_row(as, 2, &file, "/data/data.bin");
+	aspace_add_row(as, 2, &file, path);
 	aspace_finish(as, SORT_ADDR, false);
 }
 
-static char *render(bool json)
+static char *render(bool json, const char *path)
 {
 	struct address_space as;
 	char *buf = NULL;
@@ -46,9 +50,11 @@ static char *render(bool json)
 	FILE *f = open_memstream(&buf, &len);
 	struct config cfg = { .top = 10 };
 
-	sample(&as);
+	sample(&as, path);
 	if (json)
 		ck_assert_int_eq(report_json(f, &as), 0);
+	else if (cfg.interval)
+		live_print(f, &as, &cfg, false);
 	else
 		report_text(f, &as, &cfg);
 	fclose(f);
@@ -66,7 +72,7 @@ static uint64_t get_u64(struct json_object *o, const char *key)
 
 START_TEST(json_schema_and_values)
 {
-	char *text = render(true);
+	char *text = render(true, "/data/data.bin");
 	struct json_object *root = json_tokener_parse(text), *vmas, *v, *x;
 
 	ck_assert_ptr_nonnull(root);
@@ -106,7 +112,7 @@ END_TEST
 
 START_TEST(json_escapes_control_bytes)
 {
-	char *text = render(true);
+	char *text = render(true, "/data/data.bin");
 
 	ck_assert_ptr_null(strchr(text, '\x01'));
 	ck_assert_ptr_null(strchr(text, '\t'));
@@ -117,7 +123,7 @@ END_TEST
 
 START_TEST(text_table)
 {
-	char *text = render(false);
+	char *text = render(false, "/data/data.bin");
 
 	ck_assert_ptr_nonnull(strstr(text, "FAULTS"));
 	ck_assert_ptr_nonnull(strstr(text, "[heap]"));
@@ -128,6 +134,164 @@ START_TEST(text_table)
 	ck_assert(strstr(text, "/data/data.bin") > strstr(text, "files ("));
 	ck_assert_ptr_nonnull(strstr(text, "all counted"));	/* 11 + 4 = 15 - 0 errors */
 	free(text);
+}
+END_TEST
+
+/* A file name with 0xff, ESC, a newline, DEL and a C1 control: valid JSON, exact bytes. */
+START_TEST(json_of_hostile_name)
+{
+	char *text = render(true, HOSTILE_PATH), back[64];
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root, *v, *x;
+
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	ck_assert_msg(root, "not valid JSON in UTF-8");
+	json_tokener_free(tok);
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	ck_assert_ptr_null(strchr(text, '\x7f'));
+	ck_assert_ptr_null(strchr(text, '\xff'));
+	ck_assert(json_object_object_get_ex(root, "vmas", &x));
+	v = json_object_array_get_idx(x, 1);
+	ck_assert(json_object_object_get_ex(v, "path", &x));
+	ck_assert_str_eq(json_object_get_string(x), "/tmp/a\xef\xbf\xbd\x1b[31m\nb\x7f\xc2\x9b.bin");
+	ck_assert(json_object_object_get_ex(v, "path_bytes", &x));
+	jw_bytes_decode(json_object_get_string(x), back, sizeof(back));
+	ck_assert_str_eq(back, HOSTILE_PATH);
+	ck_assert(json_object_object_get_ex(v, "label_bytes", &x));
+	ck_assert(!json_object_object_get_ex(json_object_array_get_idx(
+		json_object_object_get(root, "vmas"), 0), "label_bytes", NULL));
+	json_object_put(root);
+	free(text);
+}
+END_TEST
+
+static void expect_no_raw_controls(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		ck_assert_msg(*p == '\n' || (*p >= 0x20 && *p != 0x7f && *p != 0xff),
+			      "raw byte 0x%02x at %zu", *p, (size_t)(p - (const unsigned char *)text));
+}
+
+/* The same name in the text report and the live view: escaped, one line. */
+START_TEST(text_of_hostile_name)
+{
+	char *text = render(false, HOSTILE_PATH);
+	const char *row = strstr(text, "a\\xff\\x1b[31m\\nb\\x7f\\xc2\\x9b.bin (unmapped)");
+
+	expect_no_raw_controls(text);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_ptr_nonnull(strstr(text, "PID 77 (./app \"x\"\\t\\x01),"));
+	ck_assert_ptr_nonnull(strstr(text, "  /tmp/a\\xff\\x1b[31m\\nb\\x7f\\xc2\\x9b.bin\n"));
+	/* the row is whole: its counters (faults 5, minor 1, major 4) on its line */
+	ck_assert_ptr_eq(strstr(row, "(unmapped)        5        1       4       5"),
+			 strchr(row, ' ') + 1);
+	free(text);
+}
+END_TEST
+
+START_TEST(live_of_hostile_name)
+{
+	struct address_space as;
+	struct config cfg = { .top = 10, .interval = 1 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	sample(&as, HOSTILE_PATH);
+	as.vmas[1].faulted = true;
+	live_print(f, &as, &cfg, false);
+	fclose(f);
+	expect_no_raw_controls(text);
+	ck_assert_ptr_nonnull(strstr(text, "(./app \"x\"\\t\\x01)"));
+	ck_assert_ptr_nonnull(strstr(text, "/tmp/a\\xff\\x1b[31m\\nb\\x7f\\xc2\\x9b.bin (unmapped)\n"));
+	aspace_free(&as);
+	free(text);
+}
+END_TEST
+
+/* Reads name_text()'s escapes back, as a user of the output could. */
+static size_t unescape(const char *s, char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		const char *e;
+
+		if (*s != '\\') {
+			out[n++] = *s++;
+		} else if (s[1] == 'x') {
+			out[n++] = (char)strtol((char[3]){ s[2], s[3], 0 }, NULL, 16);
+			s += 4;
+		} else {
+			e = strchr("\\\\a\ab\bt\tn\nv\vf\fr\r", s[1]);
+			ck_assert_msg(e, "unknown escape \\%c", s[1]);
+			out[n++] = e[1];
+			s += 2;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static void expect_text(const char *in, const char *want)
+{
+	char buf[NAME_TEXT_MAX(64)], back[64];
+
+	ck_assert_str_eq(name_text(in, buf, sizeof(buf)), want);
+	unescape(buf, back);
+	ck_assert_str_eq(back, in);
+}
+
+START_TEST(name_text_escapes_controls)
+{
+	unsigned char c = _i == 0x20 ? 0x7f : _i;
+	char in[4] = { 'a', (char)c, 'b', 0 }, want[16];
+
+	if (c >= '\a' && c <= '\r')
+		snprintf(want, sizeof(want), "a\\%cb", "abtnvfr"[c - '\a']);
+	else
+		snprintf(want, sizeof(want), "a\\x%02xb", c);
+	expect_text(in, want);
+}
+END_TEST
+
+START_TEST(name_text_bytes)
+{
+	expect_text("plain/path-1.so", "plain/path-1.so");
+	expect_text("back\\slash", "back\\\\slash");
+	expect_text("\x1b[2J\x1b]0;title\x07", "\\x1b[2J\\x1b]0;title\\a");
+	expect_text("\xff\xfe", "\\xff\\xfe");
+	expect_text("\x80", "\\x80");					/* lone continuation */
+	expect_text("\xc0\xaf", "\\xc0\\xaf");				/* overlong */
+	expect_text("\xe0\x80\xaf", "\\xe0\\x80\\xaf");
+	expect_text("x\xe2\x82", "x\\xe2\\x82");				/* truncated */
+	expect_text("\xed\xa0\x80", "\\xed\\xa0\\x80");			/* surrogate */
+	expect_text("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");		/* > U+10FFFF */
+	expect_text("\xc2\x9b" "31m", "\\xc2\\x9b31m");			/* C1 CSI */
+	expect_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc2\xa0",
+		    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc2\xa0");	/* UTF-8 */
+}
+END_TEST
+
+/* Every byte, alone and between others, reads back; a cut falls between escapes. */
+START_TEST(name_text_reversible_and_cut)
+{
+	char in[4], buf[NAME_TEXT_MAX(3)], back[8];
+
+	for (int c = 1; c < 256; c++) {
+		snprintf(in, sizeof(in), "%c%cz", c, c);
+		name_text(in, buf, sizeof(buf));
+		ck_assert_uint_eq(unescape(buf, back), 3);
+		ck_assert_str_eq(back, in);
+	}
+	ck_assert_str_eq(name_text("ab\x1b", buf, 5), "ab");
+	ck_assert_str_eq(name_text("ab\x1b", buf, 7), "ab\\x1b");
+	ck_assert_str_eq(name_text("\xc3\xa9", buf, 2), "");	/* never half a character */
+	ck_assert_str_eq(name_text("abc", buf, 1), "");
+	buf[0] = 'q';
+	name_text("abc", buf, 0);
+	ck_assert_int_eq(buf[0], 'q');
 }
 END_TEST
 
@@ -150,6 +314,12 @@ Suite *report_suite(void)
 	tcase_add_test(tc, json_escapes_control_bytes);
 	tcase_add_test(tc, text_table);
 	tcase_add_test(tc, bytes_human);
+	tcase_add_test(tc, json_of_hostile_name);
+	tcase_add_test(tc, text_of_hostile_name);
+	tcase_add_test(tc, live_of_hostile_name);
+	tcase_add_loop_test(tc, name_text_escapes_controls, 1, 0x21);
+	tcase_add_test(tc, name_text_bytes);
+	tcase_add_test(tc, name_text_reversible_and_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -332,11 +332,23 @@ static int maps_find(unsigned long addr, struct vma_line *v)
 	return -1;
 }
 
+/* path as /proc/PID/maps shows it: the kernel writes a newline as \012. */
+static const char *maps_name(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (; *path && len + 5 < size; path++)
+		len += snprintf(buf + len, size - len, *path == '\n' ? "\\012" : "%c", *path);
+	buf[len] = '\0';
+	return buf;
+}
+
 /* Checks that the kernel's VMA layout is the one the expectation claims. */
 static int expect_check_vma(const struct expect *e)
 {
 	struct vma_line v = { 0 };
 	int found = !maps_find(e->start, &v);
+	char path[PATH_MAX * 4];
 
 	if (e->changed)
 		return 0;	/* a row of history: its VMA is not as it was, by design */
@@ -349,7 +361,7 @@ static int expect_check_vma(const struct expect *e)
 	}
 	if ((e->vma_exact && (v.start != e->start || v.end != e->end)) ||
 	    (e->label && strcmp(v.name, e->label)) ||
-	    (e->path && strcmp(v.name, e->path))) {
+	    (e->path && strcmp(v.name, maps_name(e->path, path, sizeof(path))))) {
 		warn("vmwork: self-check failed: VMA 0x%lx-0x%lx \"%s\" does "
 		     "not match expectation 0x%lx-0x%lx", v.start, v.end,
 		     v.name, e->start, e->end);
