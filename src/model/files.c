@@ -100,7 +100,8 @@ int files_build(struct address_space *as)
 		f->recent_faults = v->recent_faults;
 		f->mappings = 1;
 	}
-	qsort(as->files, as->nr_files, sizeof(*as->files), by_identity);
+	if (as->nr_files)	/* qsort(NULL, 0) is undefined */
+		qsort(as->files, as->nr_files, sizeof(*as->files), by_identity);
 	for (size_t i = 0; i < as->nr_files; i++) {
 		if (kept && !by_identity(&as->files[kept - 1], &as->files[i]))
 			merge_file(&as->files[kept - 1], &as->files[i]);
@@ -108,7 +109,8 @@ int files_build(struct address_space *as)
 			as->files[kept++] = as->files[i];
 	}
 	as->nr_files = kept;
-	qsort(as->files, as->nr_files, sizeof(*as->files), by_activity);
+	if (kept)	/* qsort(NULL, 0) is undefined */
+		qsort(as->files, as->nr_files, sizeof(*as->files), by_activity);
 	return 0;
 }
 

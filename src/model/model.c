@@ -546,7 +546,8 @@ int aspace_finish(struct address_space *as, enum sort_key sort,
 	struct elf_cache elf = { 0 };
 
 	fold_rows(as);
-	qsort(as->vmas, as->nr, sizeof(*as->vmas), by_addr);
+	if (as->nr)	/* qsort(NULL, 0) is undefined */
+		qsort(as->vmas, as->nr, sizeof(*as->vmas), by_addr);
 	memset(as->totals, 0, sizeof(as->totals));
 	for (size_t i = 0; i < as->nr; i++) {
 		struct vma *v = &as->vmas[i];
@@ -565,7 +566,7 @@ int aspace_finish(struct address_space *as, enum sort_key sort,
 	/* deferred lookups are resolved, not lost: not a drop */
 	as->drops_total = as->drops.rows + as->drops.files + as->drops.threads +
 			  as->drops.deferred_full + as->drops.readins;
-	if (sort != SORT_ADDR)
+	if (sort != SORT_ADDR && as->nr)
 		qsort_r(as->vmas, as->nr, sizeof(*as->vmas), by_key, &sort);
 	return err;
 }

@@ -178,17 +178,29 @@ START_TEST(text_of_hostile_name)
 }
 END_TEST
 
-/* -i into a pipe: the live view's files table holds the name, escaped. */
+/*
+ * -i into a pipe: the live view's files table holds the name, escaped. The
+ * workload holds (vmwork --hold) until a block began after it, then its
+ * stdin closes: counts, not time.
+ */
 START_TEST(live_of_hostile_name)
 {
 	char path[1100], line[1100];
 	const char *argv[] = { vmtrace_path, "-i", "0.2", "--", vmwork_path, "--also-file",
-			       path, "spin", "16", "1200", NULL };
+			       path, "--hold", "anon", "16", NULL };
 	struct proc p = { 0 };
 	const char *out;
 
 	snprintf(path, sizeof(path), "%s/%s", itest_dir, NAME);
-	run_ok(argv, &p, "vmtrace -i -- vmwork --also-file");
+	ck_assert_msg(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR | PIPE_IN, 0),
+		      "cannot start %s", argv[0]);
+	ck_assert_msg(proc_wait_line(&p, P_OUT, "vmwork: holding", itest_timeout()),
+		      "the workload never held");
+	ck_assert_msg(proc_wait_line(&p, P_OUT, "vmtrace  PID", itest_timeout()),
+		      "no live view block after the workload held");
+	proc_close_in(&p);
+	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -i -- vmwork --also-file",
+		     p.out[P_ERR].data);
 	out = p.out[P_OUT].data ? p.out[P_OUT].data : "";
 	check_no_raw(out, "live view");
 	ck_assert_msg(strstr(out, "NOW/s"), "no live view: %.1500s", out);
