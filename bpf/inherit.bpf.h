@@ -196,6 +196,15 @@ static __always_inline int inherit_exec(struct task_struct *p,
 
 		img->first_gen = ctx.gen;
 		bpf_core_read_str(img->comm, sizeof(img->comm), &p->comm);
+	} else {
+		/*
+		 * Later images share the last one, named by the newest program:
+		 * a wrapper script that execs through a chain of helpers into an
+		 * interpreter shows the interpreter, whose rows they mostly are.
+		 */
+		struct vmt_image *img = &lin->images[VMT_MAX_IMAGES - 1];
+
+		bpf_core_read_str(img->comm, sizeof(img->comm), &p->comm);
 	}
 	lin->nr_images = n + 1;
 	proc->mm.exe_ino = 0;	/* the next lookup reads the new executable */

@@ -108,18 +108,43 @@ static void stable_label(const struct vma *v, const char *root, char *out,
 		snprintf(out, size, "%s", v->label);
 }
 
-/* v's rank among the image's rows of the same label and perms, by address. */
+/*
+ * Memory known by its kind, not its place: anonymous mappings, the heap,
+ * stacks. Which allocator arena or thread stack is the third of its kind
+ * changes from run to run (and whether two merged, or a heap shrank and left
+ * a retired row), so these are one row per label and perms: their sum is
+ * what stays.
+ */
+static bool is_class(const struct vma *v, const char *label)
+{
+	return !strncmp(label, "[anon", 5) || !strncmp(label, "[stack", 6) ||
+	       !strcmp(label, "[heap]") || !strcmp(label, "[no vma]") ||
+	       !strcmp(label, "[unresolved]");
+}
+
+/* A row that shows its VMA as it is (neither retired nor a class of many). */
+static bool has_position(const struct vma *v, const char *label)
+{
+	return !v->unmapped && !v->changed && !is_class(v, label);
+}
+
+/*
+ * v's rank among the image's current rows of the same label and perms, by
+ * address (libc's two r--p mappings are #0 and #1); 0 for the rest.
+ */
 static unsigned int position_of(const struct address_space *as, size_t i,
 				const char *labels)
 {
 	const struct vma *v = &as->vmas[i];
 	unsigned int pos = 0;
 
+	if (!has_position(v, labels + i * LABEL_MAX))
+		return 0;
 	for (size_t j = 0; j < as->nr; j++) {
 		const struct vma *w = &as->vmas[j];
 
 		if (j == i || strcmp(labels + j * LABEL_MAX, labels + i * LABEL_MAX) ||
-		    strcmp(w->perms, v->perms))
+		    strcmp(w->perms, v->perms) || !has_position(w, labels + j * LABEL_MAX))
 			continue;
 		if (w->start < v->start || (w->start == v->start && j < i))
 			pos++;
