@@ -134,7 +134,7 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 		return v.slot;
 	}
 	t->cached = 0;
-	if (err == -16 /* EBUSY: mmap_lock or irq_work taken */) {
+	if (err == -EBUSY) {	/* mmap_lock or irq_work taken */
 		__sync_fetch_and_add(&drops.lookups_busy, 1);
 		t->vm_flags = VM_READ | VM_WRITE | VM_EXEC; /* unknown: no error */
 		return VMT_DEFERRED_SLOT;

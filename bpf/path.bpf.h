@@ -115,7 +115,7 @@ __noinline int remember_file_path(__u64 file_addr, __u64 ino, __u32 dev)
 	if (w.off == 0)
 		s->file.path[w.off++] = '/';
 	s->file.path[w.off & (VMT_PATH_BUF - 1)] = '\0';
-	if (bpf_map_update_elem(&files, &key, &s->file, BPF_NOEXIST) == -7 /* E2BIG */)
+	if (bpf_map_update_elem(&files, &key, &s->file, BPF_NOEXIST) == -E2BIG)
 		__sync_fetch_and_add(&drops.files, 1);
 	return 0;
 }

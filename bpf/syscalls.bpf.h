@@ -154,9 +154,15 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
 	bytes = sc_bytes(sc, t, ret);
 	if (bytes < 0)
 		return 0;
-	retire_doomed(tgid, t);
+	if (sc == VMT_SC_MREMAP && (__u64)ret == t->sc_args[0])
+		t->nr_doomed = t->doomed_scan = 0;	/* in place: the VMA lives on */
+	else
+		retire_doomed(tgid, t);
 	if (changed_range(sc, t, ret, &s, &e))
 		refresh_range(tgid, s, e, proc->gen);
+	/* moved: what stayed of a VMA part of which moved away was cut */
+	if (sc == VMT_SC_MREMAP && (__u64)ret != t->sc_args[0])
+		refresh_range(tgid, t->sc_args[0], t->sc_args[0] + t->sc_args[1], proc->gen);
 	if (sc == VMT_SC_BRK)
 		proc->mm.brk = ret;
 	if (sc >= 0 && sc < VMT_NR_SYSCALLS) {

@@ -142,6 +142,7 @@ static __always_inline void bump_gen(struct vmt_proc *proc)
 #include "measure.bpf.h"
 #include "rows.bpf.h"
 #include "maple.bpf.h"
+#include "refresh.bpf.h"
 #include "fault.bpf.h"
 #include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"

@@ -21,6 +21,11 @@
 #define X86_PF_SHSTK	(1UL << 6)
 #define X86_PF_SGX	(1UL << 15)
 
+/* errno values (the kernel's ABI; vmlinux.h has no #defines) */
+#define ENOENT		2
+#define E2BIG		7
+#define EBUSY		16
+
 #define SIGBUS		7
 #define SIGSEGV		11
 #define RLIMIT_STACK	3
@@ -90,6 +95,8 @@ struct vmt_thread {
 	__u32 pfd_slot;		/* its row, found when it happened */
 	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
 	__u64 doomed[DOOMED_MAX];
+	__u64 doomed_s, doomed_e;	/* the range removed */
+	__u32 doomed_scan;	/* scan the rows instead: a VMA was unreadable, or too many */
 	__u32 nr_doomed;
 	__u32 pad;
 };

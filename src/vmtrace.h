@@ -237,6 +237,7 @@ struct vmt_drops {
 	__u64 deferred_full;	/* deferred map full: counted in [unresolved] */
 	__u64 readins;		/* read-in pages not counted: readins map full */
 	__u64 unfolded;		/* dead rows kept whole: no room for their identity */
+	__u64 sc_lookups_busy;	/* VMAs a system call's exit could not read (mmap_lock) */
 };
 
 /* What row reclaim did (vmtrace -v prints it). */
