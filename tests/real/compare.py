@@ -4,15 +4,19 @@ vmtrace's JSON report against the oracle, per process and exec image:
 
  (a) totals   vmtrace's faults, major and errors against the oracle's fault
               events; fault events the kernel never handled (page faults
-              disabled) are expected in no counter but a separate one.
+              disabled) are expected in no counter but vmtrace's
+              kernel.pf_disabled_events.
  (b) place    every fault the oracle has lies inside [start, end) of a
               vmtrace row with the same file and the permissions its VMA
-              had when it faulted.
- (c) rows     every row exact: oracle faults grouped by the VMA in force
-              (extent, permissions, file, offset) against vmtrace's rows
-              with that key; a row may hold several such VMAs (a heap that
-              grew, a stack, pieces merged) when its extent and identity
-              contain each of them, and its own key is a VMA that existed.
+              had when it faulted, or in a folded row (vmas > 1) of the
+              identity of the model's row that it counts in.
+ (c) rows     vmtrace's row model simulated along the replay (oracle.SimRow:
+              a row per VMA era, kept while the VMA only grows, retired
+              "changed" or "unmapped"), retired rows folded by vmtrace's
+              identity (image, file, perms, kind, size; and start for
+              changed rows) into one row of N VMAs; every vmtrace row
+              against the model's row with its key, every counter and
+              the VMA count exact.
  (d) labels   rows with a true extent named as the kernel or the ELF file
               says: [heap], [stack], [bss] / [bss:NAME] (PT_LOAD memsz past
               filesz), and no such label elsewhere.
@@ -82,16 +86,20 @@ class Row:
         self.path = j.get('path')
         self.offset = j.get('offset') or 0
         self.unmapped = j.get('unmapped', False)
+        self.changed = j.get('changed', False)
+        self.state = 'unmapped' if self.unmapped else 'changed' if self.changed else 'live'
+        self.vmas = j.get('vmas', 1) or 1
+        self.stack_tid = j.get('stack_tid')
         self.c = {k: j.get(k, 0) or 0 for k in COUNTERS}
         self.unaccounted = next((j[k] for k in UNACCOUNTED_KEYS if k in j), None)
         if self.label in PSEUDO:
             self.ident = ('pseudo', self.label)
+        elif self.label == '[anon:shared]':	# shared anonymous memory: path /dev/zero
+            self.ident = ('anon:shared',)
         elif self.path:
             self.ident = ('file', self.path)
         elif self.label in om.SPECIAL_NAMES:
             self.ident = ('special', self.label)
-        elif self.label == '[anon:shared]':
-            self.ident = ('anon:shared',)
         else:
             self.ident = ('anon',)
 
@@ -101,11 +109,34 @@ class Row:
         return (self.start, self.end, self.perms, self.ident,
                 self.offset if self.ident[0] == 'file' else None)
 
+    def mkey(self):
+        """The key a row is matched by (row_mkey())."""
+        if self.ident[0] == 'pseudo':
+            return ('pseudo', self.label)
+        return row_mkey(self.state, self.ident, self.perms, self.start, self.end, self.offset)
+
     def desc(self):
-        what = self.label if not self.path else self.path.rsplit('/', 1)[-1]
+        what = self.label if not self.path or self.ident[0] != 'file' else \
+            self.path.rsplit('/', 1)[-1]
         off = ' @%x' % self.offset if self.ident[0] == 'file' else ''
-        return '%x-%x %s %s%s%s' % (self.start, self.end, self.perms, what, off,
-                                    ' (unmapped)' if self.unmapped else '')
+        return '%x-%x %s %s%s%s%s' % (self.start, self.end, self.perms, what, off,
+                                      ' (%s)' % self.state if self.state != 'live' else '',
+                                      ' x%d VMAs' % self.vmas if self.vmas > 1 else '')
+
+
+def row_mkey(state, ident, perms, start, end, offset):
+    """A row's key as vmtrace's JSON shows it: a live row by its extent, a
+    changed one by its identity (file, perms, start, size), an unmapped one by
+    its identity without the start (folded rows keep one VMA's extent)."""
+    if state == 'live':
+        return ('live', ident, perms, start, end, offset if ident[0] == 'file' else None)
+    if state == 'changed':
+        return ('changed', ident, perms, start, end - start)
+    return ('unmapped', ident, perms, end - start)
+
+
+def sim_mkey(r):
+    return row_mkey(r.state, r.ident.key(), r.perms, r.start, r.end, r.pgoff)
 
 
 class VImage:
@@ -168,10 +199,16 @@ def check_totals(label, oimgs, vproc):
         ok = False
         details.append('unaccounted: vmtrace %d, oracle %d' % (vproc['unaccounted'], disabled))
     kern = vproc.get('kernel') or {}
+    pfd = kern.get('pf_disabled_events')
+    if pfd is not None and pfd != disabled:
+        ok = False
+        details.append('pf_disabled_events: vmtrace %d, oracle %d fault events the kernel never '
+                       'handled (page faults disabled)' % (pfd, disabled))
     accounted = oc.get('minor', 0) + oc.get('major', 0)
-    info = ('faults %d, major %d, errors %d; oracle %d (+%d never handled: page faults '
-            'disabled), kernel minflt+majflt %s, oracle accounted %d' %
-            (vc['faults'], vc['major'], vc['errors'], oc.get('faults', 0), disabled,
+    info = ('faults %d, major %d, errors %d, pf_disabled_events %s; oracle %d (+%d never '
+            'handled: page faults disabled), kernel minflt+majflt %s, oracle accounted %d' %
+            (vc['faults'], vc['major'], vc['errors'], '?' if pfd is None else pfd,
+             oc.get('faults', 0), disabled,
              (kern.get('minflt', 0) + kern.get('majflt', 0)) if kern else '?', accounted))
     return Check('%s totals' % label, ok, info, details)
 
@@ -223,6 +260,7 @@ class ImageView:
         self.history = {}
         self.names = {}
         self.exe = oimgs[0].exe
+        self.images = oimgs
         for i in oimgs:
             if i.aspace is None:
                 continue
@@ -232,9 +270,14 @@ class ImageView:
 
 
 def check_place(label, oimg, vimg):
-    """(b): each fault inside a row of its file and its permissions then."""
+    """(b): each fault inside a row of its file and its permissions then, or in
+    a folded row (vmas > 1) of its model row's file, perms and size."""
     rows = sorted(vimg.rows, key=lambda r: r.start) if vimg else []
     novma_rows = [r for r in rows if r.label == '[no vma]']
+    # a folded row holds VMAs of one identity wherever they were: (b) places
+    # a fault there by the identity of its model row (file, perms, size);
+    # whether that row was changed or unmapped is check (c)'s
+    folded = {(r.ident, r.perms, r.end - r.start) for r in rows if r.vmas > 1}
     missing = collections.defaultdict(list)
     glin = collections.defaultdict(set)
     n = 0
@@ -246,7 +289,9 @@ def check_place(label, oimg, vimg):
             if not novma_rows:
                 missing[None].append(f)
             continue
-        if not any(row_matches_fault(r, f) for r in rows):
+        if not any(row_matches_fault(r, f) for r in rows) and \
+                not (f.row is not None and (f.row.ident.key(), f.row.perms,
+                                            f.row.end - f.row.start) in folded):
             missing[f.key].append(f)
             glin[f.key].add(f.lineage)
     details = []
@@ -265,142 +310,185 @@ def check_place(label, oimg, vimg):
                  '%d of %d faults in no row of their VMA\'s file and perms' % (bad, n), details)
 
 
+class ExpRow:
+    """A row the model expects: one live row, or the retired rows of one
+    identity folded together (instances in the order they were retired)."""
+
+    def __init__(self, rows):
+        self.instances = rows
+        first = rows[0]
+        self.state, self.perms, self.ident = first.state, first.perms, first.ident.key()
+        self.start, self.end, self.pgoff = first.start, first.end, first.pgoff
+        self.vmas = len(rows)
+        self.faults = [f for r in rows for f in r.faults]
+        self.c = counters_of_faults(self.faults)
+        self.mkey = sim_mkey(first)
+        self.name = first.name
+
+    def desc(self, t0):
+        what = self.name if self.ident[0] != 'file' else '%s @%x' % (
+            self.ident[1].rsplit('/', 1)[-1], self.pgoff)
+        if self.ident[0] == 'anon:shared':
+            what = '[anon:shared]'
+        return '%x-%x %s %s%s%s' % (self.start, self.end, self.perms, what,
+                                    ' (%s)' % self.state if self.state != 'live' else '',
+                                    ' x%d VMAs' % self.vmas if self.vmas > 1 else '')
+
+    def story(self, t0):
+        """How the model's (first) row came to be what it is, in one phrase."""
+        r = self.instances[0]
+        h = r.history
+        parts = ['%s %s' % (rel(t, t0), what) for t, what in h[:1]]
+        grows = [x for x in h[1:] if x[1].startswith('grew')]
+        if len(grows) > 2:
+            parts.append('grew %d times' % (len(grows) - 1))
+        parts += ['%s %s' % (rel(t, t0), what) for t, what in grows[-1:]]
+        parts += ['%s %s' % (rel(t, t0), what) for t, what in h[1:]
+                  if not what.startswith('grew')]
+        more = ''
+        if self.vmas > 1:
+            n = collections.Counter((x.start, x.end, len(x.faults)) for x in self.instances)
+            more = ' (the first of %d VMAs: %s)' % (self.vmas, ', '.join(
+                '%x-%x %d faults%s' % (s, e, nf, ' x%d' % c if c > 1 else '')
+                for (s, e, nf), c in list(n.items())[:4]) + (' ...' if len(n) > 4 else ''))
+        return '; '.join(parts) + more
+
+
+def expected_rows(oimg):
+    """The model's rows of one vmtrace image: live rows as they are, retired
+    ones folded per exec image by vmtrace's identity."""
+    out = []
+    for img in oimg.images:
+        folds = collections.OrderedDict()
+        for r in sorted(img.rows, key=lambda r: (r.retired or 0, r.serial)):
+            if r.state == 'live':
+                out.append(ExpRow([r]))
+            else:
+                folds.setdefault(r.fold_key(), []).append(r)
+        out += [ExpRow(rs) for rs in folds.values()]
+    return out
+
+
+def sum_counters(items):
+    c = collections.Counter()
+    for x in items:
+        for n in COUNTERS:
+            c[n] += x.c.get(n, 0)
+    return c
+
+
 def check_rows(label, oimg, vimg):
-    """(c): per-row exactness."""
-    groups = collections.defaultdict(list)
-    glin = collections.defaultdict(set)
-    for f in oimg.faults:
-        k = f.key if f.key is not None else ('pseudo', '[no vma]')
-        groups[k].append(f)
-        if f.lineage is not None:
-            glin[k].add(f.lineage)
-    ocnt = {k: counters_of_faults(fs) for k, fs in groups.items()}
-    vrows = collections.defaultdict(list)
+    """(c): every vmtrace row against the model's row with its key."""
+    t0 = oimg.start_t
+    exp = expected_rows(oimg)
+    egroups = collections.defaultdict(list)
+    for e in exp:
+        egroups[e.mkey].append(e)
+    vgroups = collections.defaultdict(list)
     for r in (vimg.rows if vimg else []):
-        vrows[r.key()].append(r)
-    vcnt = {}
-    for k, rs in vrows.items():
-        c = collections.Counter()
-        for r in rs:
-            for n, v in r.c.items():
-                c[n] += v
-            if r.unaccounted is not None:
-                c['unaccounted'] += r.unaccounted
-        vcnt[k] = c
-    history = oimg.history
-    vlin = {vk: {om.LINEAGE.find(x) for x in history.get(vk, ())} for vk in vcnt}
-    expected = {k: collections.Counter() for k in vcnt}
-    folded = collections.defaultdict(list)
-    unclaimed = []
-    for k, oc in ocnt.items():
-        if k in vcnt:
-            expected[k].update(oc)
-            continue
-        cands = []
-        roots = {om.LINEAGE.find(x) for x in glin.get(k, ())}
-        if k[0] != 'pseudo':
-            for vk in vcnt:
-                if vk[0] == 'pseudo' or vk[2] != k[2] or vk[3] != k[3]:
-                    continue
-                if not (vk[0] <= k[0] and k[1] <= vk[1]) or not (roots & vlin[vk]):
-                    continue
-                if k[3][0] == 'file' and vk[4] + (k[0] - vk[0]) != k[4]:
-                    continue
-                cands.append(vk)
-        if cands:
-            vk = min(cands, key=lambda c: c[1] - c[0])
-            expected[vk].update(oc)
-            folded[vk].append(k)
-        else:
-            unclaimed.append(k)
+        vgroups[r.mkey()].append(r)
+    # faults on no VMA: vmtrace's [no vma] rows (one per image, retired at an exec)
+    novma = [f for f in oimg.faults if f.status != 'disabled' and f.key is None]
+    pseudo_exp = {('pseudo', '[no vma]'): counters_of_faults(novma)} if novma else {}
     details = []
-    bad_rows = 0
 
-    def where(k, skip):
-        """The oracle's other faults in the extent of key k, by the VMA they hit."""
+    def overlapping_model(lo, hi):
+        out = []
+        for e in exp:
+            n = sum(1 for r in e.instances if r.start < hi and r.end > lo)
+            if n:
+                out.append('%s %d%s' % (e.desc(t0), e.c.get('faults', 0),
+                                        ' (%d of its VMAs here)' % n if e.vmas > 1 else ''))
+        return ('; model rows there: ' + ', '.join(out[:4]) +
+                (' and %d more' % (len(out) - 4) if len(out) > 4 else '')) if out else \
+            '; no model row there'
+
+    def same_identity(k, rows, desc):
+        """Rows of the same file, perms and size in another state: what the
+        other side made of these VMAs."""
+        size = k[-1] if k[0] != 'live' else k[4] - k[3]
+        out = [desc(x) for x in rows if x[0][0] != k[0] and x[0][1:3] == k[1:3] and
+               (x[0][-1] if x[0][0] != 'live' else x[0][4] - x[0][3]) == size]
+        return out
+
+    def overlapping_vm(lo, hi, skip=()):
+        out = ['%s %d' % (r.desc(), r.c['faults']) for r in (vimg.rows if vimg else [])
+               if r.start < hi and r.end > lo and r.ident[0] != 'pseudo' and r not in skip]
+        return ('; vmtrace rows there: ' + ', '.join(out[:4]) +
+                (' and %d more' % (len(out) - 4) if len(out) > 4 else '')) if out else \
+            '; no vmtrace row there'
+
+    def racing(es):
+        n = sum(1 for e in es for f in e.faults if f.ambiguous)
+        return ' [%d of the oracle\'s faults here raced a VMA change]' % n if n else ''
+
+    keys = set(egroups) | set(vgroups) | set(pseudo_exp)
+    nbad_v = nmissing = 0
+    for k in sorted(keys, key=lambda k: (k[0] == 'pseudo', str(k[1:]))):
+        vs = vgroups.get(k, [])
         if k[0] == 'pseudo':
-            return ''
-        parts = []
-        for ok_, fs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            if ok_[0] == 'pseudo' or ok_ in skip or ok_[1] <= k[0] or ok_[0] >= k[1]:
-                continue
-            c = counters_of_faults(fs)
-            if not c.get('faults'):
-                continue
-            parts.append('%d in %s %s..%s' % (c['faults'], fmt_okey(ok_, oimg.names),
-                                               rel(fs[0].t, oimg.start_t),
-                                               rel(fs[-1].t, oimg.start_t)))
-        return ('; oracle faults of other VMAs in this extent: ' + '; '.join(parts[:4]) +
-                (' and %d more VMA(s)' % (len(parts) - 4) if len(parts) > 4 else '')) \
-            if parts else ''
-
-    def was_there(vk):
-        """A VMA with this extent and perms that did exist, under another name."""
-        names = sorted({oimg.names.get(k, '?') for k in history
-                        if k[0] == vk[0] and k[1] == vk[1] and k[2] == vk[2]})
-        return names
-
-    for vk in sorted(vcnt, key=lambda k: (k[0] == 'pseudo', k[0] if k[0] != 'pseudo' else 0)):
-        vc, ec = vcnt[vk], expected[vk]
-        rs = vrows[vk]
-        desc = rs[0].desc() + (' x%d rows' % len(rs) if len(rs) > 1 else '')
-        same = all(vc.get(n, 0) == ec.get(n, 0) for n in COUNTERS)
-        if 'unaccounted' in vc and vc['unaccounted'] != ec.get('disabled', 0):
-            same = False
-        if same:
+            ec = pseudo_exp.get(k, collections.Counter())
+            vc = sum_counters(vs)
+            if any(vc.get(n, 0) != ec.get(n, 0) for n in COUNTERS):
+                nbad_v += 1
+                details.append('row %s: %s (vmtrace/model)%s' % (
+                    k[1], diff_str(vc, ec),
+                    ' [its VMA lookup was busy: these faults are in no row of their VMA]'
+                    if k[1] == '[unresolved]' else ''))
             continue
-        bad_rows += 1
+        es = egroups.get(k, [])
+        if not es:
+            other = same_identity(k, [(x.mkey, x) for x in exp],
+                                  lambda x: '%s %d' % (x[1].desc(t0), x[1].c.get('faults', 0)))
+            for r in vs:
+                nbad_v += 1
+                details.append('row %s: %d faults, the model has no such row%s' % (
+                    r.desc(), r.c['faults'],
+                    '; the model has these VMAs (same file, perms, size) as %s' % ', '.join(
+                        other[:3]) + (' ...' if len(other) > 3 else '') if other else
+                    overlapping_model(r.start, r.end)))
+            continue
+        if not vs:
+            other = same_identity(k, [(x.mkey(), x) for x in (vimg.rows if vimg else [])],
+                                  lambda x: '%s %d' % (x[1].desc(), x[1].c['faults']))
+            for e in es:
+                nmissing += 1
+                details.append('model row %s: %d faults, not in vmtrace\'s report%s; '
+                               'model: %s%s' % (
+                    e.desc(t0), e.c.get('faults', 0),
+                    '; vmtrace has VMAs of this file, perms and size as %s' % ', '.join(
+                        other[:3]) + (' ...' if len(other) > 3 else '') if other else
+                    overlapping_vm(e.start, e.end), e.story(t0), racing([e])))
+            continue
+        ec, vc = sum_counters(es), sum_counters(vs)
         why = []
-        if vk[0] != 'pseudo' and vk not in history:
-            other = was_there(vk)
-            why.append('no VMA ever had this extent, perms and file' +
-                       (' (the VMA there was %s)' % ', '.join(other) if other else ''))
-        dis = ec.get('disabled', 0)
-        if dis and 'unaccounted' not in vc:
-            why.append('oracle leaves out %d fault event(s) the kernel never handled (page '
-                       'faults disabled)%s' % (dis, ', which vmtrace counts' if
-                                               vc.get('faults', 0) - ec.get('faults', 0) >= dis
-                                               else ''))
-        amb = sum(1 for k in [vk] + folded.get(vk, []) for f in groups.get(k, ()) if f.ambiguous)
-        if amb:
-            why.append('%d of the oracle\'s faults here raced a VMA change' % amb)
-        own = ocnt.get(vk, {}).get('faults', 0)
-        note = '; oracle: %d in this extent' % own
-        if folded.get(vk):
-            note += ', %d in %d earlier extent(s) of this VMA (%s)' % (
-                sum(ocnt[k].get('faults', 0) for k in folded[vk]), len(folded[vk]),
-                ', '.join('%s: %d' % (fmt_okey(k, oimg.names), ocnt[k].get('faults', 0))
-                          for k in sorted(folded[vk])[:3]) +
-                (' ...' if len(folded[vk]) > 3 else ''))
-        details.append('row %s: %s (vmtrace/oracle)%s%s%s' % (
-            desc, diff_str(vc, ec), ' [' + '; '.join(why) + ']' if why else '', note,
-            where(vk, set([vk] + folded.get(vk, [])))))
-    for keys in lineage_groups(unclaimed, glin):
-        fs = sorted((f for k in keys for f in groups[k]), key=lambda f: f.t)
-        oc = counters_of_faults(fs)
-        if keys[0][0] == 'pseudo':
-            desc, near = '(no VMA)', ''
-        else:
-            desc = span(keys, oimg.names)
-            lo, hi = min(k[0] for k in keys), max(k[1] for k in keys)
-            over = [r for r in (vimg.rows if vimg else []) if r.start < hi and r.end > lo
-                    and r.ident[0] != 'pseudo']
-            near = ('; vmtrace rows overlapping: ' + ', '.join(
-                '%s (%d faults)' % (r.desc(), r.c['faults']) for r in over[:4]) +
-                (' and %d more' % (len(over) - 4) if len(over) > 4 else '')
-                if over else '; no vmtrace row overlaps it')
-        bad_rows += 1
-        kinds = ', '.join('%s %d' % (n, oc[n]) for n in ('read', 'write', 'exec', 'major',
-                                                          'errors', 'kernel_mode') if oc.get(n))
-        details.append('VMA %s: %d faults (%s) %s..%s, no vmtrace row holds it%s' % (
-            desc, oc.get('faults', 0), kinds, rel(fs[0].t, oimg.start_t),
-            rel(fs[-1].t, oimg.start_t), near))
-    nrows = len(vcnt)
-    wrong_rows = sum(1 for d in details if d.startswith('row '))
-    return Check('%s rows' % label, not details,
-                 '%d of %d vmtrace rows (by key) wrong, %d oracle VMA(s) in no row' %
-                 (wrong_rows, nrows, len(details) - wrong_rows) if details else
-                 '%d vmtrace rows (by key), %d oracle VMAs: all exact' % (nrows, len(ocnt)),
+        if any(vc.get(n, 0) != ec.get(n, 0) for n in COUNTERS):
+            why.append(diff_str(vc, ec) + ' (vmtrace/model)')
+        ev, vv = sum(e.vmas for e in es), sum(r.vmas for r in vs)
+        if ev != vv:
+            why.append('%d VMAs in vmtrace, %d in the model' % (vv, ev))
+        if len(es) != len(vs):
+            why.append('%d rows in vmtrace, %d in the model (vmtrace tells apart only '
+                       'by file, perms, kind and size)' % (len(vs), len(es)))
+        inst = {(r.start, r.end, r.pgoff if r.ident.kind == 'file' else None)
+                for e in es for r in e.instances}
+        for r in vs:
+            if (r.start, r.end, r.offset if r.ident[0] == 'file' else None) not in inst:
+                why.append('its extent%s is no VMA\'s of the model row' % (
+                    ' and offset' if r.ident[0] == 'file' else ''))
+        if not why:
+            continue
+        nbad_v += len(vs)
+        vdesc = vs[0].desc() + (' and %d more rows' % (len(vs) - 1) if len(vs) > 1 else '')
+        details.append('row %s: %s; model: %s%s' % (
+            vdesc, ', '.join(why), ' | '.join(e.story(t0) for e in es[:2]), racing(es)))
+    nv = len(vimg.rows) if vimg else 0
+    ok = not details
+    return Check('%s rows' % label, ok,
+                 '%d vmtrace rows, %d model rows (%d VMAs folded): all exact' % (
+                     nv, len(exp) + len(pseudo_exp),
+                     sum(e.vmas for e in exp if e.vmas > 1)) if ok else
+                 '%d of %d vmtrace rows wrong, %d model rows missing' % (nbad_v, nv, nmissing),
                  details)
 
 

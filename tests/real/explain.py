@@ -3,7 +3,8 @@
 """
 The history of one address in a recording that tests/real kept (--keep):
 every change of the VMA there, as the oracle replays it, with the faults
-taken in it between changes, and the vmtrace rows that hold the address.
+taken in it between changes; the model's rows (oracle.SimRow) whose extent
+holds the address, with their histories; and the vmtrace rows that hold it.
 
     tests/real/explain.py WORK/PROGRAM PID ADDRESS
     e.g. tests/real/explain.py /tmp/r/python-import 27257 7fac79596000
@@ -61,6 +62,14 @@ def main():
             if after else '(no VMA)'))
         last = after
     flush()
+    if p:
+        for img in p.images:
+            for r in img.rows:
+                if r.start <= addr < r.end:
+                    print('model image %d (%s): row %x-%x %s %s (%s): %d faults\n%s' % (
+                        img.index, img.comm, r.start, r.end, r.perms, r.name, r.state,
+                        len(r.faults), '\n'.join('%12s%+9.4fs %s' % ('', (t - t0) / 1e9, w)
+                                                 for t, w in r.history)))
     rep = os.path.join(d, 'out.json')
     if os.path.exists(rep):
         vm = compare.load_vmtrace(json.load(open(rep)))

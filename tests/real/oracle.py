@@ -40,6 +40,19 @@ software events that follow it on the same thread:
                 of a fault handled to completion.
 So: minor, major, error (handled, never accounted: SIGSEGV, SIGBUS, EFAULT)
 or disabled (never handled, never accounted).
+
+vmtrace's rows are simulated along the replay (SimRow): a row is one VMA as
+it was while it faulted. It begins at the first handled fault on the VMA
+(per process, anchored at the VMA's start, or its end for [stack]), goes on
+counting while the VMA only grows (same file, offset at the anchor and
+rwxs; an extent that holds the row's), taking the grown extent, and is
+retired "changed" when the VMA is cut, shrunk or re-protected, or merged
+into a lower VMA that has a row of its own, and "unmapped" when no VMA of
+its lineage is left at its anchor (munmap, mremap's old range, MAP_FIXED,
+exec). Rows are re-evaluated after every VMA change the replay applies
+(at the call's exit for munmap/mremap/brk shrinks/madvise/mlock, at the
+MMAP2 for the others, at a stack growth) and when a fault finds its VMA.
+compare.py folds the retired rows by vmtrace's identity.
 """
 import bisect
 import collections
@@ -137,6 +150,15 @@ class Ident:
             return False	# VM_SPECIAL: never merged
         return self.dev == o.dev and self.ino == o.ino and self.path == o.path
 
+    def fold_key(self):
+        """What vmtrace tells rows apart by: the file (device, inode), none for
+        anonymous memory; special mappings by name (they never change)."""
+        if self.kind in ('file', 'anon:shared'):
+            return (self.kind, self.dev, self.ino, None if self.dev else self.path)
+        if self.kind == 'special':
+            return ('special', self.name)
+        return ('anon',)
+
     def key(self):
         """What a report row must show to be the same thing."""
         if self.kind == 'file':
@@ -186,6 +208,11 @@ class Vma:
 
     def __repr__(self):
         return '%x-%x %s %r @%x' % (self.start, self.end, self.perms, self.ident, self.pgoff)
+
+    def short(self):
+        return '%x-%x %s %s' % (self.start, self.end, self.perms, self.name() if
+                                self.ident.kind != 'file' else '%s @%x' % (
+                                    self.ident.path.rsplit('/', 1)[-1], self.pgoff))
 
 
 def can_merge(a, b):
@@ -325,9 +352,55 @@ class AddressSpace:
         return changed
 
 
+class SimRow:
+    """A row of vmtrace's row model, simulated (see the module's docstring)."""
+    __slots__ = ('pid', 'image', 'anchor', 'down', 'start', 'end', 'perms', 'ident', 'pgoff',
+                 'lineage', 'faults', 'state', 'born', 'retired', 'history', 'name', 'serial')
+    serials = 0
+
+    def __init__(self, pid, image, v, anchor, t):
+        self.pid, self.image, self.anchor = pid, image, anchor
+        self.down = v.stack
+        self.start, self.end, self.perms, self.ident, self.pgoff = \
+            v.start, v.end, v.perms, v.ident, v.pgoff
+        self.lineage = v.lineage
+        self.name = v.name()
+        self.faults = []
+        self.state = 'live'
+        self.born, self.retired = t, None
+        self.history = [(t, 'born in %x-%x' % (v.start, v.end))]
+        SimRow.serials += 1
+        self.serial = SimRow.serials
+
+    def same_object(self, v):
+        """vmtrace's test: the same file (dev, inode), or both without one."""
+        return self.ident.fold_key() == v.ident.fold_key()
+
+    def holds(self, v):
+        """vmtrace's row_holds(): can the row go on counting VMA v?"""
+        return (self.same_object(v) and self.perms == v.perms and v.start <= self.start and
+                v.end >= self.end and
+                (self.ident.kind not in ('file', 'anon:shared') or self.down or
+                 v.pgoff == self.pgoff))
+
+    def key(self):
+        return (self.start, self.end, self.perms, self.ident.key(),
+                self.pgoff if self.ident.kind == 'file' else None)
+
+    def fold_key(self):
+        """vmtrace's identity of a retired row (struct vmt_dead_key): the image,
+        the file, perms, kind, size, and for a changed row its start."""
+        return (self.state, self.ident.fold_key(), self.perms, self.down,
+                self.end - self.start, self.start if self.state == 'changed' else None)
+
+    def __repr__(self):
+        return '<row %x-%x %s %r %s, %d faults>' % (self.start, self.end, self.perms,
+                                                    self.ident, self.state, len(self.faults))
+
+
 class Fault:
     __slots__ = ('t', 'tid', 'pid', 'addr', 'ec', 'user', 'status', 'vma', 'key', 'key_end',
-                 'image', 'ambiguous', 'counted', 'perms', 'lineage', 'name')
+                 'image', 'ambiguous', 'counted', 'perms', 'lineage', 'name', 'row')
 
     def access(self):
         return 'exec' if self.ec & X86_PF_INSTR else 'write' if self.ec & X86_PF_WRITE else 'read'
@@ -340,6 +413,7 @@ class Image:
     def __init__(self, pid, index, comm, start_t):
         self.pid, self.index, self.comm, self.start_t = pid, index, comm, start_t
         self.faults = []
+        self.rows = []		# SimRows made in this image, in order
         self.exe = None		# the executable's path (for [bss] labels)
 
 
@@ -352,6 +426,7 @@ class Process:
         self.traced = False	# faults count from here on
         self.shares_parent_mm = False
         self.exe = None		# the file mapped first after the last exec
+        self.rows = {}		# anchor -> live SimRow
 
 
 class Oracle:
@@ -432,6 +507,7 @@ class Oracle:
         p = self.procs.get(r.pid)
         if p is None:
             return
+        self._retire_all(p, 'exec')
         p.aspace = AddressSpace()
         p.shares_parent_mm = False
         p.comm = d['comm']
@@ -508,6 +584,9 @@ class Oracle:
         v.heap = d['filename'] == '[heap]' or (ident.kind == 'anon' and start == a.start_brk)
         a.insert(v)
         self.stats['MMAP2 events'] += 1
+        self._vma_change(a, min(start, replaced[0] or start), max(end, replaced[1]),
+                         'MMAP2 %x-%x %s %s%s' % (start, end, v.perms, d['filename'],
+                                                  ' (%s)' % name if name else ''))
         if p.exe is None and ident.kind == 'file':
             p.exe = ident.path
             if p.images and p.images[-1].exe is None:
@@ -546,12 +625,17 @@ class Oracle:
         p.aspace.inflight.pop(r.tid, None)
         f, ret = ent[1], r.fields['ret']
         a = p.aspace
+        cause = '%s(%s) = %s by tid %d' % (
+            name, ', '.join('%x' % v for k, v in f.items()
+                            if k != '__syscall_nr' and isinstance(v, int)),
+            ('%x' % ret) if ret >= 0 else ret, r.tid)
         if name == 'brk':
             if a.start_brk is None and f['brk'] == 0 and ret > 0:
                 a.start_brk = ret	# the first brk(0): where the heap starts
             if a.brk is not None and 0 <= ret < a.brk:
                 if a.carve(page_up(ret), page_up(a.brk)):
                     self.stats['brk shrinks'] += 1
+                    self._vma_change(a, page_up(ret), page_up(a.brk), cause)
             if ret > 0:
                 a.brk = ret
             return
@@ -561,10 +645,16 @@ class Oracle:
             if name == 'munmap':
                 a.carve(page_down(f['addr']), page_up(f['addr'] + f['len']))
                 self.stats['munmaps'] += 1
+                self._vma_change(a, page_down(f['addr']), page_up(f['addr'] + f['len']), cause)
         elif name in ('mprotect', 'pkey_mprotect'):
             self._check_mprotect(a, f)
+            self._vma_change(a, page_down(f['start']), page_up(f['start'] + f['len']), cause)
         elif name == 'mremap':
             self._mremap(a, f, ret)
+            self._vma_change(a, page_down(f['addr']),
+                             page_up(f['addr'] + max(f['old_len'], f['new_len'])), cause)
+            if ret != page_down(f['addr']):
+                self._vma_change(a, ret, ret + page_up(f['new_len']), cause)
         elif name == 'madvise':
             adv = MADV_FLAGS.get(f['behavior'])
             if adv:
@@ -578,6 +668,7 @@ class Oracle:
                     return True
                 if a.set_attr(start, end, fn, self.stats):
                     self.stats['madvise flag changes'] += 1
+                    self._vma_change(a, start, end, cause)
         elif name in ('mlock', 'mlock2', 'munlock'):
             start, end = page_down(f['start']), page_up(f['start'] + f['len'])
             val = name != 'munlock'
@@ -589,10 +680,12 @@ class Oracle:
                 return True
             a.set_attr(start, end, fn, self.stats)
             self.stats['mlock calls'] += 1
+            self._vma_change(a, start, end, cause)
         elif name in ('mlockall', 'munlockall'):
             for v in a.vmas:
                 v.flags['locked'] = name == 'mlockall'
             self.stats['mlockall calls'] += 1
+            self._vma_change(a, 0, 1 << 64, cause)
         elif name == 'prctl' and f.get('option') == 0x53564d41:
             self.warnings.append('pid %d: prctl(PR_SET_VMA) not modelled' % r.pid)
 
@@ -667,10 +760,12 @@ class Oracle:
                 s = a.vmas[i]
                 below = a.vmas[i - 1].end if i > 0 else 0
                 if page_down(addr) >= below:
+                    old = s.start
                     a.starts[i] = s.start = page_down(addr)
                     s.pgoff = s.start
                     a.touch(s)
                     self.stats['stack growths'] += 1
+                    self._vma_change(a, s.start, old, 'stack growth')
                     return s
         return v
 
@@ -697,6 +792,7 @@ class Oracle:
         f.lineage = v.lineage if v else None
         f.name = v.name() if v else None
         f.ambiguous = self._inflight(p, r.tid, f.addr)
+        f.row = None
         f.image = p.images[-1] if (f.counted and p.images) else None
         if f.image is not None:
             f.image.faults.append(f)
@@ -728,6 +824,8 @@ class Oracle:
             if p is not None and f.addr < KERNEL_SPLIT:
                 v = p.aspace.find(f.addr)
                 f.key_end = v.key() if v else None
+                if f.image is not None and v is not None:
+                    self._fault_row(p, f, v, r.time)
             return
         f = self._match(r, handled_only=True)
         if f is None or f.status != 'error':
@@ -742,6 +840,84 @@ class Oracle:
             k = v.key() if v else None
             if k != f.key:
                 f.key_end = k
+
+    # ---- vmtrace's rows, simulated ----
+
+    def _retire(self, p, row, state, t, why):
+        row.state = state
+        row.retired = t
+        row.history.append((t, 'retired (%s): %s' % (state, why)))
+        if p.rows.get(row.anchor) is row:
+            del p.rows[row.anchor]
+
+    def _retire_all(self, p, why):
+        for row in sorted(p.rows.values(), key=lambda r: r.anchor):
+            self._retire(p, row, 'unmapped', AddressSpace.now, why)
+        p.rows = {}
+
+    def _vma_change(self, a, lo, hi, cause):
+        """VMAs in [lo, hi) (and next to it) changed: every live row there, of
+        every process using address space a, is checked against its VMA."""
+        for p in self.procs.values():
+            if p.aspace is not a or not p.rows:
+                continue
+            rows = sorted((r for r in p.rows.values() if r.start - PAGE < hi and r.end + PAGE > lo),
+                          key=lambda r: r.anchor)
+            for row in rows:
+                if row.state == 'live':
+                    self._reval(p, row, cause)
+
+    def _reval(self, p, row, cause):
+        t = AddressSpace.now
+        w = p.aspace.find(row.anchor - 1 if row.down else row.anchor)
+        if w is None:
+            self._retire(p, row, 'unmapped', t, '%s; no VMA at its anchor %x' % (cause, row.anchor))
+            return
+        if LINEAGE.find(w.lineage) != LINEAGE.find(row.lineage) or not row.same_object(w):
+            self._retire(p, row, 'unmapped', t,
+                         '%s; another mapping there: %s' % (cause, w.short()))
+            return
+        anchor = w.end if w.stack else w.start
+        if anchor != row.anchor:
+            other = p.rows.get(anchor)
+            if row.down or w.stack or (other is not None and other is not row):
+                self._retire(p, row, 'changed', t, '%s; merged into %s%s' % (
+                    cause, w.short(), ', which has a row' if other is not None else ''))
+                return
+            del p.rows[row.anchor]
+            row.anchor = anchor
+            p.rows[anchor] = row
+        if not row.holds(w):
+            self._retire(p, row, 'changed', t, '%s; its VMA now %s' % (cause, w.short()))
+        elif (w.start, w.end) != (row.start, row.end):
+            row.history.append((t, 'grew to %x-%x: %s' % (w.start, w.end, cause)))
+            row.start, row.end = w.start, w.end
+
+    def _fault_row(self, p, f, v, t):
+        """The row a handled fault counts in (vmtrace's vma_row())."""
+        anchor = v.end if v.stack else v.start
+        row = p.rows.get(anchor)
+        if row is not None and row.ident is v.ident and row.lineage == v.lineage and \
+                row.start == v.start and row.end == v.end and row.perms == v.perms:
+            row.faults.append(f)	# the usual case: the row's VMA as it was
+            f.row = row
+            return
+        if row is not None and (LINEAGE.find(v.lineage) != LINEAGE.find(row.lineage) or
+                                not row.holds(v)):
+            # a change no re-evaluation saw: vmtrace retires the row at the fault
+            self.stats['rows retired at a fault'] += 1
+            self._retire(p, row, 'changed' if row.same_object(v) else 'unmapped', t,
+                         'a fault finds %s' % v.short())
+            row = None
+        if row is None:
+            row = SimRow(p.pid, f.image, v, anchor, t)
+            p.rows[anchor] = row
+            f.image.rows.append(row)
+        elif (v.start, v.end) != (row.start, row.end):
+            row.history.append((t, 'grew to %x-%x: a fault' % (v.start, v.end)))
+            row.start, row.end = v.start, v.end
+        row.faults.append(f)
+        f.row = row
 
     # ---- driver ----
 

@@ -162,13 +162,16 @@ def run_program(name, argv, work, vmtrace, res, keep):
     events = sum(orc.stats[k] for k in orc.stats if k == 'MMAP2 events')
     nfaults = sum(len(i.faults) for pr in orc.procs.values() for i in pr.images)
     health = ('%d fault events of %d traced processes, %d MMAP2, %d munmap, %d mremap, '
-              '%d brk shrinks, %d inferred merges, %d stack growths, %d faults racing a VMA change; '
+              '%d brk shrinks, %d inferred merges, %d stack growths, '
+              '%d faults racing a VMA change, %d model rows, %d retired at a fault; '
               'lost %d, throttled %d; '
               'run %.1f s, analysis %.1f s' % (
                   nfaults, sum(1 for pr in orc.procs.values() if pr.images), events,
                   orc.stats['munmaps'], orc.stats['mremaps'], orc.stats['brk shrinks'],
                   orc.stats['inferred merges'], orc.stats['stack growths'],
-                  orc.stats['ambiguous faults'], p.lost + p.lost_samples,
+                  orc.stats['ambiguous faults'],
+                  sum(len(i.rows) for pr in orc.procs.values() for i in pr.images),
+                  orc.stats['rows retired at a fault'], p.lost + p.lost_samples,
                   p.throttled, took, time.time() - t1))
     problems = []
     if p.lost or p.lost_samples:
