@@ -72,7 +72,7 @@ static __always_inline int on_sys_enter(const __u64 *args, int sc, bool has_rang
 	    (sc == VMT_SC_MMAP && (t->sc_args[2] & MAP_FIXED)))
 		note_doomed(t, t->sc_args[0], t->sc_args[0] + t->sc_args[1]);
 	else
-		t->nr_doomed = 0;
+		t->nr_doomed = t->doomed_scan = 0;	/* nothing of an earlier call */
 	if (sc == VMT_SC_BRK)
 		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
 	return 0;
@@ -152,8 +152,10 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
 		return 0;
 	}
 	bytes = sc_bytes(sc, t, ret);
-	if (bytes < 0)
+	if (bytes < 0) {
+		t->nr_doomed = t->doomed_scan = 0;	/* it failed: nothing went */
 		return 0;
+	}
 	if (sc == VMT_SC_MREMAP && (__u64)ret == t->sc_args[0])
 		t->nr_doomed = t->doomed_scan = 0;	/* in place: the VMA lives on */
 	else

@@ -50,16 +50,43 @@ static void read_bss(int fd, struct elf_bss *e)
 	if (pread(fd, ph, n * sizeof(*ph), eh.e_phoff) != (ssize_t)(n * sizeof(*ph)))
 		return;
 	for (size_t i = 0; i < n; i++) {
-		if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_W) ||
-		    ph[i].p_memsz <= ph[i].p_filesz)
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (e->nr_loads < ELF_MAX_LOADS) {
+			e->loads[e->nr_loads].offset = ph[i].p_offset;
+			e->loads[e->nr_loads].vaddr = ph[i].p_vaddr;
+			e->loads[e->nr_loads++].filesz = ph[i].p_filesz;
+		}
+		if (e->has_bss || !(ph[i].p_flags & PF_W) || ph[i].p_memsz <= ph[i].p_filesz)
 			continue;
 		e->has_bss = true;
 		e->vaddr = ph[i].p_vaddr;
 		e->offset = ph[i].p_offset;
 		e->filesz = ph[i].p_filesz;
 		e->memsz = ph[i].p_memsz;
-		return;
 	}
+}
+
+/*
+ * Is anon the bss, for a mapping of file offset off at address start? The
+ * segment holding off places it at bias + p_vaddr + (off - p_offset); two
+ * segments may share a file page (a read-only one's last and the writable
+ * one's first, mapped twice), so each that holds off is tried.
+ */
+static bool bss_from(const struct elf_bss *e, uint64_t start, uint64_t off,
+		     const struct vma *anon)
+{
+	for (unsigned int i = 0; i < e->nr_loads; i++) {
+		uint64_t seg = e->loads[i].offset, page = seg & ~(PAGE_SIZE - 1);
+		uint64_t bias = start - e->loads[i].vaddr - off + seg;
+
+		if (off < page || off >= page_up(seg + e->loads[i].filesz))
+			continue;
+		if (anon->start == page_up(bias + e->vaddr + e->filesz) &&
+		    anon->end <= page_up(bias + e->vaddr + e->memsz))
+			return true;
+	}
+	return false;
 }
 
 static const struct elf_bss *lookup(struct elf_cache *c, const struct vma *file)
@@ -88,21 +115,11 @@ bool elf_is_bss(struct elf_cache *cache, const struct vma *file,
 		const struct vma *anon)
 {
 	const struct elf_bss *e;
-	uint64_t seg_page, bias, bss_start, bss_end;
 
 	if (!file || !file->path || !file->ino || anon->path || anon->start >= anon->end)
 		return false;
 	e = lookup(cache, file);
-	if (!e || !e->has_bss)
-		return false;
-	seg_page = e->offset & ~(PAGE_SIZE - 1);
-	if (file->offset < seg_page || file->offset >= e->offset + e->filesz)
-		return false;	/* file maps another segment */
-	/* the load bias: file offset o sits at bias + p_vaddr + (o - p_offset) */
-	bias = file->start - file->offset + e->offset - e->vaddr;
-	bss_start = page_up(bias + e->vaddr + e->filesz);
-	bss_end = page_up(bias + e->vaddr + e->memsz);
-	return anon->start == bss_start && anon->end <= bss_end;
+	return e && e->has_bss && bss_from(e, file->start, file->offset, anon);
 }
 
 void elf_cache_free(struct elf_cache *cache)

@@ -13,12 +13,16 @@
 
 struct vma;
 
+#define ELF_MAX_LOADS	16
+
 /* What one file's program headers say; one entry per (dev, ino) read. */
 struct elf_bss {
 	uint32_t dev;
 	uint64_t ino;
 	bool has_bss;		/* a writable PT_LOAD with p_memsz > p_filesz */
-	uint64_t vaddr, offset, filesz, memsz;
+	uint64_t vaddr, offset, filesz, memsz;	/* that segment */
+	unsigned int nr_loads;	/* every PT_LOAD, to find the load bias from any mapping */
+	struct { uint64_t offset, vaddr, filesz; } loads[ELF_MAX_LOADS];
 };
 
 struct elf_cache {
@@ -27,9 +31,10 @@ struct elf_cache {
 };
 
 /*
- * Is anon (anonymous) the bss of the file mapped by file? file is a mapping
- * of that file's writable segment (or a retired row of it) ending where anon
- * begins; anon must lie within the segment's p_memsz.
+ * Is anon (anonymous) the bss of the file mapped by file? file is any
+ * mapping of that file (a row of any of its segments, retired or not) that
+ * gives its load bias; anon must begin where the writable segment's file
+ * part ends and lie within its p_memsz.
  */
 bool elf_is_bss(struct elf_cache *cache, const struct vma *file,
 		const struct vma *anon);

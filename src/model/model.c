@@ -303,13 +303,12 @@ static const char *exe_label(const struct vma *v, const struct vmt_layout *mm)
 }
 
 /*
- * Anonymous memory right after a writable mapping of the file whose bss it
- * is: aspace_finish() passes prev only where the file's ELF says so.
+ * Writable anonymous memory that is the bss of prev's file: aspace_finish()
+ * passes a mapping of that file only where the file's ELF says so.
  */
 static bool is_bss_of(const struct vma *v, const struct vma *prev)
 {
-	return prev && prev->path && prev->end == v->start &&
-	       prev->perms[1] == 'w' && v->perms[1] == 'w';
+	return prev && prev->path && v->perms[1] == 'w';
 }
 
 static bool has_prefix(const char *s, const char *prefix)
