@@ -19,9 +19,10 @@ export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
 # vmtrace check of the same workload: 3 separate runs here, not the host's 10
 # (each loads and detaches the tracer, ~10x slower under TCG)
 export ITEST_CHECK_REPEAT="${ITEST_CHECK_REPEAT:-3}"
-# rows/reclaim_mappings: 20,000 mappings through the 64-row table (100,000 on
-# the host): still 300 times the table, a tenth of the emulated time
-export ITEST_CHURN="${ITEST_CHURN:-20000}"
+# rows/reclaim_*: 5,000 mappings and 200 thread stacks through the 64-row table
+# (100,000 and 1,000 on the host): still 80 and 3 times the table, in a
+# twentieth and a fifth of the emulated time
+export ITEST_CHURN="${ITEST_CHURN:-5000}" ITEST_STACK_ROUNDS="${ITEST_STACK_ROUNDS:-50}"
 /vmt/vmtrace --features | grep -A4 '^backends'
 status=0
 for backend in $VMTEST_BACKENDS; do
