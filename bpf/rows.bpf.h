@@ -58,16 +58,36 @@ static __always_inline void read_vma(struct vm_area_struct *vma,
 /* The heat buckets are kept (and moved) only with heatmaps. */
 #define NR_HEAT_MOVED	(want_heatmap ? VMT_HEAT_BUCKETS : 0)
 
+/* The heap as the kernel's show_map_vma() tells it: overlapping [start_brk, brk]. */
+static __always_inline bool row_is_heap(const struct vmt_row *row)
+{
+	struct vmt_proc *proc = bpf_map_lookup_elem(&procs, &row->tgid);
+
+	return proc && proc->mm.start_brk && row->start <= proc->mm.brk &&
+	       row->end >= proc->mm.start_brk;
+}
+
+/*
+ * Anonymous memory folds by size class (the power of two a size rounds up
+ * to) and never by address: a server's buffers merge with their neighbours
+ * into VMAs of a thousand sizes, which must not make a thousand rows. A
+ * file's rows and the heap's fold by exact size, and a changed one by
+ * address too: a library's RELRO history and the heap's shrinks stay
+ * readable, and files are few, heaps one.
+ */
 static __always_inline void dead_key_of(const struct vmt_row *row,
 					struct vmt_dead_key *k)
 {
+	__u64 size = row->end - row->start;
+	bool exact = row->ino || row->dev || row_is_heap(row);
+
 	k->tgid = row->tgid;
 	k->dev = row->dev;
 	k->ino = row->ino;
-	k->size = row->end - row->start;
-	k->start = row->flags & VMT_ROW_UNMAPPED ? 0 : row->start;
+	k->size = exact || size <= 1 ? size : 1ULL << (log2_u64(size - 1) + 1);
+	k->start = exact && !(row->flags & VMT_ROW_UNMAPPED) ? row->start : 0;
 	k->image_gen = row->image_gen;
-	k->kind = (row->vm_flags & VMT_VM_PERMS) |
+	k->kind = (row->vm_flags & VMT_VM_PERMS) | (__u64)exact << 32 |
 		  (row->flags & (VMT_ROW_GROWSDOWN | VMT_ROW_STACK | VMT_ROW_UNMAPPED |
 				 VMT_ROW_SEALED)) << 8;
 }

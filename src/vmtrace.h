@@ -158,8 +158,9 @@ struct vmt_row {
 
 /*
  * The identity dead rows are folded by: the process and its program image,
- * the file, the permissions and kind, the size; and for a sealed row (its VMA
- * changed but lives on) also where it was, so a mapping's history stays
+ * the file, the permissions and kind, the size (for anonymous memory its size
+ * class: the power of two it rounds up to); and for a sealed file row (its VMA
+ * changed but lives on) also where it was, so a library's history stays
  * readable. Unmapped VMAs of one identity fold into one row wherever they were.
  */
 struct vmt_dead_key {

@@ -269,6 +269,15 @@ class ImageView:
             self.names.update(i.aspace.names)
 
 
+def fold_size(ident, size, heap):
+    """The size dead rows fold by: a file's or the heap's exact size, other
+    anonymous memory's size class (the power of two it rounds up to), as
+    vmtrace's dead_key_of()."""
+    if ident[0] in ('file', 'anon:shared') or heap:
+        return size
+    return 1 << (size - 1).bit_length() if size > 1 else size
+
+
 def check_place(label, oimg, vimg):
     """(b): each fault inside a row of its file and its permissions then, or in
     a folded row (vmas > 1) of its model row's file, perms and size."""
@@ -277,7 +286,8 @@ def check_place(label, oimg, vimg):
     # a folded row holds VMAs of one identity wherever they were: (b) places
     # a fault there by the identity of its model row (file, perms, size);
     # whether that row was changed or unmapped is check (c)'s
-    folded = {(r.ident, r.perms, r.end - r.start) for r in rows if r.vmas > 1}
+    folded = {(r.ident, r.perms, fold_size(r.ident, r.end - r.start, r.label == '[heap]'))
+              for r in rows if r.vmas > 1}
     missing = collections.defaultdict(list)
     glin = collections.defaultdict(set)
     n = 0
@@ -291,7 +301,9 @@ def check_place(label, oimg, vimg):
             continue
         if not any(row_matches_fault(r, f) for r in rows) and \
                 not (f.row is not None and (f.row.ident.key(), f.row.perms,
-                                            f.row.end - f.row.start) in folded):
+                                            fold_size(f.row.ident.key(),
+                                                      f.row.end - f.row.start,
+                                                      f.row.heap)) in folded):
             missing[f.key].append(f)
             glin[f.key].add(f.lineage)
     details = []

@@ -355,7 +355,7 @@ class AddressSpace:
 class SimRow:
     """A row of vmtrace's row model, simulated (see the module's docstring)."""
     __slots__ = ('pid', 'image', 'anchor', 'down', 'start', 'end', 'perms', 'ident', 'pgoff',
-                 'lineage', 'faults', 'state', 'born', 'retired', 'history', 'name', 'serial')
+                 'lineage', 'faults', 'state', 'born', 'retired', 'history', 'name', 'serial', 'heap')
     serials = 0
 
     def __init__(self, pid, image, v, anchor, t):
@@ -365,6 +365,7 @@ class SimRow:
             v.start, v.end, v.perms, v.ident, v.pgoff
         self.lineage = v.lineage
         self.name = v.name()
+        self.heap = v.heap
         self.faults = []
         self.state = 'live'
         self.born, self.retired = t, None
@@ -389,9 +390,15 @@ class SimRow:
 
     def fold_key(self):
         """vmtrace's identity of a retired row (struct vmt_dead_key): the image,
-        the file, perms, kind, size, and for a changed row its start."""
-        return (self.state, self.ident.fold_key(), self.perms, self.down,
-                self.end - self.start, self.start if self.state == 'changed' else None)
+        the file, perms, kind, size, and for a changed row its start; for
+        memory without a file the size class (the power of two the size rounds
+        up to) and no start."""
+        size = self.end - self.start
+        if self.ident.kind in ('file', 'anon:shared') or self.heap:
+            return (self.state, self.ident.fold_key(), self.perms, self.down, self.heap,
+                    size, self.start if self.state == 'changed' else None)
+        return (self.state, self.ident.fold_key(), self.perms, self.down, False,
+                1 << (size - 1).bit_length() if size > 1 else size, None)
 
     def __repr__(self):
         return '<row %x-%x %s %r %s, %d faults>' % (self.start, self.end, self.perms,
