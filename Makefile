@@ -137,7 +137,7 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 # and UBSan): `make fuzz` runs it FUZZ_SECONDS over a copy of the seed
 # corpus; tests/run-all.sh runs it briefly as a tier.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/model/profile.c
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/model/profile.c
 $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
