@@ -67,6 +67,7 @@ struct config {
 	unsigned int runs;	/* -r: runs, each counter's median kept */
 	const char *root;	/* --root: file paths relative to it (default: cwd) */
 	struct tolerances tol;	/* --tolerance, --min-count, --tolerance-for */
+	bool strict;		/* --strict: a baseline of another command is an error */
 };
 
 #endif
