@@ -36,6 +36,7 @@ int main(void)
 		srunner_add_suite(sr, insight_suite());
 		srunner_add_suite(sr, inherit_suite());
 		srunner_add_suite(sr, ci_suite());
+		srunner_add_suite(sr, hostile_suite());
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

@@ -126,5 +126,6 @@ Suite *backends_suite(void);
 Suite *insight_suite(void);
 Suite *inherit_suite(void);
 Suite *ci_suite(void);
+Suite *hostile_suite(void);
 
 #endif
