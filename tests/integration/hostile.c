@@ -284,16 +284,28 @@ START_TEST(test_fifo)
 }
 END_TEST
 
+/*
+ * A /dev/stdout of our own: the same symlink to /proc/self/fd/1 in the test's
+ * directory, so that a vmtrace that replaces it (as one did) replaces that.
+ */
+static void own_stdout(char *buf, size_t len)
+{
+	path_in(buf, len, "stdout");
+	ck_assert(!symlink("/proc/self/fd/1", buf));
+}
+
 /* A symlink's target is written and the link stays; /dev/stdout is stdout. */
 START_TEST(test_symlink_and_stdout)
 {
-	char target[1100], link[1100], buf[1100];
+	char target[1100], link[1100], buf[1100], std[1100];
 	const char *via_link[] = { "-j", "-o", link, "--", "/bin/true", NULL };
-	const char *to_stdout[] = { "-j", "-o", "/dev/stdout", "--", "/bin/true", NULL };
+	const char *to_stdout[] = { "-j", "-o", std, "--", "/bin/true", NULL };
+	struct stat sb;
 	struct proc p;
 	ssize_t n;
 
 	fresh_dir("symlink_and_stdout", _i);
+	own_stdout(std, sizeof(std));
 	path_in(target, sizeof(target), "target.json");
 	path_in(link, sizeof(link), "link.json");
 	write_text(target, "old text, longer than nothing\n", 0644);
@@ -305,6 +317,7 @@ START_TEST(test_symlink_and_stdout)
 	proc_free(&p);
 	assert_exit0(run(&p, to_stdout), "vmtrace -o /dev/stdout", text_of(&p, P_ERR));
 	assert_report_text(text_of(&p, P_OUT), "stdout");
+	ck_assert(!lstat(std, &sb) && S_ISLNK(sb.st_mode));
 	proc_free(&p);
 }
 END_TEST
@@ -312,12 +325,12 @@ END_TEST
 /* -o /dev/stdout onto a file opened for appending: appended, not truncated. */
 START_TEST(test_stdout_append)
 {
-	const char *argv[] = { vmtrace_path, "-j", "-o", "/dev/stdout", "--", "/bin/true",
-			       NULL };
-	char log[1100], *text;
+	char log[1100], std[1100], *text;
+	const char *argv[] = { vmtrace_path, "-j", "-o", std, "--", "/bin/true", NULL };
 	struct proc p;
 
 	fresh_dir("stdout_append", _i);
+	own_stdout(std, sizeof(std));
 	path_in(log, sizeof(log), "log.txt");
 	write_text(log, "kept\n", 0644);
 	start_with_stdout(&p, argv, log, O_WRONLY | O_APPEND);
