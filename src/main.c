@@ -56,9 +56,12 @@ enum stop_reason { STOP_NONE, STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERRO
  *   report  the report is being built, in memory: the first says so, a
  *           second (counting the one that stopped tracing) abandons it,
  *           exit 1, no file written
- *   write   the report is being written out: counted, finished first
+ *   through the report is being written through (a FIFO, a device, stdout,
+ *           which may block for as long as their reader): as report
+ *   write   a file is being replaced (a temporary file exists), or it is
+ *           all done: counted, the work finished first
  */
-enum phase { PH_START, PH_WAIT, PH_REPORT, PH_WRITE };
+enum phase { PH_START, PH_WAIT, PH_REPORT, PH_THROUGH, PH_WRITE };
 
 struct signals {
 	int sigfd;
@@ -209,14 +212,14 @@ static void on_signal(struct signals *sg, const struct signalfd_siginfo *si)
 		fprintf(stderr, "vmtrace: SIG%s while starting: nothing was traced\n", name);
 		_exit(1);
 	}
-	if (phase == PH_REPORT && n > 1) {
-		fprintf(stderr, "vmtrace: SIG%s again: the report is abandoned, nothing "
-			"written\n", name);
+	if ((phase == PH_REPORT || phase == PH_THROUGH) && n > 1) {
+		fprintf(stderr, "vmtrace: SIG%s again: the report is abandoned%s\n", name,
+			phase == PH_REPORT ? ", nothing written" : "");
 		_exit(1);
 	}
-	if (phase == PH_REPORT)
-		fprintf(stderr, "vmtrace: SIG%s: building the report; again to abandon it\n",
-			name);
+	if (phase == PH_REPORT || phase == PH_THROUGH)
+		fprintf(stderr, "vmtrace: SIG%s: %s the report; again to abandon it\n",
+			name, phase == PH_REPORT ? "building" : "writing");
 	if (sg->command > 0 && n == 1 &&
 	    (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE))
 		kill(sg->command, si->ssi_signo);
@@ -355,9 +358,10 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 
 	if (!err)
 		err = emit(cfg, out->file, &as);
-	atomic_store(&sg->phase, PH_WRITE);
+	atomic_store(&sg->phase, out->replace ? PH_WRITE : PH_THROUGH);
 	if (!err)
 		err = output_commit(out);
+	atomic_store(&sg->phase, PH_WRITE);
 	procs_free(as.procs);
 	aspace_free(&as);
 	return err;

@@ -731,6 +731,40 @@ START_TEST(test_signal_during_report)
 }
 END_TEST
 
+/*
+ * A FIFO whose reader stopped reading (a 4 KiB pipe, a report several times
+ * that): vmtrace blocks writing to it; SIGTERM is answered, SIGINT ends it.
+ */
+START_TEST(test_signal_blocked_fifo)
+{
+	const char *gone[] = { "SIGINT again: the report is abandoned", NULL };
+	char fifo[1100];
+	const char *argv[] = { vmtrace_path, "-j", "-o", fifo, "--", "/bin/true", NULL };
+	struct pollfd pfd;
+	struct proc p;
+	int st;
+
+	fresh_dir("signal_blocked_fifo", _i);
+	path_in(fifo, sizeof(fifo), "fifo");
+	ck_assert(!mkfifo(fifo, 0644));
+	pfd = (struct pollfd){ open(fifo, O_RDONLY | O_NONBLOCK), POLLIN, 0 };
+	ck_assert(pfd.fd >= 0 && fcntl(pfd.fd, F_SETPIPE_SZ, 4096) >= 0);
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
+	/* data in the pipe: the report is being written, and cannot all fit */
+	ck_assert_msg(poll(&pfd, 1, itest_timeout()) == 1, "nothing came out of the FIFO");
+	ck_assert(!kill(p.pid, SIGTERM));
+	ck_assert_msg(proc_wait_line(&p, P_ERR, "vmtrace: SIGTERM: writing the report; again "
+				     "to abandon it", itest_timeout()),
+		      "no answer to SIGTERM: %s", text_of(&p, P_ERR));
+	ck_assert(!kill(p.pid, SIGINT));
+	st = proc_wait(&p, itest_timeout());
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status 0x%x", st);
+	assert_last_line(&p, gone);
+	close(pfd.fd);
+	proc_free(&p);
+}
+END_TEST
+
 /* ---- targets ---- */
 
 /* A kernel thread: /proc/2 is kthreadd, checked by its flags. */
@@ -911,6 +945,7 @@ Suite *hostile_suite(void)
 	tcase_add_loop_test(sig, test_duration_command, 0, 2);
 	tcase_add_test(sig, test_live_interval);
 	tcase_add_loop_test(sig, test_signal_during_report, 0, 2);
+	tcase_add_test(sig, test_signal_blocked_fifo);
 	tcase_add_test(targets, test_kernel_thread);
 	tcase_add_test(targets, test_zombie);
 	tcase_add_test(targets, test_vanished_pid);
