@@ -202,24 +202,43 @@ static void sample(const struct config *cfg, struct tracer *tr,
 	aspace_free(&as);
 }
 
+/*
+ * One line on stderr without stdio: the main thread may hold stderr's lock
+ * (stopped, or blocked on a stderr nobody reads) while this thread answers.
+ */
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n :
+			   sizeof(line) - 1) < 0)
+		return;	/* nowhere left to say it */
+}
+
 static void on_signal(struct signals *sg, const struct signalfd_siginfo *si)
 {
 	int n = atomic_fetch_add(&sg->count, 1) + 1, phase = atomic_load(&sg->phase);
+	bool busy = phase == PH_REPORT || phase == PH_THROUGH;
 	const char *name = sigabbrev_np(si->ssi_signo);
 	uint64_t one = 1;
 
 	if (phase == PH_START) {
-		fprintf(stderr, "vmtrace: SIG%s while starting: nothing was traced\n", name);
+		say("vmtrace: SIG%s while starting: nothing was traced\n", name);
 		_exit(1);
 	}
-	if ((phase == PH_REPORT || phase == PH_THROUGH) && n > 1) {
-		fprintf(stderr, "vmtrace: SIG%s again: the report is abandoned%s\n", name,
-			phase == PH_REPORT ? ", nothing written" : "");
+	if (busy && n > 1) {
+		say("vmtrace: SIG%s again: the report is abandoned%s\n", name,
+		    phase == PH_REPORT ? ", nothing written" : "");
 		_exit(1);
 	}
-	if (phase == PH_REPORT || phase == PH_THROUGH)
-		fprintf(stderr, "vmtrace: SIG%s: %s the report; again to abandon it\n",
-			name, phase == PH_REPORT ? "building" : "writing");
+	if (busy)
+		say("vmtrace: SIG%s: %s the report; again to abandon it\n", name,
+		    phase == PH_REPORT ? "building" : "writing");
 	if (sg->command > 0 && n == 1 &&
 	    (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE))
 		kill(sg->command, si->ssi_signo);
