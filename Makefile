@@ -96,7 +96,7 @@ $(OUTPUT)/vmtrace: $(OUTPUT)/obj/main.o $(TRACER_OBJS) $(CORE_LIB)
 # ---- tests and examples ----
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(CORE_LIB) | $(OUTPUT)
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(CORE_LIB) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(UNIT_SRCS) $(CORE_LIB) \
 		-ljson-c -lm $(TEST_LIBS) -o $@
@@ -106,7 +106,7 @@ $(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
 	$(Q)$(CC) -O1 -g -static -pthread $< -o $@
 
 ITEST_SRCS := $(wildcard tests/integration/*.c)
-$(OUTPUT)/itest: $(ITEST_SRCS) | $(OUTPUT)
+$(OUTPUT)/itest: $(ITEST_SRCS) $(wildcard tests/integration/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,TEST,$@)
 	$(Q)$(CC) -O1 -g -Wall -static $(TEST_CFLAGS) $(ITEST_SRCS) \
 		-lcheck -lsubunit -lm -lrt -lpthread -ljson-c -lutil -o $@
@@ -140,7 +140,7 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/model/profile.c \
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/model/profile.c \
 	src/report/profile_report.c $(JSON_WRITER_SRCS)
 $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)

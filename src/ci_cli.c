@@ -35,6 +35,7 @@ enum {
 	OPT_NO_INHERIT,
 	OPT_BACKEND,
 	OPT_MAX_VMAS,
+	OPT_STRICT,
 };
 
 static const struct argp_option options[] = {
@@ -52,6 +53,9 @@ static const struct argp_option options[] = {
 	{ "no-inherit", OPT_NO_INHERIT, NULL, 0, "Trace the command alone, not its children" },
 	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint" },
 	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
+	{ "strict", OPT_STRICT, NULL, 0,
+	  "check, diff: a baseline recorded for another command is an error (exit 2), "
+	  "not a warning" },
 	{ "verbose", 'v', NULL, 0, "Also list changes within tolerance; libbpf's messages" },
 	{},
 };
@@ -106,6 +110,8 @@ static void check_ci_args(struct config *cfg)
 		usage_error("check needs --baseline FILE");
 	if (cfg->ci == CI_CHECK && cfg->output)
 		usage_error("check writes no baseline: -o does not apply");
+	if (cfg->ci == CI_RECORD && cfg->strict)
+		usage_error("record compares nothing: --strict does not apply");
 	if (!cfg->runs)
 		cfg->runs = 1;
 }
@@ -161,6 +167,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		cfg->verbose = true;
+		break;
+	case OPT_STRICT:
+		cfg->strict = true;
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = fopen("/dev/null", "we");	/* see cli.c */

@@ -44,15 +44,18 @@ enum {
 	OPT_FULL,
 	OPT_FILES,
 	OPT_TOP,
+	OPT_ORPHAN,
 };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this running process" },
 	{ "json", 'j', NULL, 0, "Print the report as JSON" },
 	{ "output", 'o', "FILE", 0, "Write the report to FILE (whole, or not at all)" },
-	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS" },
+	{ "duration", 'd', "SECONDS", 0,
+	  "Stop after SECONDS; a command still running then gets SIGTERM (SIGKILL "
+	  "2 s later)" },
 	{ "interval", 'i', "SECONDS", 0,
-	  "Live view: refresh every SECONDS (in place on a terminal)" },
+	  "Live view: refresh every SECONDS, at least 0.05 (in place on a terminal)" },
 	{ "sort", 's', "KEY", 0,
 	  "Order VMAs by addr (default), faults, minor, major, errors or latency" },
 	{ "top", OPT_TOP, "N", 0, "Rows in the live view and top-file list (default 10)" },
@@ -73,6 +76,9 @@ static const struct argp_option options[] = {
 	  "With a command: trace it alone, not the processes it starts" },
 	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
 	{ "merge", OPT_MERGE, "comm", 0, "Merge the processes' tables by command name" },
+	{ "orphan", OPT_ORPHAN, NULL, 0,
+	  "With a command: let it run on if vmtrace is killed (by default it gets "
+	  "SIGKILL when vmtrace dies)" },
 	{},
 };
 
@@ -93,13 +99,23 @@ void usage_error(const char *fmt, ...)
 	exit(2);
 }
 
-static int parse_seconds(const char *arg, double *out)
+/*
+ * Seconds, decimal: "2", "0.5", ".5". strtod() alone takes "nan" (which made
+ * -d no limit at all), "inf", "0x10" and "1e3".
+ */
+static int parse_seconds(const char *arg, double min, double *out)
 {
-	char *end;
+	size_t digits = strspn(arg, "0123456789"), frac = 0;
+	const char *p = arg + digits;
 
-	errno = 0;
-	*out = strtod(arg, &end);
-	return errno || end == arg || *end || *out <= 0 || *out > 1e7 ? -1 : 0;
+	if (*p == '.')
+		frac = strspn(++p, "0123456789");
+	if (!digits && !frac)
+		return -1;
+	if (p[frac])
+		return -1;
+	*out = strtod(arg, NULL);
+	return *out >= min && *out > 0 && *out <= 1e7 ? 0 : -1;
 }
 
 int parse_uint(const char *arg, long min, long max, long *out)
@@ -157,6 +173,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'p':
 		if (parse_uint(arg, 1, INT_MAX, &n))
 			usage_error("invalid PID: '%s'", arg);
+		if (cfg->pid)
+			usage_error("-p given twice (%d and %ld): vmtrace traces one process "
+				    "(--follow adds its children)", (int)cfg->pid, n);
 		cfg->pid = n;
 		break;
 	case 'j':
@@ -166,12 +185,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->output = arg;
 		break;
 	case 'd':
-		if (parse_seconds(arg, &cfg->duration))
-			usage_error("invalid duration: '%s'", arg);
+		if (parse_seconds(arg, 0, &cfg->duration))
+			usage_error("invalid duration: '%s' (seconds, above 0, e.g. 10 or 0.5)",
+				    arg);
 		break;
 	case 'i':
-		if (parse_seconds(arg, &cfg->interval))
-			usage_error("invalid interval: '%s'", arg);
+		if (parse_seconds(arg, MIN_INTERVAL_S, &cfg->interval))
+			usage_error("invalid interval: '%s' (seconds, at least %g)", arg,
+				    MIN_INTERVAL_S);
 		break;
 	case 's':
 		cfg->sort = sort_by_name(arg);
@@ -216,6 +237,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FOLLOW:
 		cfg->follow = true;
+		break;
+	case OPT_ORPHAN:
+		cfg->orphan = true;
 		break;
 	case OPT_MERGE:
 		if (strcmp(arg, "comm"))

@@ -38,6 +38,9 @@ enum ci_mode {
 	CI_DIFF,		/* vmtrace diff A B */
 };
 
+/* -i: a smaller interval redraws faster than anyone reads, at 100% CPU */
+#define MIN_INTERVAL_S	0.05
+
 struct config {
 	pid_t pid;		/* -p: attach to this process */
 	char **command;		/* -- CMD ARGS: run this under the tracer */
@@ -60,6 +63,7 @@ struct config {
 	bool follow;		/* --follow: -p PID's children too */
 	bool inherit;		/* follow forks and execs (-- default, or -p --follow) */
 	bool merge_comm;	/* --merge comm: processes merged by command name */
+	bool orphan;		/* --orphan: the command may outlive vmtrace */
 	/* record, check, diff (runs.c) */
 	enum ci_mode ci;
 	const char *baseline;	/* check --baseline; diff: the first file */
@@ -67,6 +71,7 @@ struct config {
 	unsigned int runs;	/* -r: runs, each counter's median kept */
 	const char *root;	/* --root: file paths relative to it (default: cwd) */
 	struct tolerances tol;	/* --tolerance, --min-count, --tolerance-for */
+	bool strict;		/* --strict: a baseline of another command is an error */
 };
 
 #endif

@@ -3,14 +3,18 @@
  * vmtrace: page faults of a process, per virtual memory area.
  * main() runs the session: target, tracer, wait loop, report, cleanup.
  */
+#define _GNU_SOURCE	/* sigabbrev_np */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include "tracer/attach.h"
 #include "cli.h"
@@ -38,7 +42,37 @@ struct window {
 	struct timeline tl;
 };
 
-enum stop_reason { STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
+enum stop_reason { STOP_NONE, STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
+
+/*
+ * SIGINT, SIGTERM and SIGHUP are read by a thread of their own, so they are
+ * answered at once whatever the main thread is doing (attaching, or building
+ * a report for a long time); the wait loop polls wake. By phase:
+ *   start   the first one ends vmtrace (exit 1: nothing was traced)
+ *   wait    the wait loop stops; with a command, the first is passed on
+ *           to it (unless a terminal sent it to the whole group already)
+ *           and vmtrace waits for the command to end, as perf stat does;
+ *           a second one stops at once
+ *   report  the report is being built, in memory: the first says so, a
+ *           second (counting the one that stopped tracing) abandons it,
+ *           exit 1, no file written
+ *   through the report is being written through (a FIFO, a device, stdout,
+ *           which may block for as long as their reader): as report
+ *   write   a file is being replaced (a temporary file exists), or it is
+ *           all done: counted, the work finished first
+ */
+enum phase { PH_START, PH_WAIT, PH_REPORT, PH_THROUGH, PH_WRITE };
+
+struct signals {
+	int sigfd;
+	int wake;		/* eventfd: readable after each signal */
+	int quit;		/* eventfd: ends the thread */
+	pid_t command;		/* a spawned command, told of the first signal */
+	atomic_int count;
+	atomic_int phase;
+	pthread_t thread;
+	bool running;
+};
 
 static double now_s(void)
 {
@@ -149,14 +183,14 @@ static int emit(const struct config *cfg, FILE *f, const struct address_space *a
 
 /* A sample for the timeline; with -i, the live view (or a JSON report). */
 static void sample(const struct config *cfg, struct tracer *tr,
-		   struct target *t, struct window *w)
+		   struct target *t, struct window *w, bool view)
 {
 	struct address_space as;
 
 	if (tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl))
 		fprintf(stderr, "vmtrace: warning: failed to sample the rows: %s\n",
 			strerror(errno));
-	if (!cfg->interval)
+	if (!cfg->interval || !view)
 		return;
 	if (!build_report(cfg, tr, t, w, false, &as)) {
 		if (cfg->json)
@@ -169,21 +203,88 @@ static void sample(const struct config *cfg, struct tracer *tr,
 }
 
 /*
- * With a command, the first Ctrl-C/SIGTERM is passed on (unless a terminal
- * already sent it to the whole process group) and vmtrace waits for the
- * command to end, as perf stat does; a second one stops at once.
+ * One line on stderr without stdio: the main thread may hold stderr's lock
+ * (stopped, or blocked on a stderr nobody reads) while this thread answers.
  */
-static bool stop_on_signal(struct target *t, int sigfd, int *count)
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 {
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n :
+			   sizeof(line) - 1) < 0)
+		return;	/* nowhere left to say it */
+}
+
+static void on_signal(struct signals *sg, const struct signalfd_siginfo *si)
+{
+	int n = atomic_fetch_add(&sg->count, 1) + 1, phase = atomic_load(&sg->phase);
+	bool busy = phase == PH_REPORT || phase == PH_THROUGH;
+	const char *name = sigabbrev_np(si->ssi_signo);
+	uint64_t one = 1;
+
+	if (phase == PH_START) {
+		say("vmtrace: SIG%s while starting: nothing was traced\n", name);
+		_exit(1);
+	}
+	if (busy && n > 1) {
+		say("vmtrace: SIG%s again: the report is abandoned%s\n", name,
+		    phase == PH_REPORT ? ", nothing written" : "");
+		_exit(1);
+	}
+	if (busy)
+		say("vmtrace: SIG%s: %s the report; again to abandon it\n", name,
+		    phase == PH_REPORT ? "building" : "writing");
+	if (sg->command > 0 && n == 1 &&
+	    (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE))
+		kill(sg->command, si->ssi_signo);
+	if (write(sg->wake, &one, sizeof(one)) < 0)
+		return;	/* an eventfd's counter does not overflow from signals */
+}
+
+static void *signal_thread(void *arg)
+{
+	struct signals *sg = arg;
 	struct signalfd_siginfo si;
 
-	if (read(sigfd, &si, sizeof(si)) != sizeof(si))
-		return false;
-	if (!t->spawned || ++*count > 1)
-		return true;
-	if (si.ssi_code == SI_USER || si.ssi_code == SI_QUEUE)
-		kill(t->pid, si.ssi_signo);
-	return false;
+	for (;;) {
+		struct pollfd fds[2] = { { sg->sigfd, POLLIN, 0 }, { sg->quit, POLLIN, 0 } };
+
+		if (poll(fds, 2, -1) < 0 || fds[1].revents)
+			return NULL;
+		if (read(sg->sigfd, &si, sizeof(si)) == sizeof(si))
+			on_signal(sg, &si);
+	}
+}
+
+/* Signals already blocked: read them from now on, in the start phase. */
+static int signals_start(struct signals *sg, int sigfd, pid_t command)
+{
+	sg->sigfd = sigfd;
+	sg->command = command;
+	sg->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	sg->quit = eventfd(0, EFD_CLOEXEC);
+	if (sg->wake < 0 || sg->quit < 0)
+		return -errno;
+	errno = pthread_create(&sg->thread, NULL, signal_thread, sg);
+	sg->running = !errno;
+	return -errno;
+}
+
+static void signals_stop(struct signals *sg)
+{
+	uint64_t one = 1;
+
+	if (sg->running && write(sg->quit, &one, sizeof(one)) == sizeof(one))
+		pthread_join(sg->thread, NULL);
+	if (sg->wake >= 0)
+		close(sg->wake);
+	if (sg->quit >= 0)
+		close(sg->quit);
 }
 
 static double earliest(double a, double b)
@@ -197,16 +298,49 @@ static double earliest(double a, double b)
  */
 #define RECLAIM_EVERY_S	0.25
 
+/* A signal to stop on: the first (-p), or the second (a command got the first). */
+static bool stop_on_signal(const struct target *t, struct signals *sg)
+{
+	uint64_t n;
+
+	if (read(sg->wake, &n, sizeof(n)) != sizeof(n))
+		return false;
+	return !t->spawned || atomic_load(&sg->count) > 1;
+}
+
+/*
+ * A sample per interval; with -i a live view too, unless it would end past
+ * the deadline (judged by the last one's cost: the final report follows at
+ * once anyway). Ticks missed while drawing are skipped, not caught up in a
+ * burst: their faults land in the next tick.
+ */
+static void take_sample(const struct config *cfg, struct tracer *tr, struct target *t,
+			struct window *w, struct signals *sg, double deadline,
+			double *next, double *cost)
+{
+	double start = now_s();
+	bool view = !deadline || start + *cost < deadline;
+
+	atomic_store(&sg->phase, PH_REPORT);
+	sample(cfg, tr, t, w, view);
+	atomic_store(&sg->phase, PH_WAIT);
+	if (view && cfg->interval)
+		*cost = now_s() - start;
+	*next += w->sample_every;
+	if (*next <= now_s())
+		*next = now_s() + w->sample_every;
+}
+
 static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
-				  struct target *t, int sigfd, struct window *w)
+				  struct target *t, struct signals *sg, struct window *w)
 {
 	double deadline = cfg->duration ? w->start_s + cfg->duration : 0;
 	double next_print = w->sample_every ? w->start_s + w->sample_every : 0;
 	double next_reclaim = cfg->inherit ? w->start_s + RECLAIM_EVERY_S : 0;
-	int signals = 0;
+	double cost = 0;	/* of the last live view */
 
 	for (;;) {
-		struct pollfd fds[2] = { { sigfd, POLLIN, 0 }, { t->pidfd, POLLIN, 0 } };
+		struct pollfd fds[2] = { { sg->wake, POLLIN, 0 }, { t->pidfd, POLLIN, 0 } };
 		double wake = earliest(earliest(deadline, next_print), next_reclaim);
 		int timeout = wake ? (int)((wake - now_s()) * 1000) + 1 : -1;
 
@@ -214,14 +348,12 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 			return STOP_ERROR;
 		if (fds[1].revents)
 			return STOP_EXITED;
-		if (fds[0].revents && stop_on_signal(t, sigfd, &signals))
+		if (fds[0].revents && stop_on_signal(t, sg))
 			return STOP_SIGNAL;
 		if (deadline && now_s() >= deadline)
 			return STOP_DURATION;
-		if (next_print && now_s() >= next_print) {
-			sample(cfg, tr, t, w);
-			next_print += w->sample_every;
-		}
+		if (next_print && now_s() >= next_print)
+			take_sample(cfg, tr, t, w, sg, deadline, &next_print, &cost);
 		if (next_reclaim && now_s() >= next_reclaim) {
 			int moved = tracer_reclaim_exited(tr);	/* drops show a failure */
 
@@ -244,52 +376,72 @@ static int start_window(const struct config *cfg, struct target *t,
 	if (t->spawned)
 		return target_release(t, cfg->command);
 	w->have_start = !read_stat(t->pid, &w->start);
-	if (!w->have_start)
-		fprintf(stderr, "vmtrace: warning: could not read /proc/%d/stat: "
-			"no kernel counters to compare with\n", t->pid);
 	return 0;
 }
 
 static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
-		  struct window *w, struct output *out)
+		  struct window *w, struct output *out, struct signals *sg)
 {
 	struct address_space as;
 	int err;
 
+	atomic_store(&sg->phase, PH_REPORT);
 	if (w->sample_every)	/* the last, partial tick */
 		tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl);
 	err = build_report(cfg, tr, t, w, true, &as);
 
 	if (!err)
 		err = emit(cfg, out->file, &as);
+	atomic_store(&sg->phase, out->replace ? PH_WRITE : PH_THROUGH);
 	if (!err)
 		err = output_commit(out);
+	atomic_store(&sg->phase, PH_WRITE);
 	procs_free(as.procs);
 	aspace_free(&as);
 	return err;
 }
 
+/* -p of a process that exited before its window opened: nothing was traced. */
+static int check_alive(const struct target *t, const struct window *w)
+{
+	if (t->spawned)
+		return 0;
+	if (target_gone(t) || (w->have_start && w->start.state == 'Z')) {
+		fprintf(stderr, "vmtrace: PID %d exited while vmtrace was attaching: "
+			"nothing was traced\n", t->pid);
+		return -ESRCH;
+	}
+	if (!w->have_start)
+		fprintf(stderr, "vmtrace: warning: could not read /proc/%d/stat: "
+			"no kernel counters to compare with\n", t->pid);
+	return 0;
+}
+
 static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
-		 struct output *out, int sigfd)
+		 struct output *out, struct signals *sg, enum stop_reason *why)
 {
 	struct window w = { 0 };
 	int err = tracer_add_target(tr, t->pid, t->spawned);
 
 	if (!err)
 		err = start_window(cfg, t, &w);
+	if (!err)
+		err = check_alive(t, &w);
 	if (err)
 		return err;
 	if (cfg->verbose)
 		fprintf(stderr, "vmtrace: attached in %s\n", tr->timing);
 	if (tr->missing[0] && cfg->verbose)
 		fprintf(stderr, "vmtrace: not on this kernel (skipped): %s\n", tr->missing);
+	atomic_store(&sg->phase, PH_WAIT);	/* before the line a user acts on */
 	fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
 		t->pid, tr->backend);
-	if (wait_loop(cfg, tr, t, sigfd, &w) == STOP_ERROR) {
+	*why = wait_loop(cfg, tr, t, sg, &w);
+	if (*why == STOP_ERROR) {
 		err = -errno;
 		fprintf(stderr, "vmtrace: failed to wait for events: %s\n", strerror(-err));
 	} else {
-		err = finish(cfg, tr, t, &w, out);
+		err = finish(cfg, tr, t, &w, out, sg);
 	}
 	timeline_free(&w.tl);
 	if (cfg->verbose)
@@ -315,9 +467,26 @@ static void print_peak_rss(void)
 		fclose(f);
 }
 
+/* A command still running when tracing stopped early: stopped, and said so. */
+static void stop_command(const struct config *cfg, struct target *t,
+			 enum stop_reason why, int wake)
+{
+	char text[64];
+
+	if (why != STOP_DURATION && why != STOP_SIGNAL)
+		return;
+	if (why == STOP_DURATION)
+		snprintf(text, sizeof(text), "-d %g s elapsed", cfg->duration);
+	else
+		snprintf(text, sizeof(text), "interrupted");
+	target_stop(t, text, wake);
+}
+
 int main(int argc, char **argv)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
+	struct signals sg = { .wake = -1, .quit = -1 };
+	enum stop_reason why = STOP_NONE;
 	struct tracer tr = { 0 };
 	struct output out = { 0 };
 	struct config cfg;
@@ -342,14 +511,18 @@ int main(int argc, char **argv)
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	err = sigfd < 0 ? -errno : 0;
 	if (!err)
-		err = cfg.command ? target_spawn(&t, cfg.command, &saved) :
+		err = cfg.command ? target_spawn(&t, cfg.command, &saved, cfg.orphan) :
 				    target_attach(&t, cfg.pid);
+	if (!err)	/* after the fork: the command is forked from one thread */
+		err = signals_start(&sg, sigfd, t.spawned ? t.pid : 0);
 	if (!err)
 		err = tracer_open(&tr, &cfg);
 	if (!err)
-		err = trace(&cfg, &t, &tr, &out, sigfd);
+		err = trace(&cfg, &t, &tr, &out, &sg, &why);
 	tracer_close(&tr);	/* detach before the command is reaped or killed */
+	stop_command(&cfg, &t, why, sg.wake);
 	target_close(&t);
+	signals_stop(&sg);
 	if (err)
 		output_abort(&out);
 	if (sigfd >= 0)

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Baselines: statistics over runs, and their versioned JSON, both ways. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include "ci/baseline.h"
+#include "ci/jsonin.h"
+#include "model/array.h"
 #include "report/json_writer.h"
 #include "report/profile_report.h"
 
@@ -48,7 +53,7 @@ static int union_of(struct profile *all, const struct profile *runs, size_t n)
 	return err;
 }
 
-static void unavailable_of(bool *out, const char *list)
+void baseline_unavailable(bool *out, const char *list)
 {
 	for (int c = 0; c < NR_PCOUNTERS; c++) {
 		const char *p = list, *name = pcounter_names[c];
@@ -92,7 +97,7 @@ int baseline_from_profiles(struct baseline *b, const struct profile *runs, size_
 		}
 	}
 	b->runs = n;
-	unavailable_of(b->unavailable, runs[0].unavailable);
+	baseline_unavailable(b->unavailable, runs[0].unavailable);
 	profile_free(&all);
 	free(v);
 	if (err)
@@ -188,121 +193,191 @@ int baseline_write(FILE *out, const struct baseline *b)
 
 /* ---- reading: every field checked, every failure a reason ---- */
 
-struct reader {
-	char *err;
-	size_t errlen;
+/*
+ * One pass over the text with a pull reader (jsonin.h), straight into the
+ * rows: no JSON tree, so reading is linear and its memory is the rows'. The
+ * names of the keys are fixed: an unknown key, or one given twice, is refused
+ * (json-c would keep the last silently).
+ */
+
+/* Where the reader is, for reasons: "rows[3].counters.major[1]". */
+struct where {
+	char s[192];
+	size_t len;
 };
 
-static int __attribute__((format(printf, 2, 3)))
-fail(struct reader *r, const char *fmt, ...)
-{
-	va_list ap;
+struct reader {
+	struct jin j;
+	struct where w;
+};
 
-	va_start(ap, fmt);
-	vsnprintf(r->err, r->errlen, fmt, ap);
-	va_end(ap);
-	/* the reason quotes the file: its control bytes must not break the line */
-	for (char *p = r->err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return -EINVAL;
+/* Appends a then b to where the reader is; returns the length before. */
+static size_t at(struct reader *r, const char *a, const char *b)
+{
+	size_t old = r->w.len;
+
+	for (const char *s = a; *s && r->w.len + 1 < sizeof(r->w.s); s++)
+		r->w.s[r->w.len++] = *s;
+	for (const char *s = b; *s && r->w.len + 1 < sizeof(r->w.s); s++)
+		r->w.s[r->w.len++] = *s;
+	r->w.s[r->w.len] = '\0';
+	return old;
 }
 
-/* A non-negative integer (json-c keeps those above INT64_MAX as uint64). */
-static int get_count(struct reader *r, struct json_object *v, const char *what,
-		     unsigned long long max, unsigned long long *out)
+static void back(struct reader *r, size_t len)
 {
-	if (!v || !json_object_is_type(v, json_type_int))
-		return fail(r, "%s: expected a non-negative integer", what);
-	if (json_object_get_int64(v) < 0)
-		return fail(r, "%s: negative", what);
-	*out = json_object_get_uint64(v);
-	if (*out > max)
-		return fail(r, "%s: %llu is too large", what, *out);
-	return 0;
+	r->w.len = len;
+	r->w.s[len] = '\0';
+}
+
+static const char *here(const struct reader *r)
+{
+	return r->w.len ? r->w.s : "the top level";
+}
+
+#define fail(r, fmt, ...) jin_fail(&(r)->j, "%s: " fmt, here(r), ##__VA_ARGS__)
+
+/* The next value is an object or array; opens it. */
+static int expect(struct reader *r, enum jin_type t, const char *what)
+{
+	enum jin_type got = jin_peek(&r->j);
+
+	if (got != t)
+		return fail(r, "expected %s, got %s", what, jin_type_name(got));
+	return jin_open(&r->j, t == JIN_OBJECT ? '{' : '[');
 }
 
 /*
- * KEY_bytes, which the writer adds when KEY was not UTF-8 (KEY then holds
- * U+FFFD for those bytes): the exact bytes. Returns 1 when there, 0 when not.
+ * The next key of an object among names[0..n), each at most once: its
+ * index, n after the object's last, or -1.
  */
-static int get_bytes(struct reader *r, struct json_object *o, const char *key,
-		     const char *what, char *out, size_t size)
+static int next_key(struct reader *r, const char *const *names, int n,
+		    unsigned int *seen, bool *first)
 {
-	struct json_object *v;
-	char name[64];
+	int more = jin_more(&r->j, '}', first), len, k;
+	char key[40];
 
-	snprintf(name, sizeof(name), "%s_bytes", key);
-	if (!json_object_object_get_ex(o, name, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_string) ||
-	    jw_bytes_decode(json_object_get_string(v), out, size) < 0)
-		return fail(r, "%s.%s: not the hex of at most %zu bytes, none NUL", what,
-			    name, size - 1);
-	return 1;
+	if (more <= 0)
+		return more ? -1 : n;
+	len = jin_key(&r->j, key, sizeof(key));
+	if (len < 0)
+		return -1;
+	for (k = 0; k < n && ((size_t)len != strlen(key) || strcmp(key, names[k])); k++)
+		;
+	if (k == n)
+		return fail(r, "unknown key \"%s%s\"", key, (size_t)len >= sizeof(key) ?
+			    "..." : ""), -1;
+	if (*seen & 1u << k)
+		return fail(r, "\"%s\" given twice", key), -1;
+	*seen |= 1u << k;
+	return k;
 }
 
-static int get_string(struct reader *r, struct json_object *o, const char *key,
-		      const char *what, char *out, size_t size, bool required)
+/*
+ * An object whose keys are names[0..n), each read by field(r, key's index,
+ * ctx) and given at most once; the keys in the mask required must be there.
+ */
+static int get_object(struct reader *r, const char *const *names, int n,
+		      unsigned int required,
+		      int (*field)(struct reader *r, int k, void *ctx), void *ctx)
 {
-	struct json_object *v;
-	const char *s;
-	int len;
+	unsigned int seen = 0;
+	bool first = true;
+	size_t mark;
+	int k;
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
-		out[0] = '\0';
-		return required ? fail(r, "%s: no \"%s\"", what, key) : 0;
+	if (expect(r, JIN_OBJECT, "an object"))
+		return -EINVAL;
+	while ((k = next_key(r, names, n, &seen, &first)) >= 0 && k < n) {
+		mark = at(r, r->w.len ? "." : "", names[k]);
+		if (field(r, k, ctx))
+			return -EINVAL;
+		back(r, mark);
 	}
-	if (!json_object_is_type(v, json_type_string))
-		return fail(r, "%s.%s: expected a string", what, key);
-	if ((len = get_bytes(r, o, key, what, out, size)))
-		return len < 0 ? len : 0;
-	s = json_object_get_string(v);
-	len = json_object_get_string_len(v);
-	if ((size_t)len >= size || (int)strlen(s) != len)
-		return fail(r, "%s.%s: longer than %zu bytes, or holds a NUL", what, key,
-			    size - 1);
-	memcpy(out, s, len + 1);
+	if (k < 0)
+		return -EINVAL;
+	for (k = 0; k < n; k++)
+		if ((required & 1u << k) && !(seen & 1u << k))
+			return fail(r, "no \"%s\"", names[k]);
 	return 0;
 }
 
-static int get_spread(struct reader *r, struct json_object *a, const char *what,
-		      struct spread *s)
-{
-	unsigned long long v[3];
-	char item[160];
+#define ALL_OF(n)	((1u << (n)) - 1)
 
-	if (!a || !json_object_is_type(a, json_type_array) ||
-	    json_object_array_length(a) != 3)
-		return fail(r, "%s: expected [median, min, max]", what);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(item, sizeof(item), "%s[%zu]", what, i);
-		if (get_count(r, json_object_array_get_idx(a, i), item, ~0ULL, &v[i]))
+/* A non-negative integer up to max: never clamped, never rounded. */
+static int get_count(struct reader *r, unsigned long long max, unsigned long long *out)
+{
+	enum jin_type t = jin_peek(&r->j);
+	struct jin_number n;
+
+	if (t != JIN_NUMBER)
+		return fail(r, "expected a non-negative integer, got %s", jin_type_name(t));
+	if (jin_number(&r->j, &n))
+		return -EINVAL;
+	if (n.negative)
+		return fail(r, "negative (%s)", n.text);
+	if (!n.integer)
+		return fail(r, "expected a non-negative integer, got %s", n.text);
+	if (n.overflow)
+		return fail(r, "%s is over 2^64-1, the largest count", n.text);
+	if (n.u > max)
+		return fail(r, "%llu is too large (at most %llu)", n.u, max);
+	*out = n.u;
+	return 0;
+}
+
+/* A string that fits out (NUL-free); null reads as "" where allowed. */
+static int get_string(struct reader *r, char *out, size_t size, bool nullable)
+{
+	enum jin_type t = jin_peek(&r->j);
+	size_t len;
+
+	out[0] = '\0';
+	if (t == JIN_NULL && nullable)
+		return jin_skip(&r->j);
+	if (t != JIN_STRING)
+		return fail(r, "expected a string, got %s", jin_type_name(t));
+	if (jin_string(&r->j, out, size, &len))
+		return -EINVAL;
+	if (len >= size)
+		return fail(r, "longer than %zu bytes", size - 1);
+	if (strlen(out) != len)
+		return fail(r, "holds a NUL byte (\\u0000)");
+	return 0;
+}
+
+static int get_spread(struct reader *r, struct spread *s)
+{
+	static const char *const idx[] = { "[0]", "[1]", "[2]" };
+	unsigned long long v[3];
+	bool first = true;
+	size_t n = 0, mark;
+	int more;
+
+	if (expect(r, JIN_ARRAY, "[median, min, max]"))
+		return -EINVAL;
+	while ((more = jin_more(&r->j, ']', &first)) > 0) {
+		if (n == 3)
+			return fail(r, "expected [median, min, max], got more numbers");
+		mark = at(r, idx[n], "");
+		if (get_count(r, ~0ULL, &v[n++]))
 			return -EINVAL;
+		back(r, mark);
 	}
+	if (more < 0)
+		return -EINVAL;
+	if (n != 3)
+		return fail(r, "expected [median, min, max], got %zu number%s", n,
+			    n == 1 ? "" : "s");
 	if (v[1] > v[0] || v[0] > v[2])
-		return fail(r, "%s: not min <= median <= max", what);
+		return fail(r, "not min <= median <= max");
 	*s = (struct spread){ .median = v[0], .min = v[1], .max = v[2] };
 	return 0;
 }
 
-static int get_counters(struct reader *r, struct json_object *row, const char *what,
-			struct baseline_row *out)
+static int get_counter(struct reader *r, int k, void *row)
 {
-	struct json_object *c, *a;
-	char item[128];
-
-	if (!json_object_object_get_ex(row, "counters", &c) ||
-	    !json_object_is_type(c, json_type_object))
-		return fail(r, "%s: no \"counters\" object", what);
-	for (int k = 0; k < NR_PCOUNTERS; k++) {
-		snprintf(item, sizeof(item), "%s.counters.%s", what, pcounter_names[k]);
-		if (!json_object_object_get_ex(c, pcounter_names[k], &a))
-			return fail(r, "%s: missing", item);
-		if (get_spread(r, a, item, &out->c[k]))
-			return -EINVAL;
-	}
-	return 0;
+	return get_spread(r, &((struct baseline_row *)row)->c[k]);
 }
 
 static bool valid_perms(const char *p)
@@ -311,233 +386,296 @@ static bool valid_perms(const char *p)
 	       strchr("x-", p[2]) && strchr("sp-", p[3]);
 }
 
-static int get_row(struct reader *r, struct json_object *row, size_t i,
-		   struct baseline_row *out)
+enum { R_COMMAND, R_LABEL, R_PERMS, R_POSITION, R_COUNTERS, R_COMMAND_BYTES,
+       R_LABEL_BYTES, NR_ROW_KEYS };
+#define ROW_REQUIRED	ALL_OF(R_COMMAND_BYTES)
+
+/* KEY_bytes: the exact bytes of a name that was not UTF-8 (the writer's). */
+static const char *const row_keys[NR_ROW_KEYS] = {
+	"command", "label", "perms", "position", "counters", "command_bytes", "label_bytes",
+};
+
+/*
+ * KEY_bytes, which the JSON writer adds after KEY when KEY was not UTF-8 (KEY
+ * then holds U+FFFD for those bytes): the exact bytes, in hex, replace it.
+ */
+static int get_bytes(struct reader *r, char *out, size_t size)
 {
-	struct profile_row *id = &out->id;
-	struct json_object *v = NULL;
+	char hex[2 * LABEL_MAX + 2];
+
+	if (get_string(r, hex, sizeof(hex), false))
+		return -EINVAL;
+	if (jw_bytes_decode(hex, out, size) < 0)
+		return fail(r, "not the hex of at most %zu bytes, none NUL", size - 1);
+	return 0;
+}
+
+static int get_row_field(struct reader *r, int k, void *row)
+{
+	struct profile_row *id = &((struct baseline_row *)row)->id;
 	unsigned long long pos;
-	char what[32];
 
-	snprintf(what, sizeof(what), "rows[%zu]", i);
-	if (!json_object_is_type(row, json_type_object))
-		return fail(r, "%s: expected an object", what);
-	if (get_string(r, row, "command", what, id->command, sizeof(id->command), true) ||
-	    get_string(r, row, "label", what, id->label, sizeof(id->label), true) ||
-	    get_string(r, row, "perms", what, id->perms, sizeof(id->perms), true))
-		return -EINVAL;
-	if (!id->command[0] || !id->label[0])
-		return fail(r, "%s: empty command or label", what);
-	if (!valid_perms(id->perms))
-		return fail(r, "%s.perms: \"%s\" is not like \"rw-p\"", what, id->perms);
-	json_object_object_get_ex(row, "position", &v);
-	if (get_count(r, v, "position", 1 << 20, &pos))
-		return fail(r, "%s.position: expected an integer from 0 to %d", what, 1 << 20);
-	id->position = pos;
-	return get_counters(r, row, what, out);
-}
-
-static int get_rows(struct reader *r, struct json_object *root, struct baseline *b)
-{
-	struct json_object *rows;
-	size_t n;
-
-	if (!json_object_object_get_ex(root, "rows", &rows) ||
-	    !json_object_is_type(rows, json_type_array))
-		return fail(r, "no \"rows\" array");
-	n = json_object_array_length(rows);
-	b->rows = calloc(n + 1, sizeof(*b->rows));
-	if (!b->rows)
-		return fail(r, "out of memory for %zu rows", n);
-	for (size_t i = 0; i < n; i++) {
-		if (get_row(r, json_object_array_get_idx(rows, i), i, &b->rows[i]))
+	switch (k) {
+	case R_COMMAND:
+		return get_string(r, id->command, sizeof(id->command), false) ||
+		       (!id->command[0] && fail(r, "empty"));
+	case R_LABEL:
+		return get_string(r, id->label, sizeof(id->label), false) ||
+		       (!id->label[0] && fail(r, "empty"));
+	case R_PERMS:
+		return get_string(r, id->perms, sizeof(id->perms), false) ||
+		       (!valid_perms(id->perms) &&
+			fail(r, "\"%s\" is not like \"rw-p\"", id->perms));
+	case R_POSITION:
+		if (get_count(r, 1 << 20, &pos))
 			return -EINVAL;
-		b->nr = i + 1;
+		id->position = pos;
+		return 0;
+	case R_COMMAND_BYTES:
+		return get_bytes(r, id->command, sizeof(id->command));
+	case R_LABEL_BYTES:
+		return get_bytes(r, id->label, sizeof(id->label));
+	default:
+		return get_object(r, pcounter_names, NR_PCOUNTERS, ALL_OF(NR_PCOUNTERS),
+				  get_counter, row);
 	}
-	return 0;
 }
 
-/* Two rows with one identity would make every comparison ambiguous. */
-static int check_unique(struct reader *r, const struct baseline *b)
+static int get_rows(struct reader *r, struct baseline *b)
 {
-	struct profile ids = { 0 };
-	int err = 0;
+	bool first = true;
+	size_t cap = 0, mark;
+	char idx[32];
+	int more;
 
-	for (size_t i = 0; i < b->nr && !err; i++) {
+	if (expect(r, JIN_ARRAY, "an array of rows"))
+		return -EINVAL;
+	while ((more = jin_more(&r->j, ']', &first)) > 0) {
+		struct baseline_row *row = array_push(b->rows, b->nr, cap, 256);
+
+		if (!row)
+			return fail(r, "out of memory after %zu rows", b->nr);
+		snprintf(idx, sizeof(idx), "[%zu]", b->nr - 1);
+		mark = at(r, idx, "");
+		if (get_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
+			       row))
+			return -EINVAL;
+		back(r, mark);
+	}
+	return more;
+}
+
+/*
+ * Sorts the rows by identity (compare.c looks them up by it); two rows with
+ * one identity would make every comparison ambiguous.
+ */
+static int by_row_identity(const void *a, const void *b)
+{
+	return profile_row_cmp(&((const struct baseline_row *)a)->id,
+			       &((const struct baseline_row *)b)->id);
+}
+
+static int sort_unique(struct reader *r, struct baseline *b)
+{
+	char name[PROFILE_ID_MAX];
+
+	if (b->nr)
+		qsort(b->rows, b->nr, sizeof(*b->rows), by_row_identity);
+	for (size_t i = 1; i < b->nr; i++) {
 		const struct profile_row *id = &b->rows[i].id;
-		char name[PROFILE_ID_MAX];
 
-		if (profile_find(&ids, id)) {
-			profile_row_id(id, name, sizeof(name));
-			err = fail(r, "rows[%zu]: a second row for %s \"%s\"", i,
-				   id->command, name);
-		} else if (profile_add(&ids, id->command, id->label, id->perms,
-				       id->position, id->c)) {
-			err = fail(r, "out of memory");
-		}
+		if (by_row_identity(&b->rows[i - 1], &b->rows[i]))
+			continue;
+		profile_row_id(id, name, sizeof(name));
+		return jin_fail(&r->j, "rows: two rows for %s \"%s\"", id->command, name);
 	}
-	profile_free(&ids);
-	return err;
+	return 0;
 }
 
-static int get_tolerance(struct reader *r, struct json_object *o, const char *what,
-			 struct tolerance *t)
+static int get_pct(struct reader *r, double *out)
 {
-	struct json_object *v = NULL;
-	double pct;
+	enum jin_type t = jin_peek(&r->j);
+	struct jin_number n;
 
-	if (!json_object_is_type(o, json_type_object))
-		return fail(r, "%s: expected an object", what);
-	if (json_object_object_get_ex(o, "relative_pct", &v)) {
-		if (!json_object_is_type(v, json_type_int) &&
-		    !json_object_is_type(v, json_type_double))
-			return fail(r, "%s.relative_pct: expected a number", what);
-		pct = json_object_get_double(v);
-		if (!(pct >= 0 && pct <= 1e6))
-			return fail(r, "%s.relative_pct: out of range (0 to 1000000)", what);
-		t->relative = pct / 100;
+	if (t != JIN_NUMBER)
+		return fail(r, "expected a number, got %s", jin_type_name(t));
+	if (jin_number(&r->j, &n))
+		return -EINVAL;
+	if (!(n.d >= 0 && n.d <= 1e6))
+		return fail(r, "%s is out of range (0 to 1000000)", n.text);
+	*out = n.d / 100;
+	return 0;
+}
+
+enum { T_RELATIVE, T_MIN_COUNT, T_COUNTERS, NR_TOL_KEYS };
+
+static const char *const tol_keys[NR_TOL_KEYS] = { "relative_pct", "min_count", "counters" };
+
+/* One tolerance's relative_pct or min_count. */
+static int get_tolerance(struct reader *r, int k, void *tol)
+{
+	struct tolerance *t = tol;
+
+	if (k == T_RELATIVE) {
 		t->has_relative = true;
+		return get_pct(r, &t->relative);
 	}
-	if (json_object_object_get_ex(o, "min_count", &v)) {
-		if (get_count(r, v, "min_count", 1ULL << 40, &t->min_count))
-			return fail(r, "%s.min_count: expected an integer from 0 to 2^40", what);
-		t->has_min_count = true;
-	}
-	return 0;
+	t->has_min_count = true;
+	return get_count(r, 1ULL << 40, &t->min_count);
 }
 
-static int get_tolerances(struct reader *r, struct json_object *root, struct baseline *b)
+/* "counters": {"major": {...}, ...}: each counter's own. */
+static int get_counter_tolerance(struct reader *r, int c, void *b)
 {
-	struct json_object *o, *per;
-	char what[64];
+	return get_object(r, tol_keys, T_COUNTERS, 0, get_tolerance,
+			  &((struct baseline *)b)->tol_for[c]);
+}
 
-	if (!json_object_object_get_ex(root, "tolerance", &o))
-		return 0;
-	if (get_tolerance(r, o, "tolerance", &b->tol))
+/* The baseline's tolerance, and the counters' own. */
+static int get_tolerances(struct reader *r, int k, void *b)
+{
+	if (k != T_COUNTERS)
+		return get_tolerance(r, k, &((struct baseline *)b)->tol);
+	return get_object(r, pcounter_names, NR_PCOUNTERS, 0, get_counter_tolerance, b);
+}
+
+static int get_unavailable(struct reader *r, struct baseline *b)
+{
+	char name[32], idx[32];
+	bool first = true;
+	size_t n = 0, mark;
+	int more, c;
+
+	if (expect(r, JIN_ARRAY, "an array of counter names"))
 		return -EINVAL;
-	if (!json_object_object_get_ex(o, "counters", &per))
-		return 0;
-	if (!json_object_is_type(per, json_type_object))
-		return fail(r, "tolerance.counters: expected an object");
-	json_object_object_foreach(per, key, val) {
-		int c = pcounter_by_name(key);
-
-		snprintf(what, sizeof(what), "tolerance.counters.%.32s", key);
-		if (c < 0)
-			return fail(r, "%s: no such counter", what);
-		if (get_tolerance(r, val, what, &b->tol_for[c]))
+	while ((more = jin_more(&r->j, ']', &first)) > 0) {
+		snprintf(idx, sizeof(idx), "[%zu]", n++);
+		mark = at(r, idx, "");
+		if (get_string(r, name, sizeof(name), false))
 			return -EINVAL;
+		if ((c = pcounter_by_name(name)) < 0)
+			return fail(r, "\"%s\" is not a counter name", name);
+		b->unavailable[c] = true;
+		back(r, mark);
 	}
+	return more;
+}
+
+/* A tolerance for a counter the backend did not measure could never apply. */
+static int check_tolerances(struct reader *r, const struct baseline *b)
+{
+	for (int c = 0; c < NR_PCOUNTERS; c++)
+		if (b->unavailable[c] && (b->tol_for[c].has_relative ||
+					  b->tol_for[c].has_min_count))
+			return jin_fail(&r->j, "tolerance.counters.%s: a tolerance for a "
+					"counter listed as unavailable (not measured%s%s%s)",
+					pcounter_names[c], b->backend[0] ? " by the " : "",
+					b->backend, b->backend[0] ? " backend" : "");
 	return 0;
 }
 
-static int get_version(struct reader *r, struct json_object *root)
+/* The format version, wherever it is among the top-level keys. */
+static int get_version(struct reader *r)
 {
-	struct json_object *v;
+	struct jin j = r->j;	/* a look-ahead: the reader stays where it is */
+	enum jin_type t = jin_peek(&j);
+	bool first = true, found = false;
+	struct jin_number n;
+	char key[32];
+	int len;
 
-	if (!json_object_is_type(root, json_type_object))
-		return fail(r, "not a vmtrace baseline (expected a JSON object)");
-	if (!json_object_object_get_ex(root, "vmtrace_baseline", &v))
-		return fail(r, "not a vmtrace baseline (no \"vmtrace_baseline\" version)");
-	if (!json_object_is_type(v, json_type_int))
-		return fail(r, "\"vmtrace_baseline\": expected a version number");
-	if (json_object_get_int64(v) != BASELINE_VERSION)
-		return fail(r, "baseline format version %lld, this vmtrace reads version %d",
-			    (long long)json_object_get_int64(v), BASELINE_VERSION);
-	return 0;
-}
-
-static int get_header(struct reader *r, struct json_object *root, struct baseline *b)
-{
-	struct json_object *v;
-	unsigned long long runs = 1;
-
-	if (get_string(r, root, "command", "baseline", b->command, sizeof(b->command), false) ||
-	    get_string(r, root, "backend", "baseline", b->backend, sizeof(b->backend), false))
+	if (t != JIN_OBJECT)
+		return jin_fail(&r->j, "not a vmtrace baseline (expected a JSON object, "
+				"got %s)", jin_type_name(t));
+	jin_open(&j, '{');
+	while (!found && jin_more(&j, '}', &first) > 0 &&
+	       (len = jin_key(&j, key, sizeof(key))) >= 0) {
+		found = (size_t)len == strlen(key) && !strcmp(key, "vmtrace_baseline");
+		if (!found)
+			jin_skip(&j);
+	}
+	if (j.failed) {
+		r->j.failed = true;	/* j wrote the reason */
 		return -EINVAL;
-	if (json_object_object_get_ex(root, "runs", &v) &&
-	    get_count(r, v, "runs", 1 << 20, &runs))
-		return -EINVAL;
-	if (!runs)
-		return fail(r, "runs: 0");
-	b->runs = runs;
-	if (json_object_object_get_ex(root, "unavailable", &v)) {
-		if (!json_object_is_type(v, json_type_array))
-			return fail(r, "unavailable: expected an array of counter names");
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			struct json_object *s = json_object_array_get_idx(v, i);
-
-			if (!json_object_is_type(s, json_type_string) ||
-			    pcounter_by_name(json_object_get_string(s)) < 0)
-				return fail(r, "unavailable[%zu]: not a counter name", i);
-			b->unavailable[pcounter_by_name(json_object_get_string(s))] = true;
-		}
 	}
+	if (!found)
+		return jin_fail(&r->j, "not a vmtrace baseline (no \"vmtrace_baseline\" "
+				"version)");
+	t = jin_peek(&j);
+	if (t != JIN_NUMBER)
+		return jin_fail(&r->j, "\"vmtrace_baseline\": expected a version number, "
+				"got %s", jin_type_name(t));
+	if (jin_number(&j, &n) || !n.integer || n.negative || n.overflow ||
+	    n.u != BASELINE_VERSION)
+		return jin_fail(&r->j, "baseline format version %s, this vmtrace reads "
+				"version %d", n.text, BASELINE_VERSION);
 	return 0;
 }
 
-/* json-c's parser over the whole text: trailing bytes are an error too. */
-static struct json_object *parse_json(struct reader *r, const char *text, size_t len)
-{
-	struct json_tokener *tok;
-	struct json_object *root;
-	enum json_tokener_error jerr;
-	size_t used;
+enum { K_VERSION, K_COMMAND, K_BACKEND, K_RUNS, K_UNAVAILABLE, K_TOLERANCE, K_ROWS,
+       K_COMMAND_BYTES, NR_ROOT_KEYS };
 
-	if (len > BASELINE_MAX_BYTES) {
-		fail(r, "larger than %d MiB", BASELINE_MAX_BYTES >> 20);
-		return NULL;
+static const char *const root_keys[NR_ROOT_KEYS] = {
+	"vmtrace_baseline", "command", "backend", "runs", "unavailable", "tolerance",
+	"rows", "command_bytes",
+};
+
+static int get_field(struct reader *r, int k, void *base)
+{
+	struct baseline *b = base;
+	unsigned long long runs;
+
+	switch (k) {
+	case K_VERSION:
+		return jin_skip(&r->j);	/* get_version() read it */
+	case K_COMMAND:
+		return get_string(r, b->command, sizeof(b->command), true);
+	case K_BACKEND:
+		return get_string(r, b->backend, sizeof(b->backend), true);
+	case K_RUNS:
+		if (get_count(r, 1 << 20, &runs))
+			return -EINVAL;
+		b->runs = runs;
+		return runs ? 0 : fail(r, "0");
+	case K_UNAVAILABLE:
+		return get_unavailable(r, b);
+	case K_TOLERANCE:
+		return get_object(r, tol_keys, NR_TOL_KEYS, 0, get_tolerances, b);
+	case K_COMMAND_BYTES:
+		return get_bytes(r, b->command, sizeof(b->command));
+	default:
+		return get_rows(r, b);
 	}
-	if (!len) {
-		fail(r, "empty file");
-		return NULL;
-	}
-	tok = json_tokener_new();
-	if (!tok) {
-		fail(r, "out of memory");
-		return NULL;
-	}
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	used = json_tokener_get_parse_end(tok);
-	if (jerr == json_tokener_continue)
-		fail(r, "not valid JSON: it ends early (truncated?)");
-	else if (jerr != json_tokener_success)
-		fail(r, "not valid JSON at byte %zu: %s", used,
-		     json_tokener_error_desc(jerr));
-	while (!jerr && used < len && strchr(" \t\r\n", text[used]))
-		used++;
-	if (!jerr && used < len) {
-		fail(r, "not valid JSON: data after the end, at byte %zu", used);
-		jerr = json_tokener_error_parse_unexpected;
-	}
-	json_tokener_free(tok);
-	if (jerr) {
-		json_object_put(root);
-		return NULL;
-	}
-	return root;
+}
+
+static int get_baseline(struct reader *r, struct baseline *b)
+{
+	b->runs = 1;
+	if (get_version(r) || get_object(r, root_keys, NR_ROOT_KEYS,
+					 1u << K_VERSION | 1u << K_ROWS, get_field, b))
+		return -EINVAL;
+	return check_tolerances(r, b) || sort_unique(r, b) ? -EINVAL : 0;
 }
 
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen)
 {
-	struct reader r = { err, errlen };
-	struct json_object *root = parse_json(&r, text, len);
-	int ret = root ? 0 : -EINVAL;
+	struct reader r = { .w = { "", 0 } };
+	int ret;
 
 	memset(b, 0, sizeof(*b));
+	jin_init(&r.j, text, len, err, errlen);
+	if (len > BASELINE_MAX_BYTES)
+		return jin_fail(&r.j, "larger than %d MiB", BASELINE_MAX_BYTES >> 20);
+	if (!len)
+		return jin_fail(&r.j, "empty file");
+	/* the grammar first: a broken file is "truncated", not a bad field */
+	ret = jin_skip(&r.j) || jin_done(&r.j) ? -EINVAL : 0;
+	r.j.p = text;
 	if (!ret)
-		ret = get_version(&r, root);
+		ret = get_baseline(&r, b);
 	if (!ret)
-		ret = get_header(&r, root, b);
-	if (!ret)
-		ret = get_tolerances(&r, root, b);
-	if (!ret)
-		ret = get_rows(&r, root, b);
-	if (!ret)
-		ret = check_unique(&r, b);
-	json_object_put(root);
+		ret = jin_done(&r.j);
 	if (ret)
 		baseline_free(b);
 	return ret;
@@ -545,48 +683,68 @@ int baseline_parse(const char *text, size_t len, struct baseline *b,
 
 int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	size_t cap = 1 << 16, len = 0, got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 1 << 16, len = 0;
 	char *text = NULL;
+	struct stat st;
+	ssize_t got = 1;
 	int ret = 0;
 
 	memset(b, 0, sizeof(*b));
-	if (!f) {
+	if (errlen)
+		err[0] = '\0';
+	if (fd < 0 || fstat(fd, &st)) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return -errno;
+		ret = -errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "is a directory");
+		ret = -EISDIR;
+	} else if (S_ISREG(st.st_mode) && st.st_size > BASELINE_MAX_BYTES) {
+		snprintf(err, errlen, "larger than %d MiB", BASELINE_MAX_BYTES >> 20);
+		ret = -EFBIG;
 	}
-	do {
-		char *t = len + 1 >= cap || !text ? realloc(text, cap *= 2) : text;
+	/* not regular (a pipe): read to the limit, one byte past it at most */
+	while (!ret && got > 0 && len <= BASELINE_MAX_BYTES) {
+		char *t = len == cap || !text ? realloc(text, cap *= 2) : text;
 
 		if (!t) {
 			ret = -ENOMEM;
 			break;
 		}
 		text = t;
-		got = fread(text + len, 1, cap - len - 1, f);
-		len += got;
-	} while (got && len <= BASELINE_MAX_BYTES);
-	if (!ret && ferror(f))
-		ret = -EIO;
-	fclose(f);
-	if (ret)
+		got = read(fd, text + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			got = 1;
+		else if (got < 0)
+			ret = -errno;
+		else
+			len += got;
+	}
+	if (ret && !err[0])
 		snprintf(err, errlen, "cannot read: %s", strerror(-ret));
-	else
+	else if (!ret)
 		ret = baseline_parse(text, len, b, err, errlen);
+	if (fd >= 0)
+		close(fd);
 	free(text);
 	return ret;
 }
 
 /* ---- tolerances on the command line ---- */
 
+/* Decimal only: strtod() alone would take "0x10" as 16, "1e1", "inf" and "nan". */
 int tolerance_parse_relative(const char *s, double *out)
 {
-	char *end;
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+	const char *p = s + whole;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || (*end && strcmp(end, "%")) || !(v >= 0 && v <= 1e6))
+	if (*p == '.' && (frac = strspn(p + 1, "0123456789")))
+		p += 1 + frac;
+	if (!whole || (*p && strcmp(p, "%")))
+		return -1;
+	v = strtod(s, NULL);
+	if (!(v >= 0 && v <= 1e6))
 		return -1;
 	*out = v / 100;
 	return 0;

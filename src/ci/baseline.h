@@ -34,7 +34,7 @@ struct baseline {
 	bool unavailable[NR_PCOUNTERS];	/* the backend could not measure them */
 	struct tolerance tol;		/* stored with record --tolerance ... */
 	struct tolerance tol_for[NR_PCOUNTERS];
-	struct baseline_row *rows;
+	struct baseline_row *rows;	/* sorted by identity (profile_row_cmp) */
 	size_t nr;
 };
 
@@ -44,13 +44,20 @@ int baseline_from_profiles(struct baseline *b, const struct profile *runs,
 void baseline_free(struct baseline *b);
 int baseline_write(FILE *out, const struct baseline *b);
 /*
- * Parses a baseline from text (len bytes, no NUL needed). On error returns
- * -EINVAL and says why in err: "line 3: ..." style, one line.
+ * Parses a baseline from text (len bytes, no NUL needed) in one pass, no JSON
+ * tree: time linear in len (rows sorted after, n log n), memory the rows'. On
+ * error returns -EINVAL and says why in err, one line naming where:
+ * "rows[3].counters.major[0]: 1e30 is over 2^64-1" style. Unknown keys and
+ * keys given twice are refused.
  */
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen);
-/* Reads path (at most BASELINE_MAX_BYTES); errors as baseline_parse. */
+/* Reads path (at most BASELINE_MAX_BYTES); errors as baseline_parse, or
+ * "is a directory", "cannot open: ...". */
 int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen);
+
+/* "cow readin oom": which counters a backend's word list names, into out. */
+void baseline_unavailable(bool *out, const char *list);
 
 /* "10%", "0", "2.5%": a relative tolerance; returns -1 if malformed. */
 int tolerance_parse_relative(const char *s, double *out);

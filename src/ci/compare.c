@@ -2,6 +2,7 @@
 /* A run against its baseline: the table of what changed, and the verdicts. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ci/compare.h"
 #include "report/format.h"
@@ -118,24 +119,32 @@ static void compare_row(FILE *out, const struct baseline_row *b,
 	}
 }
 
+static int by_identity(const void *key, const void *row)
+{
+	return profile_row_cmp(key, &((const struct baseline_row *)row)->id);
+}
+
+/* Rows are sorted by identity (baseline.h): a binary search. */
 static const struct baseline_row *find_row(const struct baseline *b,
 					   const struct profile_row *id)
 {
-	for (size_t i = 0; i < b->nr; i++)
-		if (!strcmp(b->rows[i].id.command, id->command) &&
-		    !strcmp(b->rows[i].id.label, id->label) &&
-		    !strcmp(b->rows[i].id.perms, id->perms) &&
-		    b->rows[i].id.position == id->position)
-			return &b->rows[i];
-	return NULL;
+	return b->nr ? bsearch(id, b->rows, b->nr, sizeof(*b->rows), by_identity) : NULL;
 }
 
+/* Sorted by command first: the first row not below command's. */
 static bool has_command(const struct baseline *b, const char *command)
 {
-	for (size_t i = 0; i < b->nr; i++)
-		if (!strcmp(b->rows[i].id.command, command))
-			return true;
-	return false;
+	size_t lo = 0, hi = b->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->rows[mid].id.command, command) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->nr && !strcmp(b->rows[lo].id.command, command);
 }
 
 /* A row of a command the other side lacks says it all in the command's total. */

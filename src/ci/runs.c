@@ -66,7 +66,7 @@ static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
 		    const sigset_t *saved, struct profile *p)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
-	int err = target_spawn(&t, cfg->command, saved);
+	int err = target_spawn(&t, cfg->command, saved, false);
 
 	if (!err)
 		err = tracer_add_target(tr, t.pid, true);
@@ -87,6 +87,22 @@ static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
 	return err;
 }
 
+/* --tolerance-for C of a counter that is not measured could never apply. */
+static int check_measured(const struct config *cfg, const bool *unavailable,
+			  const char *backend)
+{
+	for (int c = 0; c < NR_PCOUNTERS; c++) {
+		const struct tolerance *t = &cfg->tol.per[c];
+
+		if (!unavailable[c] || !(t->has_relative || t->has_min_count))
+			continue;
+		fprintf(stderr, "vmtrace: --tolerance-for %s: %s does not measure it\n",
+			pcounter_names[c], backend);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Runs the command cfg->runs times into a baseline of the medians. */
 static int run_all(const struct config *cfg, struct baseline *b)
 {
@@ -104,6 +120,14 @@ static int run_all(const struct config *cfg, struct baseline *b)
 		err = -errno;
 	if (!err)
 		err = tracer_open(&tr, cfg);
+	if (!err) {
+		bool unavailable[NR_PCOUNTERS];
+		char backend[64];
+
+		baseline_unavailable(unavailable, tr.unavailable);
+		snprintf(backend, sizeof(backend), "the %s backend", tr.backend);
+		err = check_measured(cfg, unavailable, backend);
+	}
 	for (; !err && done < cfg->runs; done++) {
 		if (cfg->runs > 1)
 			fprintf(stderr, "vmtrace: run %u of %u (backend %s)\n", done + 1,
@@ -163,14 +187,51 @@ static int record(const struct config *cfg)
 	return err ? CI_EXIT_ERROR : CI_EXIT_OK;
 }
 
-static int load(const char *path, struct baseline *b)
+/* Reads a baseline; the counters it lists as unavailable take no --tolerance-for. */
+static int load(const struct config *cfg, const char *path, struct baseline *b)
 {
-	char err[BASELINE_ERR_MAX];
+	char err[BASELINE_ERR_MAX], backend[PATH_MAX + 64];
 
-	if (!baseline_load(path, b, err, sizeof(err)))
+	if (baseline_load(path, b, err, sizeof(err))) {
+		fprintf(stderr, "vmtrace: baseline %s: %s\n", path, err);
+		return -EINVAL;
+	}
+	snprintf(backend, sizeof(backend), "the backend of baseline %s (%s)", path,
+		 b->backend[0] ? b->backend : "not recorded");
+	if (!check_measured(cfg, b->unavailable, backend))
 		return 0;
-	fprintf(stderr, "vmtrace: baseline %s: %s\n", path, err);
+	baseline_free(b);
 	return -EINVAL;
+}
+
+/* s for one line of stderr: control bytes as '?'. */
+static const char *one_line(char *buf, size_t size, const char *s)
+{
+	snprintf(buf, size, "%s", s);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return buf;
+}
+
+/*
+ * A baseline of another command compares different programs: a warning (the
+ * verdicts follow), or with --strict an error. Either side without a
+ * recorded command (it is optional) is not compared.
+ */
+static int same_command(const struct config *cfg, const struct baseline *base,
+			const char *now, const char *now_name)
+{
+	char a[sizeof(base->command)], b[sizeof(base->command)];
+
+	if (!base->command[0] || !now[0] || !strcmp(base->command, now))
+		return 0;
+	fprintf(stderr, "vmtrace: %sbaseline %s was recorded for '%s', %s '%s'%s\n",
+		cfg->strict ? "" : "warning: ", cfg->baseline,
+		one_line(a, sizeof(a), base->command), now_name,
+		one_line(b, sizeof(b), now),
+		cfg->strict ? " (--strict)" : " (--strict makes this an error)");
+	return cfg->strict ? -EINVAL : 0;
 }
 
 /* The table, then one line: the verdict. */
@@ -184,24 +245,31 @@ static int verdict(const struct config *cfg, const struct baseline *base,
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
 		       base->backend, now->backend);
 	compare_baselines(stdout, base, now, &cfg->tol, cfg->verbose, &res);
+	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
 	printf("vmtrace %s: %s: %u regression%s; %u counters changed, %u new rows, "
 	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu)\n",
 	       cfg->ci == CI_DIFF ? "diff" : "check", res.regressions ? "FAIL" : "PASS",
 	       res.regressions, res.regressions == 1 ? "" : "s", res.changed,
 	       res.new_rows, res.gone_rows, base->runs, base->runs == 1 ? "" : "s",
 	       now->runs, t.relative * 100, t.min_count);
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "vmtrace: failed to write to stdout: %s\n",
+			strerror(errno ? errno : EIO));
+		return CI_EXIT_ERROR;
+	}
 	return res.regressions ? CI_EXIT_REGRESSION : CI_EXIT_OK;
 }
 
 static int check(const struct config *cfg)
 {
+	char command[sizeof(((struct baseline *)0)->command)];
 	struct baseline base, now;
 	int ret;
 
-	if (load(cfg->baseline, &base))
+	if (load(cfg, cfg->baseline, &base))
 		return CI_EXIT_ERROR;
-	if (run_all(cfg, &now)) {
+	command_line(cfg->command, command, sizeof(command));
+	if (same_command(cfg, &base, command, "this command is") || run_all(cfg, &now)) {
 		baseline_free(&base);
 		return CI_EXIT_ERROR;
 	}
@@ -216,10 +284,14 @@ static int diff(const struct config *cfg)
 	struct baseline a, b;
 	int ret = CI_EXIT_ERROR;
 
-	if (load(cfg->baseline, &a))
+	if (load(cfg, cfg->baseline, &a))
 		return CI_EXIT_ERROR;
-	if (!load(cfg->other, &b)) {
-		ret = verdict(cfg, &a, &b);
+	if (!load(cfg, cfg->other, &b)) {
+		char whose[PATH_MAX + 32];
+
+		snprintf(whose, sizeof(whose), "%s for", cfg->other);
+		if (!same_command(cfg, &a, b.command, whose))
+			ret = verdict(cfg, &a, &b);
 		baseline_free(&b);
 	}
 	baseline_free(&a);

@@ -59,6 +59,7 @@ int parse_stat(const char *text, struct proc_stat *st)
 	}
 	if (field < 28)
 		return -EINVAL;	/* truncated: the counters are not there */
+	st->flags = v[9];
 	st->minflt = v[10];
 	st->majflt = v[12];
 	st->start_code = v[26];

@@ -11,6 +11,7 @@
 struct proc_stat {
 	char comm[64];		/* 2 */
 	char state;		/* 3 */
+	unsigned int flags;	/* 9: PF_* (PF_KTHREAD: a kernel thread) */
 	uint64_t minflt;	/* 10 */
 	uint64_t majflt;	/* 12 */
 	uint64_t start_code;	/* 26 */

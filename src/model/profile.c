@@ -192,9 +192,8 @@ int profile_from_procs(struct profile *p, const struct proc_set *set,
 	return err;
 }
 
-static int by_identity(const void *a, const void *b)
+int profile_row_cmp(const struct profile_row *x, const struct profile_row *y)
 {
-	const struct profile_row *x = a, *y = b;
 	bool tx = !strcmp(x->label, PROFILE_TOTAL_LABEL);
 	bool ty = !strcmp(y->label, PROFILE_TOTAL_LABEL);
 	int d = strcmp(x->command, y->command);
@@ -206,6 +205,11 @@ static int by_identity(const void *a, const void *b)
 	if ((d = strcmp(x->label, y->label)) || (d = strcmp(x->perms, y->perms)))
 		return d;
 	return x->position < y->position ? -1 : x->position > y->position;
+}
+
+static int by_identity(const void *a, const void *b)
+{
+	return profile_row_cmp(a, b);
 }
 
 void profile_sort(struct profile *p)

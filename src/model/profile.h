@@ -66,5 +66,7 @@ const struct profile_row *profile_find(const struct profile *p,
 				       const struct profile_row *r);
 /* Sorts by command, then identity, so output is stable. */
 void profile_sort(struct profile *p);
+/* That order: by command, then label ([total] last), perms, position. */
+int profile_row_cmp(const struct profile_row *a, const struct profile_row *b);
 
 #endif

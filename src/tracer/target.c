@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "tracer/target.h"
@@ -30,8 +32,33 @@ static void target_init(struct target *t)
 	t->pidfd = t->go_fd = t->exec_fd = -1;
 }
 
+/* PF_KTHREAD (include/linux/sched.h): /proc/PID/stat's flags, field 9. */
+#define PF_KTHREAD	0x00200000
+
+/* A process with a user address space to trace, or one line saying why not. */
+static int traceable(pid_t pid)
+{
+	struct proc_stat st;
+
+	if (read_stat(pid, &st))
+		return 0;	/* gone: the pidfd says so next */
+	if (st.flags & PF_KTHREAD) {
+		fprintf(stderr, "vmtrace: PID %d (%s) is a kernel thread: it has no user "
+			"address space to trace\n", pid, st.comm);
+		return -EINVAL;
+	}
+	if (st.state == 'Z' || st.state == 'X') {
+		fprintf(stderr, "vmtrace: PID %d (%s) is a zombie: it has exited, there "
+			"is nothing left to trace\n", pid, st.comm);
+		return -ESRCH;
+	}
+	return 0;
+}
+
 int target_attach(struct target *t, pid_t pid)
 {
+	int err;
+
 	target_init(t);
 	t->pid = pid;
 	if (kill(pid, 0) && errno == ESRCH) {
@@ -40,22 +67,38 @@ int target_attach(struct target *t, pid_t pid)
 	}
 	t->pidfd = pidfd_open(pid);
 	if (t->pidfd < 0) {
-		fprintf(stderr, "vmtrace: failed to open PID %d: %s\n", pid, strerror(errno));
-		return -errno;
+		err = -errno;
+		fprintf(stderr, "vmtrace: failed to open PID %d: %s\n", pid, strerror(-err));
+		return err;
 	}
 	/* now: a process that exits before the report has no cmdline left */
 	if (read_cmdline(pid, t->command, sizeof(t->command)))
 		snprintf(t->command, sizeof(t->command), "?");
-	return 0;
+	/* after the pidfd: what it refers to is what was checked */
+	return traceable(pid);
 }
 
-/* In the child: wait for the go byte, then become the command. */
+bool target_gone(const struct target *t)
+{
+	struct pollfd p = { t->pidfd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/*
+ * In the child: wait for the go byte, then become the command. Unless
+ * orphan, the command dies with vmtrace (SIGKILL), even if vmtrace is
+ * SIGKILLed; a vmtrace already gone before prctl() is seen by getppid().
+ */
 static void __attribute__((noreturn))
-child_main(int go, int report, char **argv, const sigset_t *mask)
+child_main(int go, int report, char **argv, const sigset_t *mask, pid_t parent,
+	   bool orphan)
 {
 	char byte;
 	int err;
 
+	if (!orphan && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(127);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (read(go, &byte, 1) != 1)
 		_exit(127);	/* vmtrace went away before tracing began */
@@ -67,8 +110,10 @@ child_main(int go, int report, char **argv, const sigset_t *mask)
 	_exit(127);
 }
 
-int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask)
+int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
+		 bool orphan)
 {
+	pid_t parent = getpid();
 	int go[2], report[2];
 
 	target_init(t);
@@ -84,7 +129,7 @@ int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask)
 	if (t->pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		child_main(go[0], report[1], argv, saved_mask);
+		child_main(go[0], report[1], argv, saved_mask, parent, orphan);
 	}
 	t->spawned = true;
 	close(go[0]);
@@ -136,6 +181,24 @@ int target_final_stat(struct target *t, struct proc_stat *st)
 	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT | WNOHANG))
 		return -errno;
 	return read_stat(t->pid, st);
+}
+
+void target_stop(struct target *t, const char *why, int wake_fd)
+{
+	struct pollfd fds[2] = { { t->pidfd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
+	const char *how = "SIGTERM";
+
+	if (!t->spawned || t->reaped || t->pidfd < 0 || target_gone(t))
+		return;
+	kill(t->pid, SIGTERM);
+	/* a signal to vmtrace (wake_fd) cuts the grace short */
+	if (poll(fds, wake_fd >= 0 ? 2 : 1, TARGET_TERM_GRACE_MS) <= 0 || !fds[0].revents) {
+		kill(t->pid, SIGKILL);
+		how = fds[1].revents ? "SIGKILL (vmtrace was interrupted after SIGTERM)" :
+		      "SIGKILL (it outlived SIGTERM by " TARGET_TERM_GRACE_TEXT ")";
+	}
+	fprintf(stderr, "vmtrace: %s: stopped the command (PID %d) with %s\n", why,
+		t->pid, how);
 }
 
 void target_close(struct target *t)

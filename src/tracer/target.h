@@ -22,13 +22,31 @@ struct target {
 /* The signals vmtrace handles through a signalfd; blocked everywhere else. */
 void target_signals(sigset_t *set);
 
+/*
+ * A running process with a user address space: a kernel thread or a zombie
+ * is refused with one line on stderr.
+ */
 int target_attach(struct target *t, pid_t pid);
-/* Forks the command, stopped before exec until target_release(). */
-int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask);
+/* The process has exited (its pidfd is readable). */
+bool target_gone(const struct target *t);
+/*
+ * Forks the command, stopped before exec until target_release(). Unless
+ * orphan, it is killed when vmtrace dies, however vmtrace dies.
+ */
+int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
+		 bool orphan);
 /* Lets the child exec; fails with a one-line message if exec failed. */
 int target_release(struct target *t, char **argv);
 /* A spawned child's stat: before it is reaped if it exited, else as it runs. */
 int target_final_stat(struct target *t, struct proc_stat *st);
+/*
+ * Stops a spawned command still running: SIGTERM, then SIGKILL if it is
+ * still there after the grace (or a signal on wake_fd, -1 for none), and
+ * one line on stderr saying why (e.g. "-d 5 s elapsed") and how.
+ */
+#define TARGET_TERM_GRACE_MS	2000
+#define TARGET_TERM_GRACE_TEXT	"2 s"
+void target_stop(struct target *t, const char *why, int wake_fd);
 /* Kills (if still running) and reaps a spawned child. */
 void target_close(struct target *t);
 /* vmtrace's exit code for a spawned command: its status, as a shell does. */

@@ -188,6 +188,8 @@ START_TEST(test_bad_baseline)
 	write_file(bad, b->text);
 	write_file(good, BL_GOOD);
 	expect_input_error(&p, vmtrace(&p, args), bad, b->name);
+	ck_assert_msg(strstr(out_of(&p, P_ERR), b->reason), "%s: the reason is not \"%s\": %s",
+		      b->name, b->reason, out_of(&p, P_ERR));
 	proc_free(&p);
 	/* the same file as check's baseline: refused before anything runs */
 	{
@@ -224,7 +226,7 @@ START_TEST(test_diff_verdicts)
 	proc_free(&p);
 	expect_input_error(&p, vmtrace(&p, missing), "/nonexistent/base.json", "missing file");
 	proc_free(&p);
-	expect_input_error(&p, vmtrace(&p, directory), dir, "a directory");
+	expect_input_error(&p, vmtrace(&p, directory), "is a directory", "a directory");
 	proc_free(&p);
 }
 END_TEST

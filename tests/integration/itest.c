@@ -38,6 +38,7 @@ int main(void)
 		srunner_add_suite(sr, ci_suite());
 		srunner_add_suite(sr, rows_suite());
 		srunner_add_suite(sr, names_suite());
+		srunner_add_suite(sr, hostile_suite());
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

@@ -133,5 +133,6 @@ Suite *inherit_suite(void);
 Suite *ci_suite(void);
 Suite *rows_suite(void);
 Suite *names_suite(void);
+Suite *hostile_suite(void);
 
 #endif

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Baselines: statistics, the JSON both ways, every refusal; comparison verdicts. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ci/baseline.h"
 #include "ci/compare.h"
 #include "suites.h"
@@ -18,6 +20,8 @@ START_TEST(refuses_bad_baseline)
 	ck_assert_msg(baseline_parse(c->text, strlen(c->text), &b, err, sizeof(err)),
 		      "%s: accepted", c->name);
 	ck_assert_msg(err[0] && !strchr(err, '\n'), "%s: reason \"%s\"", c->name, err);
+	ck_assert_msg(strstr(err, c->reason), "%s: reason \"%s\", wanted \"%s\"", c->name,
+		      err, c->reason);
 	ck_assert_ptr_null(b.rows);
 }
 END_TEST
@@ -31,6 +35,44 @@ START_TEST(refuses_nul_inside)
 	memcpy(buf, text, sizeof(text));
 	buf[5] = '\0';
 	ck_assert(baseline_parse(buf, sizeof(text) - 1, &b, err, sizeof(err)));
+}
+END_TEST
+
+/* Keys in any order, the version last; escapes decoded; rows sorted by identity. */
+START_TEST(reads_any_key_order)
+{
+	const char text[] = "{\"rows\":["
+		BL_ROW("[stack]", "rw-p", "0", BL_CTR("[1,1,1]")) ","
+		BL_ROW("/lib/\\u00e9\\ud83d\\ude00.so", "r--p", "1", BL_CTR("[2,1,3]")) "],"
+		"\"command\":\"app \\\"x\\\"\\n\",\"vmtrace_baseline\":1}";
+	char err[BASELINE_ERR_MAX];
+	struct baseline b;
+
+	ck_assert_msg(!baseline_parse(text, strlen(text), &b, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(b.nr, 2);
+	ck_assert_str_eq(b.rows[0].id.label, "/lib/\xc3\xa9\xf0\x9f\x98\x80.so");
+	ck_assert_uint_eq(b.rows[0].id.position, 1);
+	ck_assert_uint_eq(b.rows[0].c[PC_FAULTS].max, 3);
+	ck_assert_str_eq(b.rows[1].id.label, "[stack]");
+	ck_assert_str_eq(b.command, "app \"x\"\n");
+	ck_assert_uint_eq(b.runs, 1);
+	baseline_free(&b);
+}
+END_TEST
+
+/* A directory is named as one, not as an I/O error; so is a missing file. */
+START_TEST(load_names_the_problem)
+{
+	char dir[] = "/tmp/vmtrace-unit.XXXXXX", err[BASELINE_ERR_MAX];
+	struct baseline b;
+
+	ck_assert(mkdtemp(dir));
+	ck_assert_int_eq(baseline_load(dir, &b, err, sizeof(err)), -EISDIR);
+	ck_assert_str_eq(err, "is a directory");
+	ck_assert(!rmdir(dir));
+	ck_assert_int_eq(baseline_load(dir, &b, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "cannot open: No such file or directory");
+	ck_assert_ptr_null(b.rows);
 }
 END_TEST
 
@@ -195,6 +237,18 @@ START_TEST(tolerance_syntax)
 	ck_assert(tolerance_parse_relative("-1%", &rel));
 	ck_assert(tolerance_parse_relative("10%%", &rel));
 	ck_assert(tolerance_parse_relative("x", &rel));
+	/* decimal only: strtod() would read each of these as a number */
+	ck_assert(tolerance_parse_relative("0x10%", &rel));
+	ck_assert(tolerance_parse_relative("1e1%", &rel));
+	ck_assert(tolerance_parse_relative("inf", &rel));
+	ck_assert(tolerance_parse_relative("nan%", &rel));
+	ck_assert(tolerance_parse_relative(" 5%", &rel));
+	ck_assert(tolerance_parse_relative("5.%", &rel));
+	ck_assert(tolerance_parse_relative(".5%", &rel));
+	ck_assert(tolerance_parse_relative("1000001%", &rel));
+	ck_assert(!tolerance_parse_relative("1000000%", &rel));
+	ck_assert(tolerance_parse_for("faults=0x10%", per));
+	ck_assert(tolerance_parse_for("faults=1e1%+3", per));
 	ck_assert(!tolerance_parse_for("major=0", per));
 	ck_assert(per[PC_MAJOR].has_relative && per[PC_MAJOR].relative == 0 &&
 		  per[PC_MAJOR].min_count == 0);
@@ -215,6 +269,8 @@ Suite *baseline_suite(void)
 
 	tcase_add_loop_test(tc, refuses_bad_baseline, 0, NR_BAD_BASELINES);
 	tcase_add_test(tc, refuses_nul_inside);
+	tcase_add_test(tc, reads_any_key_order);
+	tcase_add_test(tc, load_names_the_problem);
 	tcase_add_test(tc, medians_and_round_trip);
 	tcase_add_test(tc, round_trip_of_any_bytes);
 	tcase_add_test(tc, tolerance_verdicts);

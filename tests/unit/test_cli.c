@@ -112,11 +112,36 @@ START_TEST(usage_errors_exit_2)
 	char *bad_pid[] = { "vmtrace", "-p", "12x", NULL };
 	char *bad_sort[] = { "vmtrace", "-s", "size", "-p", "1", NULL };
 	char *bad_top[] = { "vmtrace", "--top", "0", "-p", "1", NULL };
-	char **cases[] = { none, both, bad_pid, bad_sort, bad_top };
-	int argcs[] = { 1, 5, 3, 5, 5 };
+	/* issue 12: each was accepted */
+	char *two_pids[] = { "vmtrace", "-p", "1", "-p", "2", NULL };
+	char *nan[] = { "vmtrace", "-d", "nan", "-p", "1", NULL };
+	char *inf[] = { "vmtrace", "-d", "inf", "-p", "1", NULL };
+	char *negative[] = { "vmtrace", "-d", "-1", "-p", "1", NULL };
+	char *hex[] = { "vmtrace", "-d", "0x10", "-p", "1", NULL };
+	char *zero[] = { "vmtrace", "-d", "0", "-p", "1", NULL };
+	char *fast[] = { "vmtrace", "-i", "0.0001", "-p", "1", NULL };
+	char *just_fast[] = { "vmtrace", "-i", "0.049", "-p", "1", NULL };
+	char *dot[] = { "vmtrace", "-i", ".", "-p", "1", NULL };
+	char **cases[] = { none, both, bad_pid, bad_sort, bad_top, two_pids, nan, inf,
+			   negative, hex, zero, fast, just_fast, dot };
+	int argcs[] = { 1, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5 };
 
 	parse_or_exit(argcs[_i], cases[_i]);
 	ck_abort_msg("case %d did not exit", _i);
+}
+END_TEST
+
+/* The smallest interval and plain decimals pass; --orphan is off by default. */
+START_TEST(seconds_and_orphan)
+{
+	char *ok[] = { "vmtrace", "-i", "0.05", "-d", ".5", "--orphan", "--", "x", NULL };
+	char *plain[] = { "vmtrace", "-d", "3.", "--", "x", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(8, ok, &cfg), 0);
+	ck_assert(cfg.interval == 0.05 && cfg.duration == 0.5 && cfg.orphan);
+	ck_assert_int_eq(parse_args(5, plain, &cfg), 0);
+	ck_assert(cfg.duration == 3 && !cfg.orphan);
 }
 END_TEST
 
@@ -130,7 +155,8 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, measurement_options);
 	tcase_add_test(tc, inherit_defaults);
 	tcase_add_test(tc, ci_commands);
-	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 5);
+	tcase_add_test(tc, seconds_and_orphan);
+	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 14);
 	suite_add_tcase(s, tc);
 	return s;
 }

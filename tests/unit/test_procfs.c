@@ -22,6 +22,7 @@ START_TEST(stat_fields)
 	ck_assert_int_eq(parse_stat(stat_line, &st), 0);
 	ck_assert_str_eq(st.comm, "a) (b c");
 	ck_assert_int_eq(st.state, 'R');
+	ck_assert_uint_eq(st.flags, 4194304);
 	ck_assert_uint_eq(st.minflt, 1234);
 	ck_assert_uint_eq(st.majflt, 5);
 	ck_assert_uint_eq(st.start_code, 94000000000000ULL);
