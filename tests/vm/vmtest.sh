@@ -7,7 +7,7 @@
 #   VMTEST_SMP       guest CPUs (default 1: with two, TCG let a vCPU run kernel
 #                    text that the other was patching for kprobes and static
 #                    keys, and the guest livelocked; one vCPU cannot race)
-#   VMTEST_TIMEOUT   seconds for the whole guest run (default 900)
+#   VMTEST_TIMEOUT   seconds for the whole guest run (default 1500)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=.output/static
@@ -17,6 +17,6 @@ guest=$(mktemp -d)
 trap 'rm -rf "$guest"' EXIT
 sed "1a VMTEST_BACKENDS='${VMTEST_BACKENDS:-fentry kprobe tracepoint}'" \
 	tests/vm/guest-tests.sh > "$guest/run-tests.sh"
-tests/vm/run.sh -t "${VMTEST_TIMEOUT:-900}" -s "${VMTEST_SMP:-1}" -M loop -M ext4 -- \
+tests/vm/run.sh -t "${VMTEST_TIMEOUT:-1500}" -s "${VMTEST_SMP:-1}" -M loop -M ext4 -- \
 	$out/vmtrace $out/itest $out/vmwork tests/integration/sample.json \
 	"$guest/run-tests.sh"
