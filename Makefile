@@ -59,7 +59,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example
+.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -72,6 +72,17 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) src/vmtrace.h $(VMLINUX) | $(
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.bpf.o=.tmp.bpf.o)
 	$(Q)$(BPFTOOL) gen object $@ $(@:.bpf.o=.tmp.bpf.o)
+
+# Each bpf/ header compiles on its own, from a stub that includes only it
+# (tests/check-layers.py runs this, with -k -j).
+BPF_HEADERS := $(wildcard bpf/*.bpf.h)
+bpf-headers: $(patsubst bpf/%,$(OUTPUT)/bpf-headers/%.ok,$(BPF_HEADERS))
+
+$(OUTPUT)/bpf-headers/%.ok: bpf/% $(wildcard bpf/*.h) src/vmtrace.h $(VMLINUX)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#include "%s"\n' $* | $(CLANG) $(BPF_CFLAGS) -fsyntax-only -x c - || \
+		{ echo "bpf-headers: bpf/$* does not compile alone"; exit 1; }
+	$(Q)touch $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o | $(OUTPUT)
 	$(call msg,GEN-SKEL,$@)

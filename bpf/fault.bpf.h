@@ -3,6 +3,11 @@
 #ifndef FAULT_BPF_H
 #define FAULT_BPF_H
 
+#include "state.bpf.h"
+#include "maple.bpf.h"
+#include "measure.bpf.h"
+#include "rows.bpf.h"
+
 /* Mirrors the kernel's x86 access_error(): would this fault be refused? */
 static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
 {
@@ -196,14 +201,6 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 	if (!user)
 		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
 }
-
-/*
- * task->pagefault_disabled as a fault tracepoint's program sees it in a user-
- * mode fault, which the kernel always handles: 1 on 6.18 (the program's own
- * context holds a count), 0 on 6.1. A kernel-mode event above it was taken
- * with page faults disabled. -1 until the first user-mode fault.
- */
-int pfd_base = -1;
 
 static __always_inline int pagefault_disabled(void)
 {

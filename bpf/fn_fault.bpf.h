@@ -13,6 +13,11 @@
 #ifndef FN_FAULT_BPF_H
 #define FN_FAULT_BPF_H
 
+#include "state.bpf.h"
+#include "fault.bpf.h"
+#include "measure.bpf.h"
+#include "rows.bpf.h"
+
 /*
  * The row of the fault's VMA: cached per thread by vma pointer, generation and
  * extent (a stack grows without a system call: its VMA is re-read then).

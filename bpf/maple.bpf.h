@@ -16,6 +16,8 @@
 #ifndef MAPLE_BPF_H
 #define MAPLE_BPF_H
 
+#include "state.bpf.h"
+
 #define MAPLE_NODE_MASK		255UL
 #define MAPLE_NODE_TYPE_SHIFT	3
 #define MAPLE_NODE_TYPE_MASK	0x0F

@@ -8,8 +8,7 @@
 #ifndef MEASURE_BPF_H
 #define MEASURE_BPF_H
 
-const volatile bool want_latency = false;
-const volatile bool want_heatmap = false;
+#include "state.bpf.h"
 
 /* floor(log2(v)), 0 for v <= 1: bcc's log2l(), branch-free enough for the verifier */
 static __always_inline __u32 log2_u64(__u64 v)

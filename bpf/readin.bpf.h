@@ -16,12 +16,8 @@
 #ifndef READIN_BPF_H
 #define READIN_BPF_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_MAX_READINS);
-	__type(key, struct vmt_readin_key);
-	__type(value, struct vmt_readin_pages);
-} readins SEC(".maps");
+#include "state.bpf.h"
+#include "path.bpf.h"
 
 /* x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) */
 static __always_inline int io_call_of(long id, int *fd_arg)

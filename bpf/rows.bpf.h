@@ -9,6 +9,9 @@
 #ifndef ROWS_BPF_H
 #define ROWS_BPF_H
 
+#include "state.bpf.h"
+#include "path.bpf.h"
+
 /* What a VMA lookup learned, passed to and from the bpf_find_vma callback. */
 struct vma_info {
 	__u64 start;

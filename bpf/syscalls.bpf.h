@@ -8,6 +8,9 @@
 #ifndef SYSCALLS_BPF_H
 #define SYSCALLS_BPF_H
 
+#include "state.bpf.h"
+#include "refresh.bpf.h"
+
 /*
  * madvise() advice that only acts on pages, never on VMAs: no generation
  * bump, so allocators purging memory (MADV_DONTNEED, MADV_FREE) do not send

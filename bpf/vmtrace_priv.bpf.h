@@ -3,6 +3,13 @@
 #ifndef VMTRACE_PRIV_BPF_H
 #define VMTRACE_PRIV_BPF_H
 
+/* Fixed-width types only: pure.bpf.h builds on the host too (tests/unit). */
+#ifdef __bpf__
+#include "vmlinux.h"
+#else
+#include <linux/types.h>
+#endif
+
 /* vmlinux.h has types, not #defines: these are stable kernel ABI values. */
 #define PAGE_SHIFT	12
 #define PAGE_MASK	(~((1ULL << PAGE_SHIFT) - 1))
