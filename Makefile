@@ -10,6 +10,13 @@ BPFTOOL ?= bpftool
 CC ?= cc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/' | sed 's/aarch64/arm64/')
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+# The BPF side knows x86-64 only (bpf/arch_x86.bpf.h, which has an #error for
+# the rest): another architecture needs its vmlinux.h and arch header first.
+ifeq ($(wildcard $(VMLINUX)),)
+ifeq ($(filter clean vmlinux,$(MAKECMDGOALS)),)
+$(error no $(VMLINUX): vmtrace's BPF side supports x86 only (bpf/arch_x86.bpf.h); `make vmlinux` writes it for this kernel, then add an arch header for $(ARCH))
+endif
+endif
 
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \

@@ -264,7 +264,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
 		slot = t->slot;
 	else
-		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
+		slot = lookup_row(proc, t, addr, user ? REGS_USER_SP(regs) : 0, gen);
 	if (!user && pfd_begin(proc, t, addr, ec, slot))
 		return 0;
 	if (t->pfd_pending)
@@ -374,7 +374,7 @@ static __always_inline void count_refused(struct task_struct *task,
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = { .tgid = id >> 32, .tid = (__u32)id };
-	unsigned long ec = BPF_CORE_READ(task, thread.error_code);
+	unsigned long ec = TASK_FAULT_CODE(task);
 	struct vmt_row *row;
 	__u32 slot;
 

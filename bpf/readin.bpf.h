@@ -19,27 +19,27 @@
 #include "state.bpf.h"
 #include "path.bpf.h"
 
-/* x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) */
+/* The I/O call a system call number is, and which argument is its fd. */
 static __always_inline int io_call_of(long id, int *fd_arg)
 {
 	*fd_arg = 0;
 	switch (id) {
-	case 0:		/* read */
-	case 17:	/* pread64 */
-	case 19:	/* readv */
-	case 275:	/* splice */
-	case 295:	/* preadv */
-	case 326:	/* copy_file_range */
-	case 327:	/* preadv2 */
+	case NR_read:
+	case NR_pread64:
+	case NR_readv:
+	case NR_splice:
+	case NR_preadv:
+	case NR_copy_file_range:
+	case NR_preadv2:
 		return IO_READ;
-	case 40:	/* sendfile: (out_fd, in_fd, ...) */
+	case NR_sendfile:	/* (out_fd, in_fd, ...) */
 		*fd_arg = 1;
 		return IO_READ;
-	case 1:		/* write */
-	case 18:	/* pwrite64 */
-	case 20:	/* writev */
-	case 296:	/* pwritev */
-	case 328:	/* pwritev2 */
+	case NR_write:
+	case NR_pwrite64:
+	case NR_writev:
+	case NR_pwritev:
+	case NR_pwritev2:
 		return IO_WRITE;
 	}
 	return IO_NONE;
@@ -56,7 +56,7 @@ static __always_inline int io_call_enter(struct pt_regs *regs, long id)
 	if (!t)
 		return 0;
 	t->io_call = call;
-	t->io_fd = fd_arg ? regs->si : regs->di;
+	t->io_fd = fd_arg ? SC_ARG1(regs) : SC_ARG0(regs);
 	return 0;
 }
 
@@ -65,7 +65,7 @@ static __always_inline int io_call_exit(struct pt_regs *regs)
 	int fd_arg;
 	struct vmt_thread *t;
 
-	if (io_call_of(regs->orig_ax, &fd_arg) == IO_NONE)
+	if (io_call_of(SC_NR(regs), &fd_arg) == IO_NONE)
 		return 0;
 	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), NULL, 0);
 	if (t)

@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 #include "vmtrace.h"
 #include "vmtrace_priv.bpf.h"
+#include "arch_x86.bpf.h"
 
 /* Knobs the loader sets before load (the verifier prunes what they turn off). */
 const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;

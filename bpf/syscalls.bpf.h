@@ -189,7 +189,7 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
  */
 
 /*
- * A system call that changes VMAs, by its x86-64 number: its enum
+ * A system call that changes VMAs, by its number: its enum
  * vmt_syscall (VMT_SC_OTHER: not counted), or -1. has_range: an uncounted
  * call whose first two arguments are (addr, len).
  */
@@ -197,23 +197,23 @@ static __always_inline int vma_call_of(long id, bool *has_range)
 {
 	*has_range = true;
 	switch (id) {
-	case 9:		return VMT_SC_MMAP;
-	case 10:	return VMT_SC_MPROTECT;
-	case 11:	return VMT_SC_MUNMAP;
-	case 12:	return VMT_SC_BRK;
-	case 25:	return VMT_SC_MREMAP;
-	case 28:	return VMT_SC_MADVISE;
-	case 149:	/* mlock */
-	case 150:	/* munlock */
-	case 216:	/* remap_file_pages */
-	case 325:	/* mlock2 */
-	case 329:	/* pkey_mprotect */
-	case 462:	/* mseal */
+	case NR_mmap:		return VMT_SC_MMAP;
+	case NR_mprotect:	return VMT_SC_MPROTECT;
+	case NR_munmap:		return VMT_SC_MUNMAP;
+	case NR_brk:		return VMT_SC_BRK;
+	case NR_mremap:		return VMT_SC_MREMAP;
+	case NR_madvise:	return VMT_SC_MADVISE;
+	case NR_mlock:
+	case NR_munlock:
+	case NR_remap_file_pages:
+	case NR_mlock2:
+	case NR_pkey_mprotect:
+	case NR_mseal:
 		return VMT_SC_OTHER;
-	case 30:	/* shmat */
-	case 67:	/* shmdt */
-	case 151:	/* mlockall */
-	case 152:	/* munlockall */
+	case NR_shmat:
+	case NR_shmdt:
+	case NR_mlockall:
+	case NR_munlockall:
 		*has_range = false;
 		return VMT_SC_OTHER;
 	}
@@ -229,10 +229,9 @@ static __always_inline bool compat_call(void)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	return bpf_core_field_exists(task->thread_info.status) &&
-	       (BPF_CORE_READ(task, thread_info.status) & 0x0002 /* TS_COMPAT */);
+	       (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT);
 }
 
-/* x86-64 system call arguments: di, si, dx, r10 */
 static __always_inline int vma_sys_enter(struct pt_regs *regs, long id)
 {
 	bool has_range;
@@ -241,17 +240,17 @@ static __always_inline int vma_sys_enter(struct pt_regs *regs, long id)
 
 	if (sc < 0 || compat_call())
 		return 0;
-	args[0] = regs->di;
-	args[1] = regs->si;
-	args[2] = regs->dx;
-	args[3] = regs->r10;
+	args[0] = SC_ARG0(regs);
+	args[1] = SC_ARG1(regs);
+	args[2] = SC_ARG2(regs);
+	args[3] = SC_ARG3(regs);
 	return on_sys_enter(args, sc, has_range);
 }
 
 static __always_inline int vma_sys_exit(struct pt_regs *regs, long ret)
 {
 	bool has_range;
-	int sc = vma_call_of(regs->orig_ax, &has_range);
+	int sc = vma_call_of(SC_NR(regs), &has_range);
 
 	if (sc < 0 || compat_call())
 		return 0;

@@ -137,7 +137,7 @@ int BPF_PROG(tp_page_cache_add, struct folio *folio)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 {
-	if ((id == 59 /* execve */ || id == 322 /* execveat */) && !compat_call())
+	if ((id == NR_execve || id == NR_execveat) && !compat_call())
 		return inherit_exec_enter();
 	vma_sys_enter(regs, id);
 	return io_call_enter(regs, id);

@@ -19,15 +19,6 @@
 #define VM_EXEC		0x00000004ULL
 #define VM_GROWSDOWN	0x00000100ULL
 
-/* x86 page fault error code bits (arch/x86/include/asm/trap_pf.h) */
-#define X86_PF_PROT	(1UL << 0)
-#define X86_PF_WRITE	(1UL << 1)
-#define X86_PF_USER	(1UL << 2)
-#define X86_PF_INSTR	(1UL << 4)
-#define X86_PF_PK	(1UL << 5)
-#define X86_PF_SHSTK	(1UL << 6)
-#define X86_PF_SGX	(1UL << 15)
-
 /* errno values (the kernel's ABI; vmlinux.h has no #defines) */
 #define ENOENT		2
 #define E2BIG		7
