@@ -163,11 +163,7 @@ static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
 
 	if (slot != VMT_DEFERRED_SLOT)
 		return bpf_map_lookup_elem(&rows, &slot);
-	row = bpf_map_lookup_elem(&deferred, &key);
-	if (row)
-		return row;
-	bpf_map_update_elem(&deferred, &key, &zero, BPF_NOEXIST);
-	row = bpf_map_lookup_elem(&deferred, &key);
+	row = map_lookup_or_init(&deferred, &key, &zero);
 	if (row)
 		return row;
 	__sync_fetch_and_add(&drops.deferred_full, 1);

@@ -28,10 +28,8 @@ static __always_inline struct vmt_lineage *lineage_new(__u32 tgid,
 						       struct task_struct *task,
 						       __u32 ppid)
 {
-	struct vmt_lineage *lin;
+	struct vmt_lineage *lin = map_lookup_or_init(&lineage, &tgid, &lineage_zero);
 
-	bpf_map_update_elem(&lineage, &tgid, &lineage_zero, BPF_NOEXIST);
-	lin = bpf_map_lookup_elem(&lineage, &tgid);
 	if (!lin) {
 		__sync_fetch_and_add(&procs_full, 1);
 		return NULL;

@@ -144,6 +144,7 @@ static __always_inline int handle_page_cache_add(struct folio *folio)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct address_space *mapping;
 	struct vmt_readin_pages *pages;
+	static const struct vmt_readin_pages zero;
 	struct vmt_readin_key key = { .tgid = tgid };
 	struct vmt_file_key fkey = {};
 	struct vmt_thread *t;
@@ -162,13 +163,7 @@ static __always_inline int handle_page_cache_add(struct folio *folio)
 	key.dev = fkey.dev = BPF_CORE_READ(host, i_sb, s_dev);
 	if (why == VMT_RI_READ && !bpf_map_lookup_elem(&files, &fkey))
 		remember_read_file(t, host, &fkey);
-	pages = bpf_map_lookup_elem(&readins, &key);
-	if (!pages) {
-		static const struct vmt_readin_pages zero;
-
-		bpf_map_update_elem(&readins, &key, &zero, BPF_NOEXIST);
-		pages = bpf_map_lookup_elem(&readins, &key);
-	}
+	pages = map_lookup_or_init(&readins, &key, &zero);
 	if (pages && why < VMT_NR_READIN)
 		__sync_fetch_and_add(&pages->pages[why], folio_pages(folio));
 	else

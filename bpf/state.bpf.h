@@ -128,6 +128,25 @@ struct {
  */
 int pfd_base = -1;
 
+/*
+ * The entry at key, created from init if there is none (bcc's
+ * bpf_map_lookup_or_try_init()): NULL only when the map is full. Another CPU
+ * may create it between the two calls; the second lookup finds theirs.
+ */
+static __always_inline void *map_lookup_or_init(void *map, const void *key,
+						const void *init)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+	long err;
+
+	if (val)
+		return val;
+	err = bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	if (err && err != -EEXIST)
+		return NULL;
+	return bpf_map_lookup_elem(map, key);
+}
+
 static __always_inline struct vmt_proc *traced_proc(__u32 tgid)
 {
 	struct vmt_proc *proc = bpf_map_lookup_elem(&procs, &tgid);

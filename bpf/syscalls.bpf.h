@@ -83,7 +83,7 @@ static __always_inline int on_sys_enter(const __u64 *args, int sc, bool has_rang
 
 static __always_inline bool is_err(long ret)
 {
-	return (unsigned long)ret >= (unsigned long)-4095;
+	return (unsigned long)ret >= (unsigned long)-MAX_ERRNO;
 }
 
 /* Bytes a successful call mapped, unmapped or changed; -1 if it failed. */

@@ -23,6 +23,8 @@
 #define ENOENT		2
 #define E2BIG		7
 #define EBUSY		16
+#define EEXIST		17
+#define MAX_ERRNO	4095	/* a call failed if it returned -1 .. -MAX_ERRNO */
 
 #define SIGBUS		7
 #define SIGSEGV		11
