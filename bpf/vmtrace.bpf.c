@@ -152,13 +152,6 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 	return io_call_exit(regs);
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return handle_exec(p);
-}
-
 /* following children and execs: inherit.bpf.h */
 
 SEC("tp_btf/sched_process_fork")
@@ -167,10 +160,16 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 	return inherit_fork(parent, child);
 }
 
+/*
+ * One program for the exec: a spawned command's start and the new mm's
+ * generation first (fault.bpf.h), then the new image of its lineage, whose
+ * rows older than the exec are retired (inherit.bpf.h).
+ */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
+int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
+	handle_exec(p);
 	return inherit_exec(p, bprm);
 }
 
