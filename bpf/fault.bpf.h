@@ -4,21 +4,10 @@
 #define FAULT_BPF_H
 
 #include "state.bpf.h"
+#include "pure.bpf.h"
 #include "maple.bpf.h"
 #include "measure.bpf.h"
 #include "rows.bpf.h"
-
-/* Mirrors the kernel's x86 access_error(): would this fault be refused? */
-static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
-{
-	if (ec & (X86_PF_PK | X86_PF_SGX | X86_PF_SHSTK))
-		return true;
-	if (ec & X86_PF_WRITE)
-		return !(vm_flags & VM_WRITE);
-	if (ec & X86_PF_PROT)
-		return true;	/* read of a present page: only pkeys or NX */
-	return !(vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
-}
 
 /* Reads a VMA and files it: its row's slot, also left in v->slot. */
 static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
@@ -171,13 +160,6 @@ static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
 	return bpf_map_lookup_elem(&rows, &slot);
 }
 
-enum access { ACC_READ, ACC_WRITE, ACC_EXEC };
-
-static __always_inline int access_of(unsigned long ec)
-{
-	return ec & X86_PF_INSTR ? ACC_EXEC : ec & X86_PF_WRITE ? ACC_WRITE : ACC_READ;
-}
-
 static __always_inline void count(struct vmt_row *row, int access, bool wp,
 				  bool user, bool error)
 {
@@ -271,7 +253,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (slot == VMT_OVERFLOW_SLOT)
 		__sync_fetch_and_add(&drops.rows, 1);
 	error = access_error(ec, t->vm_flags);
-	wp = (ec & (X86_PF_PROT | X86_PF_WRITE)) == (X86_PF_PROT | X86_PF_WRITE);
+	wp = wp_fault(ec);
 	count(row, access_of(ec), wp, user, error);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;

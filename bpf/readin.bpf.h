@@ -17,33 +17,8 @@
 #define READIN_BPF_H
 
 #include "state.bpf.h"
+#include "pure.bpf.h"
 #include "path.bpf.h"
-
-/* The I/O call a system call number is, and which argument is its fd. */
-static __always_inline int io_call_of(long id, int *fd_arg)
-{
-	*fd_arg = 0;
-	switch (id) {
-	case NR_read:
-	case NR_pread64:
-	case NR_readv:
-	case NR_splice:
-	case NR_preadv:
-	case NR_copy_file_range:
-	case NR_preadv2:
-		return IO_READ;
-	case NR_sendfile:	/* (out_fd, in_fd, ...) */
-		*fd_arg = 1;
-		return IO_READ;
-	case NR_write:
-	case NR_pwrite64:
-	case NR_writev:
-	case NR_pwritev:
-	case NR_pwritev2:
-		return IO_WRITE;
-	}
-	return IO_NONE;
-}
 
 static __always_inline int io_call_enter(struct pt_regs *regs, long id)
 {

@@ -10,25 +10,8 @@
 #define ROWS_BPF_H
 
 #include "state.bpf.h"
+#include "pure.bpf.h"
 #include "path.bpf.h"
-
-/* What a VMA lookup learned, passed to and from the bpf_find_vma callback. */
-struct vma_info {
-	__u64 start;
-	__u64 end;
-	__u64 vm_flags;
-	__u64 pgoff;
-	__u64 ino;
-	__u32 dev;
-	__u32 slot;
-	__u64 mapping;		/* the file's address_space, 0 when anonymous */
-	__u64 gen;
-	__u64 image_gen;	/* the process's image_gen */
-	__u64 sp;		/* user stack pointer of the faulting thread */
-	__u32 tgid;
-	__u32 tid;
-	int found;
-};
 
 /* A VMA's identity and extent; with remember, its file's path is stored too. */
 static __always_inline void read_vma(struct vm_area_struct *vma,
@@ -60,20 +43,6 @@ static __always_inline void read_vma(struct vm_area_struct *vma,
 
 /* The heat buckets are kept (and moved) only with heatmaps. */
 #define NR_HEAT_MOVED	(want_heatmap ? VMT_HEAT_BUCKETS : 0)
-
-static __always_inline void dead_key_of(const struct vmt_row *row,
-					struct vmt_dead_key *k)
-{
-	k->tgid = row->tgid;
-	k->dev = row->dev;
-	k->ino = row->ino;
-	k->size = row->end - row->start;
-	k->start = row->flags & VMT_ROW_UNMAPPED ? 0 : row->start;
-	k->image_gen = row->image_gen;
-	k->kind = (row->vm_flags & VMT_VM_PERMS) |
-		  (row->flags & (VMT_ROW_GROWSDOWN | VMT_ROW_STACK | VMT_ROW_UNMAPPED |
-				 VMT_ROW_SEALED)) << 8;
-}
 
 /*
  * Moves every count of row from into row to. Atomic on both sides: a fault
@@ -220,25 +189,6 @@ static __always_inline void fill_row(struct vmt_row *row, struct vma_info *v)
 		row->stack_tid = v->tid;
 		row->flags |= VMT_ROW_STACK;
 	}
-}
-
-/*
- * Can the row go on counting VMA v? While v is the same mapping with the same
- * permissions and its extent holds the row's: a VMA that grows (brk, a stack,
- * a merge that extends it) keeps its row; one that was cut, moved, shrunk or
- * re-protected gets a new row, so no count ever sits in a row whose extent or
- * permissions it was not taken under.
- */
-static __always_inline bool row_holds(const struct vmt_row *row,
-				      const struct vma_info *v)
-{
-	if (row->ino != v->ino || row->dev != v->dev ||
-	    ((row->vm_flags ^ v->vm_flags) & VMT_VM_PERMS))
-		return false;
-	if (v->start > row->start || v->end < row->end)
-		return false;
-	/* a file mapping anchored at its start must map the same offset there */
-	return !row->ino || (v->vm_flags & VM_GROWSDOWN) || v->pgoff == row->pgoff;
 }
 
 /* A new row for a VMA or pseudo anchor; VMT_OVERFLOW_SLOT when full. */

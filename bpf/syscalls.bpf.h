@@ -9,29 +9,8 @@
 #define SYSCALLS_BPF_H
 
 #include "state.bpf.h"
+#include "pure.bpf.h"
 #include "refresh.bpf.h"
-
-/*
- * madvise() advice that only acts on pages, never on VMAs: no generation
- * bump, so allocators purging memory (MADV_DONTNEED, MADV_FREE) do not send
- * every thread's next fault to bpf_find_vma(). Advice that sets VMA flags
- * (RANDOM, HUGEPAGE, DONTFORK, ...) may split or merge VMAs and does bump.
- */
-static __always_inline bool advice_keeps_vmas(__u64 advice)
-{
-	switch (advice) {
-	case 3:		/* MADV_WILLNEED */
-	case 4:		/* MADV_DONTNEED */
-	case 8:		/* MADV_FREE */
-	case 9:		/* MADV_REMOVE */
-	case 20:	/* MADV_COLD */
-	case 21:	/* MADV_PAGEOUT */
-	case 22:	/* MADV_POPULATE_READ */
-	case 23:	/* MADV_POPULATE_WRITE */
-		return true;
-	}
-	return false;
-}
 
 /*
  * Both ends of a VMA-changing call of a traced process: bump its generation;
@@ -79,11 +58,6 @@ static __always_inline int on_sys_enter(const __u64 *args, int sc, bool has_rang
 	if (sc == VMT_SC_BRK)
 		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
 	return 0;
-}
-
-static __always_inline bool is_err(long ret)
-{
-	return (unsigned long)ret >= (unsigned long)-MAX_ERRNO;
 }
 
 /* Bytes a successful call mapped, unmapped or changed; -1 if it failed. */
@@ -187,38 +161,6 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
  * The cost moves to every system call of every process while vmtrace runs:
  * a switch on the number (the syscalls:* events hook the same tracepoint).
  */
-
-/*
- * A system call that changes VMAs, by its number: its enum
- * vmt_syscall (VMT_SC_OTHER: not counted), or -1. has_range: an uncounted
- * call whose first two arguments are (addr, len).
- */
-static __always_inline int vma_call_of(long id, bool *has_range)
-{
-	*has_range = true;
-	switch (id) {
-	case NR_mmap:		return VMT_SC_MMAP;
-	case NR_mprotect:	return VMT_SC_MPROTECT;
-	case NR_munmap:		return VMT_SC_MUNMAP;
-	case NR_brk:		return VMT_SC_BRK;
-	case NR_mremap:		return VMT_SC_MREMAP;
-	case NR_madvise:	return VMT_SC_MADVISE;
-	case NR_mlock:
-	case NR_munlock:
-	case NR_remap_file_pages:
-	case NR_mlock2:
-	case NR_pkey_mprotect:
-	case NR_mseal:
-		return VMT_SC_OTHER;
-	case NR_shmat:
-	case NR_shmdt:
-	case NR_mlockall:
-	case NR_munlockall:
-		*has_range = false;
-		return VMT_SC_OTHER;
-	}
-	return -1;
-}
 
 /*
  * A 32-bit process's call: the raw tracepoints give its ia32 number, another
