@@ -5,7 +5,8 @@
 #   fuzz         the baseline reader and the JSON writer under libFuzzer, 15 s each
 #                (VMTRACE_FUZZ_SECONDS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
-#   sanitize     the integration suite against vmtrace built with ASan, UBSan and
+#   sanitize     the integration suite (20,000 mappings in rows/reclaim, not
+#                100,000) against vmtrace built with ASan, UBSan and
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
 #   real         root, this machine's kernel: vmtrace's per-VMA rows on programs from
 #                Debian's packages against a per-fault oracle from perf (tests/real)
@@ -78,7 +79,7 @@ sanitize() {
 	make -s SANITIZE=1 OUTPUT=.output/asan .output/asan/vmtrace >/dev/null || return 1
 	ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
 	UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" \
-	VMTRACE=.output/asan/vmtrace VMWORK=.output/vmwork ./.output/itest
+	ITEST_CHURN=20000 VMTRACE=.output/asan/vmtrace VMWORK=.output/vmwork ./.output/itest
 	if [ -n "$(ls -A "$reports")" ]; then
 		echo "sanitize: reports from vmtrace:"
 		cat "$reports"/*
