@@ -3,17 +3,11 @@
 #ifndef FAULT_BPF_H
 #define FAULT_BPF_H
 
-/* Mirrors the kernel's x86 access_error(): would this fault be refused? */
-static __always_inline bool access_error(unsigned long ec, __u64 vm_flags)
-{
-	if (ec & (X86_PF_PK | X86_PF_SGX | X86_PF_SHSTK))
-		return true;
-	if (ec & X86_PF_WRITE)
-		return !(vm_flags & VM_WRITE);
-	if (ec & X86_PF_PROT)
-		return true;	/* read of a present page: only pkeys or NX */
-	return !(vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
-}
+#include "state.bpf.h"
+#include "pure.bpf.h"
+#include "maple.bpf.h"
+#include "measure.bpf.h"
+#include "rows.bpf.h"
 
 /* Reads a VMA and files it: its row's slot, also left in v->slot. */
 static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
@@ -158,23 +152,12 @@ static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
 
 	if (slot != VMT_DEFERRED_SLOT)
 		return bpf_map_lookup_elem(&rows, &slot);
-	row = bpf_map_lookup_elem(&deferred, &key);
-	if (row)
-		return row;
-	bpf_map_update_elem(&deferred, &key, &zero, BPF_NOEXIST);
-	row = bpf_map_lookup_elem(&deferred, &key);
+	row = map_lookup_or_init(&deferred, &key, &zero);
 	if (row)
 		return row;
 	__sync_fetch_and_add(&drops.deferred_full, 1);
 	slot = pseudo_row(tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
 	return bpf_map_lookup_elem(&rows, &slot);
-}
-
-enum access { ACC_READ, ACC_WRITE, ACC_EXEC };
-
-static __always_inline int access_of(unsigned long ec)
-{
-	return ec & X86_PF_INSTR ? ACC_EXEC : ec & X86_PF_WRITE ? ACC_WRITE : ACC_READ;
 }
 
 static __always_inline void count(struct vmt_row *row, int access, bool wp,
@@ -196,14 +179,6 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 	if (!user)
 		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
 }
-
-/*
- * task->pagefault_disabled as a fault tracepoint's program sees it in a user-
- * mode fault, which the kernel always handles: 1 on 6.18 (the program's own
- * context holds a count), 0 on 6.1. A kernel-mode event above it was taken
- * with page faults disabled. -1 until the first user-mode fault.
- */
-int pfd_base = -1;
 
 static __always_inline int pagefault_disabled(void)
 {
@@ -267,7 +242,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (t->cached && t->gen == gen && addr >= t->start && addr < t->end)
 		slot = t->slot;
 	else
-		slot = lookup_row(proc, t, addr, user ? BPF_CORE_READ(regs, sp) : 0, gen);
+		slot = lookup_row(proc, t, addr, user ? REGS_USER_SP(regs) : 0, gen);
 	if (!user && pfd_begin(proc, t, addr, ec, slot))
 		return 0;
 	if (t->pfd_pending)
@@ -278,7 +253,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (slot == VMT_OVERFLOW_SLOT)
 		__sync_fetch_and_add(&drops.rows, 1);
 	error = access_error(ec, t->vm_flags);
-	wp = (ec & (X86_PF_PROT | X86_PF_WRITE)) == (X86_PF_PROT | X86_PF_WRITE);
+	wp = wp_fault(ec);
 	count(row, access_of(ec), wp, user, error);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
@@ -377,7 +352,7 @@ static __always_inline void count_refused(struct task_struct *task,
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct vma_info v = { .tgid = id >> 32, .tid = (__u32)id };
-	unsigned long ec = BPF_CORE_READ(task, thread.error_code);
+	unsigned long ec = TASK_FAULT_CODE(task);
 	struct vmt_row *row;
 	__u32 slot;
 

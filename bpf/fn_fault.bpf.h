@@ -13,6 +13,11 @@
 #ifndef FN_FAULT_BPF_H
 #define FN_FAULT_BPF_H
 
+#include "state.bpf.h"
+#include "fault.bpf.h"
+#include "measure.bpf.h"
+#include "rows.bpf.h"
+
 /*
  * The row of the fault's VMA: cached per thread by vma pointer, generation and
  * extent (a stack grows without a system call: its VMA is re-read then).
@@ -31,7 +36,7 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 	    addr >= t->start && addr < t->end)
 		return t->slot;
 	/* the user stack pointer at kernel entry: is this a thread's stack? */
-	v.sp = BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(task), sp);
+	v.sp = REGS_USER_SP((struct pt_regs *)bpf_task_pt_regs(task));
 	read_layout(proc, task);
 	row_of_vma(vma, &v);
 	cache_vma(t, &v);

@@ -17,15 +17,8 @@
 #ifndef INHERIT_BPF_H
 #define INHERIT_BPF_H
 
-const volatile __u32 follow = 0;	/* trace the children of traced processes */
-__u64 procs_full;			/* children not followed: procs or lineage full */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_MAX_PROCS);
-	__type(key, __u32);
-	__type(value, struct vmt_lineage);
-} lineage SEC(".maps");
+#include "state.bpf.h"
+#include "rows.bpf.h"
 
 /* A zeroed entry, too large for the stack. */
 static const struct vmt_lineage lineage_zero;
@@ -35,10 +28,8 @@ static __always_inline struct vmt_lineage *lineage_new(__u32 tgid,
 						       struct task_struct *task,
 						       __u32 ppid)
 {
-	struct vmt_lineage *lin;
+	struct vmt_lineage *lin = map_lookup_or_init(&lineage, &tgid, &lineage_zero);
 
-	bpf_map_update_elem(&lineage, &tgid, &lineage_zero, BPF_NOEXIST);
-	lin = bpf_map_lookup_elem(&lineage, &tgid);
 	if (!lin) {
 		__sync_fetch_and_add(&procs_full, 1);
 		return NULL;

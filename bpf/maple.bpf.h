@@ -16,15 +16,13 @@
 #ifndef MAPLE_BPF_H
 #define MAPLE_BPF_H
 
+#include "state.bpf.h"
+#include "pure.bpf.h"
+
 #define MAPLE_NODE_MASK		255UL
 #define MAPLE_NODE_TYPE_SHIFT	3
 #define MAPLE_NODE_TYPE_MASK	0x0F
-#define MAPLE_NODE_WORDS	32	/* a node is 256 bytes */
 #define MAPLE_MAX_DEPTH		8	/* 16^8 entries: more than any mm */
-
-struct maple_copy {
-	unsigned long w[MAPLE_NODE_WORDS];
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -32,23 +30,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct maple_copy);
 } maple_scratch SEC(".maps");
-
-/* The slot of the first pivot >= addr; pivots past the data end read 0. */
-static __always_inline unsigned int maple_offset(const struct maple_copy *n,
-						  unsigned int piv, unsigned int npiv,
-						  __u64 addr)
-{
-	for (unsigned int i = 0; i < 15; i++) {
-		unsigned long p;
-
-		if (i >= npiv)
-			return npiv;	/* the last slot: pivot = node max */
-		p = n->w[(piv + i) & (MAPLE_NODE_WORDS - 1)];
-		if (p >= addr || (!p && i))
-			return i;
-	}
-	return npiv;
-}
 
 struct maple_walk {
 	unsigned long entry;	/* the node to read next; the VMA when done */

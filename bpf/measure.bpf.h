@@ -8,34 +8,8 @@
 #ifndef MEASURE_BPF_H
 #define MEASURE_BPF_H
 
-const volatile bool want_latency = false;
-const volatile bool want_heatmap = false;
-
-/* floor(log2(v)), 0 for v <= 1: bcc's log2l(), branch-free enough for the verifier */
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
-static __always_inline int latency_kind(bool error, bool wp, bool major,
-					bool file)
-{
-	if (error)
-		return VMT_LAT_ERROR;
-	if (wp)
-		return VMT_LAT_WP;
-	if (major)
-		return file ? VMT_LAT_FILE_MAJOR : VMT_LAT_ANON_MAJOR;
-	return file ? VMT_LAT_FILE_MINOR : VMT_LAT_ANON_MINOR;
-}
+#include "state.bpf.h"
+#include "pure.bpf.h"
 
 /* One fault of kind took ns: its histogram bucket, and its VMA's sum. */
 static __always_inline void record_latency(struct vmt_proc *proc,

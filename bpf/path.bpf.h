@@ -13,6 +13,8 @@
 #ifndef PATH_BPF_H
 #define PATH_BPF_H
 
+#include "state.bpf.h"
+
 struct walk {
 	struct dentry *d;
 	struct mount *mnt;

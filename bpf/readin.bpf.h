@@ -16,38 +16,9 @@
 #ifndef READIN_BPF_H
 #define READIN_BPF_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_MAX_READINS);
-	__type(key, struct vmt_readin_key);
-	__type(value, struct vmt_readin_pages);
-} readins SEC(".maps");
-
-/* x86-64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) */
-static __always_inline int io_call_of(long id, int *fd_arg)
-{
-	*fd_arg = 0;
-	switch (id) {
-	case 0:		/* read */
-	case 17:	/* pread64 */
-	case 19:	/* readv */
-	case 275:	/* splice */
-	case 295:	/* preadv */
-	case 326:	/* copy_file_range */
-	case 327:	/* preadv2 */
-		return IO_READ;
-	case 40:	/* sendfile: (out_fd, in_fd, ...) */
-		*fd_arg = 1;
-		return IO_READ;
-	case 1:		/* write */
-	case 18:	/* pwrite64 */
-	case 20:	/* writev */
-	case 296:	/* pwritev */
-	case 328:	/* pwritev2 */
-		return IO_WRITE;
-	}
-	return IO_NONE;
-}
+#include "state.bpf.h"
+#include "pure.bpf.h"
+#include "path.bpf.h"
 
 static __always_inline int io_call_enter(struct pt_regs *regs, long id)
 {
@@ -60,7 +31,7 @@ static __always_inline int io_call_enter(struct pt_regs *regs, long id)
 	if (!t)
 		return 0;
 	t->io_call = call;
-	t->io_fd = fd_arg ? regs->si : regs->di;
+	t->io_fd = fd_arg ? SC_ARG1(regs) : SC_ARG0(regs);
 	return 0;
 }
 
@@ -69,7 +40,7 @@ static __always_inline int io_call_exit(struct pt_regs *regs)
 	int fd_arg;
 	struct vmt_thread *t;
 
-	if (io_call_of(regs->orig_ax, &fd_arg) == IO_NONE)
+	if (io_call_of(SC_NR(regs), &fd_arg) == IO_NONE)
 		return 0;
 	t = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), NULL, 0);
 	if (t)
@@ -148,6 +119,7 @@ static __always_inline int handle_page_cache_add(struct folio *folio)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct address_space *mapping;
 	struct vmt_readin_pages *pages;
+	static const struct vmt_readin_pages zero;
 	struct vmt_readin_key key = { .tgid = tgid };
 	struct vmt_file_key fkey = {};
 	struct vmt_thread *t;
@@ -166,13 +138,7 @@ static __always_inline int handle_page_cache_add(struct folio *folio)
 	key.dev = fkey.dev = BPF_CORE_READ(host, i_sb, s_dev);
 	if (why == VMT_RI_READ && !bpf_map_lookup_elem(&files, &fkey))
 		remember_read_file(t, host, &fkey);
-	pages = bpf_map_lookup_elem(&readins, &key);
-	if (!pages) {
-		static const struct vmt_readin_pages zero;
-
-		bpf_map_update_elem(&readins, &key, &zero, BPF_NOEXIST);
-		pages = bpf_map_lookup_elem(&readins, &key);
-	}
+	pages = map_lookup_or_init(&readins, &key, &zero);
 	if (pages && why < VMT_NR_READIN)
 		__sync_fetch_and_add(&pages->pages[why], folio_pages(folio));
 	else

@@ -11,6 +11,10 @@
 #ifndef REFRESH_BPF_H
 #define REFRESH_BPF_H
 
+#include "state.bpf.h"
+#include "maple.bpf.h"
+#include "rows.bpf.h"
+
 enum vma_lookup {
 	VMA_FOUND,
 	VMA_NONE,

@@ -9,23 +9,9 @@
 #ifndef ROWS_BPF_H
 #define ROWS_BPF_H
 
-/* What a VMA lookup learned, passed to and from the bpf_find_vma callback. */
-struct vma_info {
-	__u64 start;
-	__u64 end;
-	__u64 vm_flags;
-	__u64 pgoff;
-	__u64 ino;
-	__u32 dev;
-	__u32 slot;
-	__u64 mapping;		/* the file's address_space, 0 when anonymous */
-	__u64 gen;
-	__u64 image_gen;	/* the process's image_gen */
-	__u64 sp;		/* user stack pointer of the faulting thread */
-	__u32 tgid;
-	__u32 tid;
-	int found;
-};
+#include "state.bpf.h"
+#include "pure.bpf.h"
+#include "path.bpf.h"
 
 /* A VMA's identity and extent; with remember, its file's path is stored too. */
 static __always_inline void read_vma(struct vm_area_struct *vma,
@@ -65,31 +51,6 @@ static __always_inline bool row_is_heap(const struct vmt_row *row)
 
 	return proc && proc->mm.start_brk && row->start <= proc->mm.brk &&
 	       row->end >= proc->mm.start_brk;
-}
-
-/*
- * Anonymous memory folds by size class (the power of two a size rounds up
- * to) and never by address: a server's buffers merge with their neighbours
- * into VMAs of a thousand sizes, which must not make a thousand rows. A
- * file's rows and the heap's fold by exact size, and a changed one by
- * address too: a library's RELRO history and the heap's shrinks stay
- * readable, and files are few, heaps one.
- */
-static __always_inline void dead_key_of(const struct vmt_row *row,
-					struct vmt_dead_key *k)
-{
-	__u64 size = row->end - row->start;
-	bool exact = row->ino || row->dev || row_is_heap(row);
-
-	k->tgid = row->tgid;
-	k->dev = row->dev;
-	k->ino = row->ino;
-	k->size = exact || size <= 1 ? size : 1ULL << (log2_u64(size - 1) + 1);
-	k->start = exact && !(row->flags & VMT_ROW_UNMAPPED) ? row->start : 0;
-	k->image_gen = row->image_gen;
-	k->kind = (row->vm_flags & VMT_VM_PERMS) | (__u64)exact << 32 |
-		  (row->flags & (VMT_ROW_GROWSDOWN | VMT_ROW_STACK | VMT_ROW_UNMAPPED |
-				 VMT_ROW_SEALED)) << 8;
 }
 
 /*
@@ -135,7 +96,7 @@ static __noinline void fold_row(__u32 slot, struct vmt_row *row)
 	struct vmt_row *into;
 	__u32 *found;
 
-	dead_key_of(row, &key);
+	dead_key_of(row, row_is_heap(row), &key);
 	found = bpf_map_lookup_elem(&dead_index, &key);
 	if (!found) {
 		row->flags |= VMT_ROW_FOLDED;
@@ -198,7 +159,7 @@ static __noinline void reuse_slot(struct vmt_row *row)
 		residue |= row->counters[i];
 	if (!residue)
 		return;
-	dead_key_of(row, &key);
+	dead_key_of(row, row_is_heap(row), &key);
 	found = bpf_map_lookup_elem(&dead_index, &key);
 	into = found ? bpf_map_lookup_elem(&rows, found) : NULL;
 	if (!into)
@@ -237,25 +198,6 @@ static __always_inline void fill_row(struct vmt_row *row, struct vma_info *v)
 		row->stack_tid = v->tid;
 		row->flags |= VMT_ROW_STACK;
 	}
-}
-
-/*
- * Can the row go on counting VMA v? While v is the same mapping with the same
- * permissions and its extent holds the row's: a VMA that grows (brk, a stack,
- * a merge that extends it) keeps its row; one that was cut, moved, shrunk or
- * re-protected gets a new row, so no count ever sits in a row whose extent or
- * permissions it was not taken under.
- */
-static __always_inline bool row_holds(const struct vmt_row *row,
-				      const struct vma_info *v)
-{
-	if (row->ino != v->ino || row->dev != v->dev ||
-	    ((row->vm_flags ^ v->vm_flags) & VMT_VM_PERMS))
-		return false;
-	if (v->start > row->start || v->end < row->end)
-		return false;
-	/* a file mapping anchored at its start must map the same offset there */
-	return !row->ino || (v->vm_flags & VM_GROWSDOWN) || v->pgoff == row->pgoff;
 }
 
 /* A new row for a VMA or pseudo anchor; VMT_OVERFLOW_SLOT when full. */

@@ -8,27 +8,9 @@
 #ifndef SYSCALLS_BPF_H
 #define SYSCALLS_BPF_H
 
-/*
- * madvise() advice that only acts on pages, never on VMAs: no generation
- * bump, so allocators purging memory (MADV_DONTNEED, MADV_FREE) do not send
- * every thread's next fault to bpf_find_vma(). Advice that sets VMA flags
- * (RANDOM, HUGEPAGE, DONTFORK, ...) may split or merge VMAs and does bump.
- */
-static __always_inline bool advice_keeps_vmas(__u64 advice)
-{
-	switch (advice) {
-	case 3:		/* MADV_WILLNEED */
-	case 4:		/* MADV_DONTNEED */
-	case 8:		/* MADV_FREE */
-	case 9:		/* MADV_REMOVE */
-	case 20:	/* MADV_COLD */
-	case 21:	/* MADV_PAGEOUT */
-	case 22:	/* MADV_POPULATE_READ */
-	case 23:	/* MADV_POPULATE_WRITE */
-		return true;
-	}
-	return false;
-}
+#include "state.bpf.h"
+#include "pure.bpf.h"
+#include "refresh.bpf.h"
 
 /*
  * Both ends of a VMA-changing call of a traced process: bump its generation;
@@ -76,11 +58,6 @@ static __always_inline int on_sys_enter(const __u64 *args, int sc, bool has_rang
 	if (sc == VMT_SC_BRK)
 		t->sc_old_brk = BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, brk);
 	return 0;
-}
-
-static __always_inline bool is_err(long ret)
-{
-	return (unsigned long)ret >= (unsigned long)-4095;
 }
 
 /* Bytes a successful call mapped, unmapped or changed; -1 if it failed. */
@@ -186,38 +163,6 @@ static __always_inline int on_sys_exit(long ret, int sc, bool has_range)
  */
 
 /*
- * A system call that changes VMAs, by its x86-64 number: its enum
- * vmt_syscall (VMT_SC_OTHER: not counted), or -1. has_range: an uncounted
- * call whose first two arguments are (addr, len).
- */
-static __always_inline int vma_call_of(long id, bool *has_range)
-{
-	*has_range = true;
-	switch (id) {
-	case 9:		return VMT_SC_MMAP;
-	case 10:	return VMT_SC_MPROTECT;
-	case 11:	return VMT_SC_MUNMAP;
-	case 12:	return VMT_SC_BRK;
-	case 25:	return VMT_SC_MREMAP;
-	case 28:	return VMT_SC_MADVISE;
-	case 149:	/* mlock */
-	case 150:	/* munlock */
-	case 216:	/* remap_file_pages */
-	case 325:	/* mlock2 */
-	case 329:	/* pkey_mprotect */
-	case 462:	/* mseal */
-		return VMT_SC_OTHER;
-	case 30:	/* shmat */
-	case 67:	/* shmdt */
-	case 151:	/* mlockall */
-	case 152:	/* munlockall */
-		*has_range = false;
-		return VMT_SC_OTHER;
-	}
-	return -1;
-}
-
-/*
  * A 32-bit process's call: the raw tracepoints give its ia32 number, another
  * call's here. The syscalls:* events skip such calls; so does vmtrace.
  */
@@ -226,10 +171,9 @@ static __always_inline bool compat_call(void)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	return bpf_core_field_exists(task->thread_info.status) &&
-	       (BPF_CORE_READ(task, thread_info.status) & 0x0002 /* TS_COMPAT */);
+	       (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT);
 }
 
-/* x86-64 system call arguments: di, si, dx, r10 */
 static __always_inline int vma_sys_enter(struct pt_regs *regs, long id)
 {
 	bool has_range;
@@ -238,17 +182,17 @@ static __always_inline int vma_sys_enter(struct pt_regs *regs, long id)
 
 	if (sc < 0 || compat_call())
 		return 0;
-	args[0] = regs->di;
-	args[1] = regs->si;
-	args[2] = regs->dx;
-	args[3] = regs->r10;
+	args[0] = SC_ARG0(regs);
+	args[1] = SC_ARG1(regs);
+	args[2] = SC_ARG2(regs);
+	args[3] = SC_ARG3(regs);
 	return on_sys_enter(args, sc, has_range);
 }
 
 static __always_inline int vma_sys_exit(struct pt_regs *regs, long ret)
 {
 	bool has_range;
-	int sc = vma_call_of(regs->orig_ax, &has_range);
+	int sc = vma_call_of(SC_NR(regs), &has_range);
 
 	if (sc < 0 || compat_call())
 		return 0;

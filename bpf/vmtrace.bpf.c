@@ -22,132 +22,14 @@
  * does, plus SIGBUS/SIGSEGV raised by the fault handler itself. User space
  * derives minor = faults - major - errors.
  */
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-#include "vmtrace.h"
-#include "vmtrace_priv.bpf.h"
-
-char LICENSE[] SEC("license") = "GPL";
-
-const volatile __u32 max_rows = VMT_DEFAULT_MAX_ROWS;
-const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
-
-__u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
-__u64 next_serial = 1;
-struct vmt_drops drops;
-struct vmt_lookups lookups;
-struct vmt_reclaim reclaim;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_MAX_PROCS);
-	__type(key, __u32);
-	__type(value, struct vmt_proc);
-} procs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
-	__type(key, __u32);
-	__type(value, struct vmt_row);
-} rows SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
-	__type(key, struct vmt_row_key);
-	__type(value, __u32);
-} row_index SEC(".maps");
-
-/* Slots of rows folded away, for new rows to take before next_slot grows. */
-struct {
-	__uint(type, BPF_MAP_TYPE_QUEUE);
-	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
-	__type(value, __u32);
-} free_slots SEC(".maps");
-
-/* The row each dead identity folds into (rows.bpf.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_DEFAULT_MAX_ROWS);
-	__type(key, struct vmt_dead_key);
-	__type(value, __u32);
-} dead_index SEC(".maps");
-
-/*
- * Faults whose VMA lookup was busy (mmap_lock held by a writer), by page:
- * user space files them under the row that contains the page.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_MAX_DEFERRED);
-	__type(key, struct vmt_row_key);
-	__type(value, struct vmt_row);
-} deferred SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VMT_DEFAULT_MAX_FILES);
-	__type(key, struct vmt_file_key);
-	__type(value, struct vmt_file);
-} files SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct vmt_thread);
-} threads SEC(".maps");
-
-/* Scratch space too large for the 512-byte BPF stack. */
-struct path_scratch {
-	const unsigned char *names[VMT_PATH_DEPTH];
-	struct vmt_file file;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct path_scratch);
-} scratch SEC(".maps");
-
-static __always_inline struct vmt_proc *traced_proc(__u32 tgid)
-{
-	struct vmt_proc *proc = bpf_map_lookup_elem(&procs, &tgid);
-
-	return proc && proc->active ? proc : NULL;
-}
-
-static __always_inline struct vmt_thread *thread_state(void)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct vmt_thread *t;
-
-	t = bpf_task_storage_get(&threads, task, NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t)
-		__sync_fetch_and_add(&drops.threads, 1);
-	return t;
-}
-
-static __always_inline void bump_gen(struct vmt_proc *proc)
-{
-	__sync_fetch_and_add(&proc->gen, 1);
-}
-
-#include "path.bpf.h"
-#include "measure.bpf.h"
-#include "rows.bpf.h"
-#include "maple.bpf.h"
-#include "refresh.bpf.h"
+#include "state.bpf.h"
 #include "fault.bpf.h"
 #include "fn_fault.bpf.h"
 #include "syscalls.bpf.h"
 #include "readin.bpf.h"
 #include "inherit.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
 
 /* ---- attach wrappers: one line each over the shared handlers ---- */
 
@@ -255,7 +137,7 @@ int BPF_PROG(tp_page_cache_add, struct folio *folio)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 {
-	if ((id == 59 /* execve */ || id == 322 /* execveat */) && !compat_call())
+	if ((id == NR_execve || id == NR_execveat) && !compat_call())
 		return inherit_exec_enter();
 	vma_sys_enter(regs, id);
 	return io_call_enter(regs, id);
@@ -270,13 +152,6 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 	return io_call_exit(regs);
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
-	     struct linux_binprm *bprm)
-{
-	return handle_exec(p);
-}
-
 /* following children and execs: inherit.bpf.h */
 
 SEC("tp_btf/sched_process_fork")
@@ -285,10 +160,16 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 	return inherit_fork(parent, child);
 }
 
+/*
+ * One program for the exec: a spawned command's start and the new mm's
+ * generation first (fault.bpf.h), then the new image of its lineage, whose
+ * rows older than the exec are retired (inherit.bpf.h).
+ */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_exec_image, struct task_struct *p, pid_t old_pid,
+int BPF_PROG(tp_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
+	handle_exec(p);
 	return inherit_exec(p, bprm);
 }
 

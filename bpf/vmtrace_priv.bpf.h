@@ -3,6 +3,13 @@
 #ifndef VMTRACE_PRIV_BPF_H
 #define VMTRACE_PRIV_BPF_H
 
+/* Fixed-width types only: pure.bpf.h builds on the host too (tests/unit). */
+#ifdef __bpf__
+#include "vmlinux.h"
+#else
+#include <linux/types.h>
+#endif
+
 /* vmlinux.h has types, not #defines: these are stable kernel ABI values. */
 #define PAGE_SHIFT	12
 #define PAGE_MASK	(~((1ULL << PAGE_SHIFT) - 1))
@@ -12,19 +19,12 @@
 #define VM_EXEC		0x00000004ULL
 #define VM_GROWSDOWN	0x00000100ULL
 
-/* x86 page fault error code bits (arch/x86/include/asm/trap_pf.h) */
-#define X86_PF_PROT	(1UL << 0)
-#define X86_PF_WRITE	(1UL << 1)
-#define X86_PF_USER	(1UL << 2)
-#define X86_PF_INSTR	(1UL << 4)
-#define X86_PF_PK	(1UL << 5)
-#define X86_PF_SHSTK	(1UL << 6)
-#define X86_PF_SGX	(1UL << 15)
-
 /* errno values (the kernel's ABI; vmlinux.h has no #defines) */
 #define ENOENT		2
 #define E2BIG		7
 #define EBUSY		16
+#define EEXIST		17
+#define MAX_ERRNO	4095	/* a call failed if it returned -1 .. -MAX_ERRNO */
 
 #define SIGBUS		7
 #define SIGSEGV		11

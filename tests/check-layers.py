@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Checks src/'s layering: includes point down a layer only, no include cycles,
-and only tracer/ (and the top) touches libbpf or the skeleton.
+and only tracer/ (and the top) touches libbpf or the skeleton. Also that each
+bpf/ header compiles on its own (make bpf-headers: clang -target bpf on a stub
+that includes only it).
 
 Layers, bottom up: base (vmtrace.h, config.h), model/, tracer/ and report/ (side
 by side: neither includes the other), ci/, then the top (main.c, cli.c, ...).
 Prints one line per violation and a Check-style summary line."""
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src')
@@ -19,6 +22,19 @@ def layer(rel):
     if '/' in rel:
         return rel.split('/')[0]
     return 'base' if rel in ('vmtrace.h', 'config.h') else 'top'
+
+
+def bpf_headers():
+    """Each bpf/*.bpf.h alone; a line per header that does not compile."""
+    top = os.path.join(ROOT, '..')
+    r = subprocess.run(['make', '-s', '-k', '-j%d' % (os.cpu_count() or 1),
+                        '--no-print-directory', '-C', top, 'bpf-headers'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode == 0:
+        return []
+    sys.stdout.write(r.stdout)
+    lines = [l for l in r.stdout.splitlines() if l.startswith('bpf-headers: ')]
+    return [l[len('bpf-headers: '):] for l in lines] or ['make bpf-headers failed']
 
 
 def main():
@@ -53,6 +69,7 @@ def main():
     for f in sorted(graph):
         if not state.get(f):
             visit(f, [])
+    bad += bpf_headers()
     for b in bad:
         print('layers: ' + b)
     n = len(files)

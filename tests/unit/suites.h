@@ -12,5 +12,6 @@ Suite *baseline_suite(void);
 Suite *files_suite(void);
 Suite *golden_suite(void);
 Suite *json_writer_suite(void);
+Suite *bpf_pure_suite(void);
 
 #endif
