@@ -134,11 +134,16 @@ $(OUTPUT)/faultbench: tests/bench/faultbench.c | $(OUTPUT)
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) -O2 -g $< -o $@
 
+$(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) -O2 -g -pthread $< -o $@
+
 # The benchmark (a table, not a test): vmtrace against perf and bpftrace on
 # this kernel. BENCH_ARGS, e.g. "--rounds 9 --size anon=50000": see
 # tests/bench/bench.py --help. The peers come from Debian's packages; one
-# that cannot be installed is reported as skipped.
-bench: all $(OUTPUT)/faultbench
+# that cannot be installed is reported as skipped. Then the churn benchmark
+# (tests/bench/churn.py): a threaded server traced for minutes.
+bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench
 	$(Q)for p in linux-perf bpftrace; do dpkg -s $$p >/dev/null 2>&1 || \
 		apt-get install -y -q $$p >/dev/null 2>&1 || \
 		echo "bench: could not install $$p (its rows will say skipped)"; done
