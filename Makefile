@@ -56,7 +56,7 @@ endif
 obj = $(patsubst src/%.c,$(OUTPUT)/obj/%.o,$(1))
 CORE_SRCS := $(wildcard src/model/*.c src/report/*.c) \
 	$(filter-out src/ci/runs.c,$(wildcard src/ci/*.c)) \
-	src/cli.c src/ci_cli.c src/tracer/backends.c
+	src/cli.c src/cli_tracer.c src/ci_cli.c src/tracer/backends.c
 TRACER_SRCS := $(filter-out src/tracer/backends.c,$(wildcard src/tracer/*.c)) \
 	src/ci/runs.c src/kernel_features.c
 CORE_OBJS := $(call obj,$(CORE_SRCS))

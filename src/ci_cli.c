@@ -32,9 +32,6 @@ enum {
 	OPT_TOLERANCE,
 	OPT_TOLERANCE_FOR,
 	OPT_MIN_COUNT,
-	OPT_NO_INHERIT,
-	OPT_BACKEND,
-	OPT_MAX_VMAS,
 	OPT_STRICT,
 };
 
@@ -50,13 +47,9 @@ static const struct argp_option options[] = {
 	  "Counter C's own tolerance: P% (relative), N (faults), or P%+N; e.g. major=0" },
 	{ "min-count", OPT_MIN_COUNT, "N", 0,
 	  "Changes of fewer than N faults never fail (default 8)" },
-	{ "no-inherit", OPT_NO_INHERIT, NULL, 0, "Trace the command alone, not its children" },
-	{ "backend", OPT_BACKEND, "NAME", 0, "auto (default), fentry, kprobe or tracepoint" },
-	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "check, diff: a baseline recorded for another command is an error (exit 2), "
 	  "not a warning" },
-	{ "verbose", 'v', NULL, 0, "Also list changes within tolerance; libbpf's messages" },
 	{},
 };
 
@@ -156,23 +149,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MIN_COUNT:
 		parse_tolerance_option(key, arg, cfg);
 		break;
-	case OPT_NO_INHERIT:
-		cfg->no_inherit = true;
-		break;
-	case OPT_BACKEND:
-		parse_backend(arg, cfg);
-		break;
-	case OPT_MAX_VMAS:
-		parse_max_vmas(arg, cfg);
-		break;
-	case 'v':
-		cfg->verbose = true;
-		break;
 	case OPT_STRICT:
 		cfg->strict = true;
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = fopen("/dev/null", "we");	/* see cli.c */
+		state->child_inputs[0] = cfg;
 		break;
 	case ARGP_KEY_FINI:
 		if (state->err_stream)
@@ -193,7 +175,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 int parse_ci_args(int argc, char **argv, struct config *cfg)
 {
-	static const struct argp argp = { options, parse_opt, "", doc };
+	static const struct argp_child children[] = { { &tracer_argp }, {} };
+	static const struct argp argp = { options, parse_opt, "", doc, children };
 	static char name[32];
 
 	config_init(cfg);

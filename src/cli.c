@@ -33,10 +33,7 @@ static const char doc[] =
 "  vmtrace --features               # what this kernel allows, which backend\n";
 
 enum {
-	OPT_MAX_VMAS = 0x100,
-	OPT_BACKEND,
-	OPT_FEATURES,
-	OPT_NO_INHERIT,
+	OPT_FEATURES = 0x100,	/* --max-vmas, --backend, --no-inherit, -v: cli_tracer.c */
 	OPT_FOLLOW,
 	OPT_MERGE,
 	OPT_LATENCY,
@@ -66,14 +63,8 @@ static const struct argp_option options[] = {
 	  "Where in each VMA faults land, over time" },
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
-	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
-	{ "backend", OPT_BACKEND, "NAME", 0,
-	  "auto (default: the best the kernel allows), fentry, kprobe or tracepoint" },
 	{ "features", OPT_FEATURES, NULL, 0,
 	  "Print what this kernel offers and which backend auto picks" },
-	{ "verbose", 'v', NULL, 0, "Print libbpf's messages and attach details" },
-	{ "no-inherit", OPT_NO_INHERIT, NULL, 0,
-	  "With a command: trace it alone, not the processes it starts" },
 	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
 	{ "merge", OPT_MERGE, "comm", 0, "Merge the processes' tables by command name" },
 	{ "orphan", OPT_ORPHAN, NULL, 0,
@@ -220,20 +211,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'a':
 		cfg->all_vmas = true;
 		break;
-	case 'v':
-		cfg->verbose = true;
-		break;
-	case OPT_MAX_VMAS:
-		parse_max_vmas(arg, cfg);
-		break;
-	case OPT_BACKEND:
-		parse_backend(arg, cfg);
-		break;
 	case OPT_FEATURES:
 		cfg->features = true;
-		break;
-	case OPT_NO_INHERIT:
-		cfg->no_inherit = true;
 		break;
 	case OPT_FOLLOW:
 		cfg->follow = true;
@@ -248,6 +227,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = ctx->devnull;
+		state->child_inputs[0] = cfg;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command starts here; its own options are not ours. */
@@ -284,7 +264,8 @@ void config_init(struct config *cfg)
 
 int parse_args(int argc, char **argv, struct config *cfg)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc };
+	static const struct argp_child children[] = { { &tracer_argp }, {} };
+	static const struct argp argp = { options, parse_opt, NULL, doc, children };
 	struct parse_ctx ctx = { cfg, fopen("/dev/null", "we") };
 	int err;
 

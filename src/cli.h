@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include "config.h"
 
+struct argp;
+/* --max-vmas, --backend, --no-inherit, -v: an argp child whose input is a struct config. */
+extern const struct argp tracer_argp;
+
 /* Parses argv into cfg; argp exits with 2 on a usage error, 0 on --help. */
 int parse_args(int argc, char **argv, struct config *cfg);
 /* vmtrace record|check|diff ... (ci_cli.c): the same, for those commands. */
