@@ -137,36 +137,51 @@ static void live_vmas(FILE *out, const struct address_space *as,
 	free(rows);
 }
 
-/* Every process's files, one entry per file (paths borrowed, not copied). */
+static int files_by_object(const void *a, const void *b)
+{
+	const struct file_stat *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/*
+ * Every process's files, one entry per file (paths borrowed, not copied):
+ * all of them, sorted by device and inode, the same ones added up (a scan
+ * per file was quadratic in files).
+ */
 static size_t merged_files(const struct address_space **spaces, size_t nspaces,
 			   struct file_stat **out)
 {
 	struct file_stat *files;
-	size_t n = 0, cap = 1;
+	size_t n = 0, kept = 0, cap = 1;
 
 	for (size_t s = 0; s < nspaces; s++)
 		cap += spaces[s]->nr_files;
 	files = calloc(cap, sizeof(*files));
-	for (size_t s = 0; files && s < nspaces; s++) {
-		for (size_t i = 0; i < spaces[s]->nr_files; i++) {
-			const struct file_stat *f = &spaces[s]->files[i];
-			size_t k = 0;
+	for (size_t s = 0; files && s < nspaces; s++)
+		for (size_t i = 0; i < spaces[s]->nr_files; i++)
+			files[n++] = spaces[s]->files[i];
+	if (n)
+		qsort(files, n, sizeof(*files), files_by_object);
+	for (size_t i = 0; i < n; i++) {
+		struct file_stat *k = &files[kept - !!kept];
 
-			while (k < n && (files[k].dev != f->dev || files[k].ino != f->ino))
-				k++;
-			if (k == n)
-				files[n++] = (struct file_stat){ .dev = f->dev, .ino = f->ino };
-			if (!files[k].path)
-				files[k].path = f->path;
-			files[k].faults += f->faults;
-			files[k].major += f->major;
-			files[k].recent_faults += f->recent_faults;
+		if (kept && !files_by_object(k, &files[i])) {
+			if (!k->path)
+				k->path = files[i].path;
+			k->faults += files[i].faults;
+			k->major += files[i].major;
+			k->recent_faults += files[i].recent_faults;
 			for (int r = 0; r < VMT_NR_READIN; r++)
-				files[k].readin[r] += f->readin[r];
+				k->readin[r] += files[i].readin[r];
+		} else {
+			files[kept++] = files[i];
 		}
 	}
 	*out = files;
-	return files ? n : 0;
+	return files ? kept : 0;
 }
 
 static void live_files(FILE *out, const struct address_space **spaces,
