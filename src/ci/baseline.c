@@ -209,6 +209,11 @@ struct where {
 struct reader {
 	struct jin j;
 	struct where w;
+	/*
+	 * Names too long for their field: fine only if their KEY_bytes follow
+	 * (a name that was not UTF-8 grows when its bytes become U+FFFD).
+	 */
+	unsigned int long_names;
 };
 
 /* Appends a then b to where the reader is; returns the length before. */
@@ -410,6 +415,30 @@ static int get_bytes(struct reader *r, char *out, size_t size)
 	return 0;
 }
 
+/*
+ * A name: as get_string(), but one too long for out is held back as long
+ * (out gets its first bytes) until its KEY_bytes, which replace it, or the
+ * end of its row, which refuses it.
+ */
+static int get_name(struct reader *r, char *out, size_t size, unsigned int bit)
+{
+	char text[3 * LABEL_MAX + 1];	/* every byte U+FFFD: three each */
+	size_t len;
+
+	if (get_string(r, text, sizeof(text), false))
+		return -EINVAL;
+	if (!text[0])
+		return fail(r, "empty");
+	len = strlen(text);
+	if (len >= size) {
+		r->long_names |= bit;
+		len = size - 1;
+	}
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return 0;
+}
+
 static int get_row_field(struct reader *r, int k, void *row)
 {
 	struct profile_row *id = &((struct baseline_row *)row)->id;
@@ -417,11 +446,9 @@ static int get_row_field(struct reader *r, int k, void *row)
 
 	switch (k) {
 	case R_COMMAND:
-		return get_string(r, id->command, sizeof(id->command), false) ||
-		       (!id->command[0] && fail(r, "empty"));
+		return get_name(r, id->command, sizeof(id->command), 1u << R_COMMAND);
 	case R_LABEL:
-		return get_string(r, id->label, sizeof(id->label), false) ||
-		       (!id->label[0] && fail(r, "empty"));
+		return get_name(r, id->label, sizeof(id->label), 1u << R_LABEL);
 	case R_PERMS:
 		return get_string(r, id->perms, sizeof(id->perms), false) ||
 		       (!valid_perms(id->perms) &&
@@ -432,8 +459,10 @@ static int get_row_field(struct reader *r, int k, void *row)
 		id->position = pos;
 		return 0;
 	case R_COMMAND_BYTES:
+		r->long_names &= ~(1u << R_COMMAND);
 		return get_bytes(r, id->command, sizeof(id->command));
 	case R_LABEL_BYTES:
+		r->long_names &= ~(1u << R_LABEL);
 		return get_bytes(r, id->label, sizeof(id->label));
 	default:
 		return get_object(r, pcounter_names, NR_PCOUNTERS, ALL_OF(NR_PCOUNTERS),
@@ -457,9 +486,17 @@ static int get_rows(struct reader *r, struct baseline *b)
 			return fail(r, "out of memory after %zu rows", b->nr);
 		snprintf(idx, sizeof(idx), "[%zu]", b->nr - 1);
 		mark = at(r, idx, "");
+		r->long_names = 0;
 		if (get_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
 			       row))
 			return -EINVAL;
+		if (r->long_names) {
+			bool label = r->long_names & 1u << R_LABEL;
+
+			at(r, label ? ".label" : ".command", "");
+			return fail(r, "longer than %zu bytes", label ?
+				    sizeof(row->id.label) - 1 : sizeof(row->id.command) - 1);
+		}
 		back(r, mark);
 	}
 	return more;
