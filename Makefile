@@ -158,10 +158,13 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(Q)$(CC) -O1 -g $< -o $@
 
 # The baseline reader and the JSON writer under libFuzzer (clang's
-# -fsanitize=fuzzer, with ASan and UBSan): `make fuzz` runs each FUZZ_SECONDS,
-# the reader over a copy of the seed corpus; tests/run-all.sh runs them
-# briefly as a tier.
-FUZZ_SECONDS ?= 60
+# -fsanitize=fuzzer, with ASan and UBSan). `make fuzz` runs each for
+# FUZZ_RUNS inputs from a fixed seed, the reader over the seed corpus: a count,
+# not a time, so the tier does the same work (and finds the same things) on a
+# fast machine and a slow one. To explore, give a time and a new seed each run:
+# make fuzz FUZZ_LIMIT='-max_total_time=600 -seed=0'.
+FUZZ_RUNS ?= 100000
+FUZZ_LIMIT ?= -runs=$(FUZZ_RUNS) -seed=1
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
 FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/model/profile.c \
@@ -184,10 +187,10 @@ fuzz-corpus: $(OUTPUT)/mkcorpus
 
 fuzz: $(OUTPUT)/fuzz_baseline $(OUTPUT)/fuzz_json_writer
 	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus $(OUTPUT)/fuzz-json-corpus
-	$(Q)$(OUTPUT)/fuzz_baseline -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(Q)$(OUTPUT)/fuzz_baseline $(FUZZ_LIMIT) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
 		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
-	$(Q)$(OUTPUT)/fuzz_json_writer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(Q)$(OUTPUT)/fuzz_json_writer $(FUZZ_LIMIT) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz-json- \
 		$(OUTPUT)/fuzz-json-corpus
 

@@ -216,6 +216,9 @@ struct reader {
 	unsigned int long_names;
 };
 
+/* long_names: the top-level command (a row's use the bits of its keys) */
+#define LONG_COMMAND (1u << 31)
+
 /* Appends a then b to where the reader is; returns the length before. */
 static size_t at(struct reader *r, const char *a, const char *b)
 {
@@ -351,6 +354,22 @@ static int get_string(struct reader *r, char *out, size_t size, bool nullable)
 	return 0;
 }
 
+/*
+ * A backend is a name vmtrace wrote (fentry, kprobe, tracepoint): it is
+ * printed in notes as is, so anything beyond a short lower-case word (an
+ * escape sequence, bytes that are not text) is refused, not echoed.
+ */
+static int get_backend(struct reader *r, char *out, size_t size)
+{
+	if (get_string(r, out, size, true))
+		return -EINVAL;
+	for (const char *c = out; *c; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= '0' && *c <= '9') &&
+		    *c != '_' && *c != '-')
+			return fail(r, "not a backend name (letters a-z, digits, '_', '-')");
+	return 0;
+}
+
 static int get_spread(struct reader *r, struct spread *s)
 {
 	static const char *const idx[] = { "[0]", "[1]", "[2]" };
@@ -404,9 +423,12 @@ static const char *const row_keys[NR_ROW_KEYS] = {
  * KEY_bytes, which the JSON writer adds after KEY when KEY was not UTF-8 (KEY
  * then holds U+FFFD for those bytes): the exact bytes, in hex, replace it.
  */
+/* The longest name a baseline holds: the command line recorded. */
+#define NAME_BYTES_MAX sizeof(((struct baseline *)0)->command)
+
 static int get_bytes(struct reader *r, char *out, size_t size)
 {
-	char hex[2 * LABEL_MAX + 2];
+	char hex[2 * NAME_BYTES_MAX + 2];
 
 	if (get_string(r, hex, sizeof(hex), false))
 		return -EINVAL;
@@ -420,14 +442,15 @@ static int get_bytes(struct reader *r, char *out, size_t size)
  * (out gets its first bytes) until its KEY_bytes, which replace it, or the
  * end of its row, which refuses it.
  */
-static int get_name(struct reader *r, char *out, size_t size, unsigned int bit)
+static int get_name(struct reader *r, char *out, size_t size, unsigned int bit,
+		    bool may_be_empty)
 {
-	char text[3 * LABEL_MAX + 1];	/* every byte U+FFFD: three each */
+	char text[3 * NAME_BYTES_MAX + 1];	/* every byte U+FFFD: three each */
 	size_t len;
 
-	if (get_string(r, text, sizeof(text), false))
+	if (get_string(r, text, sizeof(text), may_be_empty))
 		return -EINVAL;
-	if (!text[0])
+	if (!text[0] && !may_be_empty)
 		return fail(r, "empty");
 	len = strlen(text);
 	if (len >= size) {
@@ -446,9 +469,9 @@ static int get_row_field(struct reader *r, int k, void *row)
 
 	switch (k) {
 	case R_COMMAND:
-		return get_name(r, id->command, sizeof(id->command), 1u << R_COMMAND);
+		return get_name(r, id->command, sizeof(id->command), 1u << R_COMMAND, false);
 	case R_LABEL:
-		return get_name(r, id->label, sizeof(id->label), 1u << R_LABEL);
+		return get_name(r, id->label, sizeof(id->label), 1u << R_LABEL, false);
 	case R_PERMS:
 		return get_string(r, id->perms, sizeof(id->perms), false) ||
 		       (!valid_perms(id->perms) &&
@@ -486,11 +509,11 @@ static int get_rows(struct reader *r, struct baseline *b)
 			return fail(r, "out of memory after %zu rows", b->nr);
 		snprintf(idx, sizeof(idx), "[%zu]", b->nr - 1);
 		mark = at(r, idx, "");
-		r->long_names = 0;
+		r->long_names &= LONG_COMMAND;
 		if (get_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
 			       row))
 			return -EINVAL;
-		if (r->long_names) {
+		if (r->long_names & ~LONG_COMMAND) {
 			bool label = r->long_names & 1u << R_LABEL;
 
 			at(r, label ? ".label" : ".command", "");
@@ -666,9 +689,9 @@ static int get_field(struct reader *r, int k, void *base)
 	case K_VERSION:
 		return jin_skip(&r->j);	/* get_version() read it */
 	case K_COMMAND:
-		return get_string(r, b->command, sizeof(b->command), true);
+		return get_name(r, b->command, sizeof(b->command), LONG_COMMAND, true);
 	case K_BACKEND:
-		return get_string(r, b->backend, sizeof(b->backend), true);
+		return get_backend(r, b->backend, sizeof(b->backend));
 	case K_RUNS:
 		if (get_count(r, 1 << 20, &runs))
 			return -EINVAL;
@@ -679,6 +702,7 @@ static int get_field(struct reader *r, int k, void *base)
 	case K_TOLERANCE:
 		return get_object(r, tol_keys, NR_TOL_KEYS, 0, get_tolerances, b);
 	case K_COMMAND_BYTES:
+		r->long_names &= ~LONG_COMMAND;
 		return get_bytes(r, b->command, sizeof(b->command));
 	default:
 		return get_rows(r, b);
@@ -691,6 +715,9 @@ static int get_baseline(struct reader *r, struct baseline *b)
 	if (get_version(r) || get_object(r, root_keys, NR_ROOT_KEYS,
 					 1u << K_VERSION | 1u << K_ROWS, get_field, b))
 		return -EINVAL;
+	if (r->long_names & LONG_COMMAND)
+		return jin_fail(&r->j, "command: longer than %zu bytes",
+				sizeof(b->command) - 1);
 	return check_tolerances(r, b) || sort_unique(r, b) ? -EINVAL : 0;
 }
 

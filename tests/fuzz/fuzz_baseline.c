@@ -4,7 +4,7 @@
  * either parse into a baseline that can be written back out and parsed
  * again to the same rows, or be refused with a reason; never crash, leak or
  * read out of bounds (built with ASan and UBSan). `make fuzz` runs it for
- * FUZZ_SECONDS over tests/fuzz/corpus.
+ * FUZZ_RUNS inputs from a fixed seed over tests/fuzz/corpus.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f || baseline_write(f, &b))
 		abort();
 	fclose(f);
-	if (baseline_parse(text, len, &again, err, sizeof(err)) || again.nr != b.nr)
+	if (baseline_parse(text, len, &again, err, sizeof(err)) || again.nr != b.nr ||
+	    strcmp(b.command, again.command) || strcmp(b.backend, again.backend) ||
+	    b.runs != again.runs)
 		abort();
 	for (size_t i = 0; i < b.nr; i++)
 		if (memcmp(b.rows[i].c, again.rows[i].c, sizeof(b.rows[i].c)) ||
