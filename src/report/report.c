@@ -266,6 +266,32 @@ static void text_files(FILE *out, const struct address_space *as,
 			"thread's last fault, on that file, was not yet accounted)\n");
 }
 
+/* What was not counted, by cause: only the causes that dropped something. */
+static void text_drops(FILE *out, const struct address_space *as)
+{
+	const struct { const char *what; __u64 n; } causes[] = {
+		{ "rows full", as->drops.rows },
+		{ "files", as->drops.files },
+		{ "threads", as->drops.threads },
+		{ "deferred map full", as->drops.deferred_full },
+		{ "read-in pages", as->drops.readins },
+		{ "program runs the kernel skipped", as->drops.missed },
+	};
+	const char *sep = "";
+
+	fprintf(out, "drops: %" PRIu64 " (", as->drops_total);
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		if (!causes[i].n)
+			continue;
+		fprintf(out, "%s%s %llu", sep, causes[i].what, causes[i].n);
+		sep = ", ";
+	}
+	/* a skipped run is a BPF program preempted (PREEMPT_RT) or re-entered */
+	fprintf(out, "): %s\n", as->drops.missed == as->drops_total ?
+		"the kernel skipped a BPF program already running on that CPU" :
+		"raise --max-vmas");
+}
+
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
@@ -292,11 +318,7 @@ void report_text(FILE *out, const struct address_space *as,
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
 	if (as->drops_total)
-		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
-			"threads %llu, deferred map full %llu, read-in pages %llu): "
-			"raise --max-vmas\n", as->drops_total, as->drops.rows,
-			as->drops.files, as->drops.threads, as->drops.deferred_full,
-			as->drops.readins);
+		text_drops(out, as);
 	if (as->procs)
 		procs_text(out, as->procs);
 	fflush(out);
@@ -408,6 +430,7 @@ static void json_drops(struct json_writer *w, const struct address_space *as)
 	jw_uint64_field(w, "threads", as->drops.threads);
 	jw_uint64_field(w, "deferred_full", as->drops.deferred_full);
 	jw_uint64_field(w, "readins", as->drops.readins);
+	jw_uint64_field(w, "missed_runs", as->drops.missed);
 	/* informational: busy lookups resolved in user space, not lost */
 	jw_uint64_field(w, "deferred_lookups", as->drops.lookups_busy);
 	jw_end_object(w);

@@ -27,10 +27,10 @@ export ITEST_CHURN="${ITEST_CHURN:-5000}" ITEST_STACK_ROUNDS="${ITEST_STACK_ROUN
 status=0
 # Output files, signals, names and CI mode do not depend on how faults are
 # seen: the first backend runs those suites, the others skip them.
-skip=
+skip=$VMTEST_SKIP
 for backend in $VMTEST_BACKENDS; do
 	echo "vmtest: === backend $backend"
 	ITEST_SKIP=$skip VMTRACE_BACKEND=$backend /vmt/itest || status=1
-	skip="hostile names ci"
+	skip="$VMTEST_SKIP hostile names ci"
 done
 exit $status
