@@ -106,6 +106,12 @@ static __always_inline int inherit_exec_enter(void)
 	if (!lin)
 		return 0;
 	lin->exec_gen = proc->gen;
+	/*
+	 * Rows made from here on are the new image's (the ELF loader faults
+	 * on the new stack before the exec tracepoint): their dead rows must
+	 * not fold with the old image's. A failed exec only splits the folds.
+	 */
+	proc->image_gen = proc->gen;
 	save_image(&lin->images[current_image(lin)].end, proc);
 	return 0;
 }
@@ -178,6 +184,7 @@ static __always_inline int inherit_exec(struct task_struct *p,
 	}
 	ctx.gen = lin->exec_gen ? lin->exec_gen : proc->gen;
 	lin->exec_gen = 0;
+	proc->image_gen = ctx.gen;	/* rows made since execve() entry are this image's */
 	if (backend == VMT_BACKEND_TRACEPOINT)
 		lin->exec_arg_faults += exec_arg_pages(p, bprm);
 	bpf_for_each_map_elem(&row_index, flush_row, &ctx, 0);

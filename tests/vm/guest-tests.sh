@@ -5,7 +5,7 @@
 # vmtest.sh sets VMTEST_BACKENDS on the line after the first).
 # /tmp is tmpfs (file mappings there are shmem, never major faults), so the
 # file workloads get a real ext4 filesystem on a loop device.
-echo "vmtest: kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+echo "vmtest: kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo "not built in")"
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=96 2>/dev/null &&
 	losetup /dev/loop0 /tmp/disk.img &&
 	mke2fs -q /dev/loop0 &&
