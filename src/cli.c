@@ -12,7 +12,6 @@
 #include "vmtrace.h"
 #include "tracer/backends.h"
 
-const char *argp_program_version = "vmtrace 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
@@ -49,6 +48,8 @@ enum {
 	OPT_ALL_VMAS,
 };
 
+/* record/check/diff print the same lines: --version is main's (kernel_features.c) */
+
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this running process (one; a comma list is refused)" },
 	{ "json", 'j', NULL, 0, "Print the report as JSON" },
@@ -72,6 +73,8 @@ static const struct argp_option options[] = {
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all-vmas", OPT_ALL_VMAS, NULL, 0, "Also list VMAs that did not fault" },
 	{ "all-cpus", 'a', NULL, 0, "System-wide (reserved, as in perf: not supported yet)" },
+	{ "version", 'V', NULL, 0,
+	  "Version, git commit, libbpf, and this kernel's BPF features, a line each" },
 	{ "features", OPT_FEATURES, NULL, 0,
 	  "Print what this kernel offers and which backend auto picks" },
 	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
@@ -242,6 +245,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FEATURES:
 		cfg->features = true;
 		break;
+	case 'V':
+		cfg->version = true;
+		break;
 	case OPT_FOLLOW:
 		cfg->follow = true;
 		break;
@@ -264,7 +270,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		cfg->inherit = cfg->command ? !cfg->no_inherit : cfg->follow;
-		if (cfg->features)
+		if (cfg->features || cfg->version)
 			break;	/* nothing to trace */
 		if (!cfg->pid == !cfg->command)
 			usage_error(cfg->pid ?

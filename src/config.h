@@ -54,6 +54,7 @@ struct config {
 	unsigned int max_vmas;
 	int backend;		/* enum vmt_backend, or -1: the best available */
 	bool features;		/* --features: print what the kernel offers */
+	bool version;		/* -V, --version: builds and kernel features, a line each */
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
 	bool latency;		/* --latency: fault latency histograms */
 	bool heatmap;		/* --heatmap: where in each VMA, over time */

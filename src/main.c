@@ -517,6 +517,8 @@ int main(int argc, char **argv)
 	tracer_set_verbose(cfg.verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setvbuf(stderr, NULL, _IOLBF, 0);	/* a live view's lines, not its bytes */
+	if (cfg.version)	/* no privilege needed */
+		return print_version(&cfg);
 	if (tracer_check_environment(&cfg))
 		return 1;
 	if (cfg.features)
