@@ -46,8 +46,12 @@ static __always_inline int inherit_fork(struct task_struct *parent,
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
 	struct vmt_lineage *lin;
 
-	if (!follow || ptgid == ctgid || !traced_proc(ptgid))
+	if (ptgid == ctgid || !traced_proc(ptgid))
 		return 0;	/* a thread, or not ours */
+	if (!follow) {	/* counted, so a report can say what it left out */
+		__sync_fetch_and_add(&forks_unfollowed, 1);
+		return 0;
+	}
 	/* an entry already there is a reused pid of an exited process: left alone */
 	if (bpf_map_update_elem(&procs, &ctgid, &proc_followed, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&procs_full, 1);

@@ -49,7 +49,7 @@ tier() {
 	count_check "$name"
 }
 
-make -s all .output/unit-tests .output/itest .output/vmwork || {
+make -s all man .output/unit-tests .output/itest .output/vmwork || {
 	echo "run-all: build failed"
 	echo "0 passed, 1 failed"
 	exit 1

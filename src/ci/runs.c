@@ -167,7 +167,7 @@ static int record(const struct config *cfg)
 	struct baseline b;
 	int err;
 
-	if (output_open(&out, cfg->output))
+	if (output_open(&out, cfg->output, STDOUT_FILENO))
 		return CI_EXIT_ERROR;
 	err = run_all(cfg, &b);
 	if (!err) {

@@ -134,5 +134,7 @@ Suite *ci_suite(void);
 Suite *rows_suite(void);
 Suite *names_suite(void);
 Suite *hostile_suite(void);
+Suite *cli_suite(void);
+Suite *install_suite(void);
 
 #endif
