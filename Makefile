@@ -66,7 +66,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers
+.PHONY: all clean demo test unit-test itest realtest realcitest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -222,6 +222,11 @@ test: deps
 # oracle recorded by perf in the same run (tests/real/README.md). Root.
 realtest: all
 	$(Q)tests/real/run.sh
+
+# record and check on programs from Debian's packages: unchanged, every check
+# passes; with a real regression, it fails naming the region (tests/realci). Root.
+realcitest: all
+	$(Q)tests/realci/run.sh
 
 # The integration suite under Debian's 6.1 kernel in qemu, once per backend.
 vmtest: deps
