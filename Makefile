@@ -142,12 +142,15 @@ $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 # this kernel. BENCH_ARGS, e.g. "--rounds 9 --size anon=50000": see
 # tests/bench/bench.py --help. The peers come from Debian's packages; one
 # that cannot be installed is reported as skipped. Then the churn benchmark
-# (tests/bench/churn.py): a threaded server traced for minutes.
+# (tests/bench/churn.py): a threaded server traced for minutes. Then CI mode's
+# false failures over 100 checks of each real program, and the smallest growth
+# each baseline catches (tests/bench/ci_false_failures.py; CI_BENCH_ARGS).
 bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench
 	$(Q)for p in linux-perf bpftrace; do dpkg -s $$p >/dev/null 2>&1 || \
 		apt-get install -y -q $$p >/dev/null 2>&1 || \
 		echo "bench: could not install $$p (its rows will say skipped)"; done
 	$(Q)tests/bench/bench.py $(BENCH_ARGS)
+	$(Q)tests/bench/ci_false_failures.py $(CI_BENCH_ARGS)
 
 # The same inside Debian's 6.1 kernel in qemu: the backends' relative cost.
 vmbench: deps
