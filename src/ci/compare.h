@@ -6,8 +6,10 @@
  * A counter regresses when its median now exceeds the baseline's recorded
  * maximum by more than the slack: the fixed slack, max(relative * baseline
  * median, min_count), or SPREAD_FACTOR times the recorded spread (max - min),
- * whichever is larger. Variation already seen with -r widens the band by as
- * much again, so an unchanged program does not fail on its own noise; the
+ * whichever is larger. Variation already seen with -r widens the band by twice
+ * as much again (five runs see less than a program's whole range: once was
+ * not enough for a shell's fork-time copy-on-write faults, which failed 1 in
+ * 10 checks), so an unchanged program does not fail on its own noise; the
  * fixed slack is the floor for counters that never varied. A counter whose
  * spread is larger than its median and than the fixed slack cannot be judged:
  * over the limit it is "noisy", never a regression. A row only one side has
@@ -22,7 +24,7 @@
 
 #define DEFAULT_TOLERANCE	0.10
 #define DEFAULT_MIN_COUNT	8
-#define SPREAD_FACTOR		1
+#define SPREAD_FACTOR		2
 
 struct compare_result {
 	unsigned int regressions;	/* rows with a counter over its limit */

@@ -132,6 +132,7 @@ def bench(name, argv, args, work):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # progress while it runs, into a file too
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--checks", type=int, default=100, help="checks per program (100)")
     ap.add_argument("--runs", type=int, default=5, help="runs per baseline (5)")
