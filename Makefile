@@ -66,7 +66,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers man install help
+.PHONY: all clean demo test unit-test itest realtest realcitest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers man install help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -153,12 +153,15 @@ $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 # this kernel. BENCH_ARGS, e.g. "--rounds 9 --size anon=50000": see
 # tests/bench/bench.py --help. The peers come from Debian's packages; one
 # that cannot be installed is reported as skipped. Then the churn benchmark
-# (tests/bench/churn.py): a threaded server traced for minutes.
+# (tests/bench/churn.py): a threaded server traced for minutes. Then CI mode's
+# false failures over 100 checks of each real program, and the smallest growth
+# each baseline catches (tests/bench/ci_false_failures.py; CI_BENCH_ARGS).
 bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench
 	$(Q)for p in linux-perf bpftrace; do dpkg -s $$p >/dev/null 2>&1 || \
 		apt-get install -y -q $$p >/dev/null 2>&1 || \
 		echo "bench: could not install $$p (its rows will say skipped)"; done
 	$(Q)tests/bench/bench.py $(BENCH_ARGS)
+	$(Q)tests/bench/ci_false_failures.py $(CI_BENCH_ARGS)
 
 # The same inside Debian's 6.1 kernel in qemu: the backends' relative cost.
 vmbench: deps
@@ -234,6 +237,11 @@ test: deps
 realtest: all
 	$(Q)tests/real/run.sh
 
+# record and check on programs from Debian's packages: unchanged, every check
+# passes; with a real regression, it fails naming the region (tests/realci). Root.
+realcitest: all
+	$(Q)tests/realci/run.sh
+
 # The integration suite under Debian's 6.1 kernel in qemu, once per backend.
 vmtest: deps
 	$(Q)tests/vm/vmtest.sh
@@ -270,6 +278,7 @@ help:
 	@echo 'make unit-test   unit tests (no root)'
 	@echo 'make itest       integration tests on this kernel (root)'
 	@echo 'make realtest    Debian programs against perf (root)'
+	@echo 'make realcitest  CI mode on Debian programs: no false failures, regressions caught'
 	@echo 'make vmtest      the integration suite in qemu, Debian 6.1 kernel'
 	@echo 'make fuzz        the baseline reader and JSON writer under libFuzzer'
 	@echo 'make bench       vmtrace against perf and bpftrace; make vmbench in qemu'

@@ -10,10 +10,14 @@
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
 #   real         root, this machine's kernel: vmtrace's per-VMA rows on programs from
 #                Debian's packages against a per-fault oracle from perf (tests/real)
+#   realci       root: record and check on Debian's programs (python3 directly and
+#                through a script that execs it, gcc, git status): every check of
+#                an unchanged program passes, real regressions fail (tests/realci)
 #   vm           the integration suite again under Debian's 6.1 kernel in qemu
 # Each tier runs even if an earlier one failed; the exit code is 1 if any did.
 # Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI),
-# VMTRACE_SKIP_REAL=1 the real-programs tier.
+# VMTRACE_SKIP_REAL=1 the real-programs tier, VMTRACE_SKIP_REALCI=1 the
+# real-program CI tier.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -102,6 +106,9 @@ tier_sanitize() {
 tier_sanitize
 if [ "${VMTRACE_SKIP_REAL:-0}" != 1 ]; then
 	tier real env VMTRACE=.output/vmtrace tests/real/run.sh
+fi
+if [ "${VMTRACE_SKIP_REALCI:-0}" != 1 ]; then
+	tier realci env VMTRACE=.output/vmtrace tests/realci/run.sh
 fi
 if [ "${VMTRACE_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/vmtest.sh ]; then
 	tier vm tests/vm/vmtest.sh
