@@ -46,13 +46,19 @@ enum {
 	OPT_TOP,
 	OPT_ORPHAN,
 	OPT_ALL_VMAS,
+	OPT_PRETTY,
 };
 
 /* record/check/diff print the same lines: --version is main's (kernel_features.c) */
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this running process (one; a comma list is refused)" },
-	{ "json", 'j', NULL, 0, "Print the report as JSON" },
+	{ "json", 'j', NULL, 0,
+	  "Print the report as JSON: one line, indented on a terminal (-I: one "
+	  "report a line)" },
+	{ "pretty", OPT_PRETTY, NULL, 0, "With -j: indent the JSON, wherever it goes" },
+	{ "wide", 'w', NULL, 0, "Every column of the VMA table (default: those that "
+	  "fit 100 columns, or the terminal)" },
 	{ "output", 'o', "FILE", 0,
 	  "Write the report to FILE (whole, or not at all); - for stdout (default: "
 	  "stderr with a command, stdout with -p)" },
@@ -201,6 +207,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'o':
 		cfg->output = arg;
+		break;
+	case OPT_PRETTY:
+		cfg->pretty = true;
+		break;
+	case 'w':
+		cfg->wide = true;
 		break;
 	case 'd':
 		if (parse_seconds(arg, 0, &cfg->duration))

@@ -45,6 +45,9 @@ struct config {
 	pid_t pid;		/* -p: attach to this process */
 	char **command;		/* -- CMD ARGS: run this under the tracer */
 	bool json;
+	bool pretty;		/* --pretty: JSON indented (default: on a terminal, without -I) */
+	bool wide;		/* -w: every column of the VMA table */
+	const char *user;	/* -u: run the command as this user */
 	const char *output;	/* -o: report file, written whole or not at all */
 	double duration;	/* -d: seconds; 0 = until Ctrl-C or exit */
 	double interval;	/* -I: seconds between live views; 0 = at the end */

@@ -175,8 +175,10 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 
 static int emit(const struct config *cfg, FILE *f, const struct address_space *as)
 {
+	/* -I -j is a stream of reports, one a line; a file or pipe gets one line */
 	if (cfg->json)
-		return report_json(f, as);
+		return report_json(f, as, cfg->pretty ||
+				   (!cfg->interval && isatty(fileno(f))));
 	report_text(f, as, cfg);
 	return ferror(f) ? -EIO : 0;
 }

@@ -165,6 +165,7 @@ int baseline_write(FILE *out, const struct baseline *b)
 	jw_init(&w, out, JW_SPACED);
 	w.indent = 1;
 	jw_begin_object(&w);
+	jw_string_field(&w, "schema", BASELINE_SCHEMA);
 	jw_int64_field(&w, "vmtrace_baseline", BASELINE_VERSION);
 	jw_string_field(&w, "command", b->command);
 	jw_string_field(&w, "backend", b->backend);
@@ -673,12 +674,23 @@ static int get_version(struct reader *r)
 }
 
 enum { K_VERSION, K_COMMAND, K_BACKEND, K_RUNS, K_UNAVAILABLE, K_TOLERANCE, K_ROWS,
-       K_COMMAND_BYTES, NR_ROOT_KEYS };
+       K_COMMAND_BYTES, K_SCHEMA, NR_ROOT_KEYS };
 
 static const char *const root_keys[NR_ROOT_KEYS] = {
 	"vmtrace_baseline", "command", "backend", "runs", "unavailable", "tolerance",
-	"rows", "command_bytes",
+	"rows", "command_bytes", "schema",
 };
+
+/* Optional (baselines written before it have none), but never another's. */
+static int get_schema(struct reader *r)
+{
+	char schema[sizeof(BASELINE_SCHEMA) + 1];
+
+	if (get_string(r, schema, sizeof(schema), false))
+		return -EINVAL;
+	return strcmp(schema, BASELINE_SCHEMA) ?
+	       fail(r, "not \"%s\"", BASELINE_SCHEMA) : 0;
+}
 
 static int get_field(struct reader *r, int k, void *base)
 {
@@ -704,6 +716,8 @@ static int get_field(struct reader *r, int k, void *base)
 	case K_COMMAND_BYTES:
 		r->long_names &= ~LONG_COMMAND;
 		return get_bytes(r, b->command, sizeof(b->command));
+	case K_SCHEMA:
+		return get_schema(r);
 	default:
 		return get_rows(r, b);
 	}

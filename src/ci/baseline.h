@@ -13,6 +13,8 @@
 #include "model/profile.h"
 
 #define BASELINE_VERSION	1
+/* the "schema" member: docs/schema/baseline.schema.json, for this version */
+#define BASELINE_SCHEMA		"vmtrace-baseline/1"
 #define BASELINE_MAX_BYTES	(64 << 20)	/* larger files are refused */
 #define BASELINE_ERR_MAX	256
 

@@ -101,8 +101,17 @@ void procs_text(FILE *out, const struct proc_set *set)
 	}
 }
 
+static size_t nr_images_of(const struct proc_set *set, pid_t pid)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->nr; i++)
+		n += set->images[i].pid == pid;
+	return n;
+}
+
 static void json_process(struct json_writer *w, const struct proc_set *set,
-			 const struct proc_kernel *k)
+			 const struct proc_kernel *k, pid_t top_pid)
 {
 	uint64_t t[VMT_NR_COUNTERS];
 
@@ -125,16 +134,20 @@ static void json_process(struct json_writer *w, const struct proc_set *set,
 	} else {
 		jw_null_field(w, "kernel");
 	}
+	if (k->pid == top_pid && nr_images_of(set, k->pid) < 2) {
+		jw_end_object(w);	/* the report is that image: no copy */
+		return;
+	}
 	jw_name(w, "images");
 	jw_begin_array(w);
 	for (size_t i = 0; i < set->nr; i++)
 		if (set->images[i].pid == k->pid)
-			report_json_write(w, &set->images[i].as);
+			report_json_image(w, &set->images[i].as);
 	jw_end_array(w);
 	jw_end_object(w);
 }
 
-void procs_json(struct json_writer *w, const struct proc_set *set)
+void procs_json(struct json_writer *w, const struct proc_set *set, pid_t top_pid)
 {
 	struct profile p;
 
@@ -142,7 +155,7 @@ void procs_json(struct json_writer *w, const struct proc_set *set)
 	jw_name(w, "list");
 	jw_begin_array(w);
 	for (size_t k = 0; k < set->nr_pids; k++)
-		json_process(w, set, &set->kernel[k]);
+		json_process(w, set, &set->kernel[k], top_pid);
 	jw_end_array(w);
 	jw_uint64_field(w, "not_followed", set->not_followed);
 	if (set->merge_comm && !profile_from_procs(&p, set, NULL)) {

@@ -13,7 +13,11 @@ void procs_totals(const struct proc_set *set, uint64_t *totals, uint64_t *kernel
 		  uint64_t *traced);
 /* The processes' lines (and with merge_comm, the tables by command). */
 void procs_text(FILE *out, const struct proc_set *set);
-/* The "processes" object: each process, its images' reports. */
-void procs_json(struct json_writer *w, const struct proc_set *set);
+/*
+ * The "processes" object: each process, its images' reports; the images of
+ * top_pid, the report's own process, only when it has more than one (its
+ * only image is the report itself).
+ */
+void procs_json(struct json_writer *w, const struct proc_set *set, pid_t top_pid);
 
 #endif

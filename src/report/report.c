@@ -555,12 +555,17 @@ static void json_drops(struct json_writer *w, const struct address_space *as)
  * (15,000 rows, 17 MB of JSON) peaked at 20 MB instead of 33 MB on the
  * 2-core development VM (kernel 6.18).
  */
-void report_json_write(struct json_writer *w, const struct address_space *as)
+static void json_report(struct json_writer *w, const struct address_space *as,
+			bool top)
 {
 	jw_begin_object(w);
+	if (top)
+		jw_string_field(w, "schema", REPORT_SCHEMA);
 	jw_int64_field(w, "pid", as->pid);
 	jw_string_field(w, "command", as->command);
-	jw_double_field(w, "duration_s", as->duration_s);
+	/* an image's own duration is not measured: the report's is the one */
+	if (top)
+		jw_double_field(w, "duration_s", as->duration_s);
 	jw_string_field(w, "backend", as->backend);
 	jw_name(w, "unavailable");
 	jw_words(w, as->unavailable);
@@ -592,16 +597,26 @@ void report_json_write(struct json_writer *w, const struct address_space *as)
 		jw_uint64_field(w, "children_not_followed", as->forks_unfollowed);
 	if (as->procs) {
 		jw_name(w, "processes");
-		procs_json(w, as->procs);
+		procs_json(w, as->procs, as->pid);
 	}
 	jw_end_object(w);
 }
 
-int report_json(FILE *out, const struct address_space *as)
+void report_json_write(struct json_writer *w, const struct address_space *as)
+{
+	json_report(w, as, true);
+}
+
+void report_json_image(struct json_writer *w, const struct address_space *as)
+{
+	json_report(w, as, false);
+}
+
+int report_json(FILE *out, const struct address_space *as, bool pretty)
 {
 	struct json_writer w;
 
-	jw_init(&w, out, JW_PRETTY);
+	jw_init(&w, out, pretty ? JW_PRETTY : JW_COMPACT);
 	report_json_write(&w, as);
 	return jw_finish(&w);
 }

@@ -9,10 +9,20 @@
 /* The VMA table, then files, latency and heatmaps as cfg asks. */
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg);
-/* The JSON report; returns 0, or -errno when it could not be written. */
-int report_json(FILE *out, const struct address_space *as);
+/*
+ * The version of the report's JSON, its "schema" member: the name of its
+ * JSON Schema (docs/schema/report.schema.json) and a number raised when a
+ * member changes meaning or goes.
+ */
+#define REPORT_SCHEMA "vmtrace-report/1"
+
+/* The JSON report, indented or one line; returns 0, or -errno when it could
+ * not be written. */
+int report_json(FILE *out, const struct address_space *as, bool pretty);
 
 struct json_writer;
 /* The report of one address space as a JSON object, to w (a value). */
 void report_json_write(struct json_writer *w, const struct address_space *as);
+/* One exec image of a process, inside a report: no schema, no duration. */
+void report_json_image(struct json_writer *w, const struct address_space *as);
 #endif

@@ -49,6 +49,11 @@ static const struct bad_baseline bad_baselines[] = {
 	  "format version 0," },
 	{ "version as a string", BL_DOC("\"1\"", ""),
 	  "expected a version number, got a string" },
+	{ "a report's schema", "{\"schema\":\"vmtrace-report/1\",\"vmtrace_baseline\":1,"
+			       "\"rows\":[]}",
+	  "schema: not \"vmtrace-baseline/1\"" },
+	{ "schema not a string", "{\"schema\":1,\"vmtrace_baseline\":1,\"rows\":[]}",
+	  "schema: expected a string, got a number" },
 	{ "no rows", "{\"vmtrace_baseline\":1}",
 	  "the top level: no \"rows\"" },
 	{ "rows not an array", "{\"vmtrace_baseline\":1,\"rows\":{}}",

@@ -51,6 +51,7 @@ static void record_with(const char *base, const char *const args[])
 
 	ck_assert_msg(code == 0, "record exited %d; stderr: %s", code, out_of(&p, P_ERR));
 	ck_assert_msg(!access(base, R_OK), "record wrote no %s", base);
+	json_keep_file(base);
 	proc_free(&p);
 }
 

@@ -30,6 +30,7 @@ static void assert_json_report(const char *text, const char *command, const char
 	json_object *root = json_tokener_parse(text), *v;
 
 	ck_assert_msg(root, "%s: not one JSON document: %.2000s", what, text);
+	json_keep(text);
 	ck_assert_msg(json_object_object_get_ex(root, "command", &v) &&
 		      !strcmp(json_object_get_string(v), command),
 		      "%s: no \"command\": \"%s\" in: %.2000s", what, command, text);

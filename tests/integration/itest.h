@@ -69,7 +69,9 @@ struct report {
 	json_object *root;
 };
 
+/* A report vmtrace wrote (kept for the schema suite); report_read: any file. */
 int report_load(struct report *r, const char *path, char *err, size_t len);
+int report_read(struct report *r, const char *path, char *err, size_t len);
 int report_parse(struct report *r, const char *text);
 void report_free(struct report *r);
 int report_check_expect(const struct report *r, const struct expect *e,
@@ -121,6 +123,14 @@ void check_expects(struct session *s, pid_t pid, bool at_ready, int lines);
 void check_report(struct session *s, pid_t pid);
 void session_free(struct session *s);
 
+/* ---- schema.c: every JSON document vmtrace wrote, validated at the end ---- */
+
+/* Copies of a document (a file, or text) for the schema suite, when it runs. */
+void json_keep_file(const char *path);
+void json_keep(const char *text);
+/* Where they go (ITEST_JSON_DIR, made by main), or NULL: not kept. */
+const char *json_keep_dir(void);
+
 /* ---- suites ---- */
 
 Suite *parser_suite(void);
@@ -136,5 +146,6 @@ Suite *names_suite(void);
 Suite *hostile_suite(void);
 Suite *cli_suite(void);
 Suite *install_suite(void);
+Suite *schema_suite(void);
 
 #endif

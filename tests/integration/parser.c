@@ -18,7 +18,7 @@ static void sample_load(void)
 
 	if (!path)
 		path = "tests/integration/sample.json";
-	ck_assert_msg(!report_load(&sample, path, err, sizeof(err)), "%s",
+	ck_assert_msg(!report_read(&sample, path, err, sizeof(err)), "%s",
 		      err);
 }
 

@@ -16,6 +16,12 @@ static const char *const counters[] = {
 
 int report_load(struct report *r, const char *path, char *err, size_t len)
 {
+	json_keep_file(path);
+	return report_read(r, path, err, len);
+}
+
+int report_read(struct report *r, const char *path, char *err, size_t len)
+{
 	r->root = json_object_from_file(path);
 	if (!r->root) {
 		snprintf(err, len, "cannot read report %s: %s", path,

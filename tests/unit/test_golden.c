@@ -205,7 +205,7 @@ static void render_check(const char *name, const struct address_space *as,
 	FILE *f = open_memstream(&text, &len);
 
 	if (sink == SINK_JSON)
-		ck_assert_int_eq(report_json(f, as), 0);
+		ck_assert_int_eq(report_json(f, as, true), 0);
 	else if (sink == SINK_TEXT)
 		report_text(f, as, &cfg);
 	else

@@ -52,7 +52,7 @@ static char *render(bool json, const char *path)
 
 	sample(&as, path);
 	if (json)
-		ck_assert_int_eq(report_json(f, &as), 0);
+		ck_assert_int_eq(report_json(f, &as, false), 0);
 	else if (cfg.interval)
 		live_print(f, &as, &cfg, false);
 	else
