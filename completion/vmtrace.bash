@@ -75,7 +75,7 @@ _vmtrace()
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-p --pid -j --json -o --output -d --duration -I
+		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
 			--heatmap --full --all-vmas --features --follow --merge --orphan --backend
 			--max-vmas -v --verbose -V --version --help --usage --" -- "$cur"))

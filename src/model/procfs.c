@@ -152,8 +152,21 @@ int read_cmdline(pid_t pid, char *buf, size_t size)
 
 	if (n <= 0)
 		return n < 0 ? n : -ENOENT;
-	for (ssize_t i = 0; i < n - 1; i++)
-		if (!buf[i])
-			buf[i] = ' ';
+	cmdline_join(buf, (size_t)n);
 	return 0;
+}
+
+/*
+ * A server that rewrites its argv ("nginx: worker process") pads it with
+ * NULs to the old length: the command line ends at the first run of them.
+ */
+void cmdline_join(char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (buf[i])
+			continue;
+		if (!buf[i + 1])
+			return;
+		buf[i] = ' ';
+	}
 }

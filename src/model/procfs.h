@@ -50,5 +50,8 @@ int read_maps(pid_t pid, struct maps_entry **entries, size_t *n);
 
 /* The command line of a process, arguments joined by spaces. */
 int read_cmdline(pid_t pid, char *buf, size_t size);
+/* /proc/PID/cmdline's len bytes, in place: NULs between arguments become
+ * spaces; the line ends at the first run of two or more. */
+void cmdline_join(char *buf, size_t len);
 
 #endif

@@ -76,7 +76,7 @@ void procs_text(FILE *out, const struct proc_set *set)
 
 	if (set->nr_pids < 2 && !set->merge_comm)
 		return;	/* the table above says it all */
-	fprintf(out, "processes: %zu traced%s\n %8s %8s %-28s %8s %8s %7s %5s  %s\n",
+	fprintf(out, "processes: %zu traced%s\n %8s %8s %-26s %8s %8s %7s %5s  %s\n",
 		set->nr_pids, set->not_followed ? " (some not followed: the process "
 		"table was full)" : "", "PID", "PPID", "COMMAND", "FAULTS", "MINOR",
 		"MAJOR", "ERR", "KERNEL minflt+majflt");
@@ -85,7 +85,7 @@ void procs_text(FILE *out, const struct proc_set *set)
 
 		commands_of(set, pid, commands, sizeof(commands));
 		pid_totals(set, pid, t);
-		fprintf(out, " %8d %8d %-28s %8" PRIu64 " %8" PRIu64 " %7" PRIu64
+		fprintf(out, " %8d %8d %-26s %8" PRIu64 " %8" PRIu64 " %7" PRIu64
 			" %5" PRIu64, (int)pid, (int)ppid_of(set, pid), commands,
 			t[VMT_C_FAULTS], t[VMT_C_FAULTS] - t[VMT_C_MAJOR] - t[VMT_C_ERRORS],
 			t[VMT_C_MAJOR], t[VMT_C_ERRORS]);

@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include "report/format.h"
 #include "report/histogram.h"
 #include "report/json_writer.h"
@@ -85,10 +87,10 @@ static void get_stack_tid(const struct vma *v, struct cell *c)
 }
 
 static const struct column vma_columns[] = {
-	{ "START", "start", -14, -1, get_start },
-	{ "END", "end", -14, -1, get_end },
+	{ "START", "start", -12, -1, get_start },	/* 47-bit user addresses */
+	{ "END", "end", -12, -1, get_end },
 	{ "PERMS", "perms", -5, -1, get_perms },
-	{ "LABEL", "label", -28, -1, get_label },
+	{ "LABEL", "label", -26, -1, get_label },	/* or wider: table_fit() */
 	{ NULL, "path", 0, -1, get_path },
 	{ NULL, "offset", 0, -1, get_offset },
 	{ NULL, "unmapped", 0, -1, get_unmapped },
@@ -112,6 +114,73 @@ static const struct column vma_columns[] = {
 };
 
 #define NR_COLUMNS (sizeof(vma_columns) / sizeof(vma_columns[0]))
+
+/*
+ * The text table's columns, most telling first: as many as fit the width
+ * are shown, in table order. 100 columns hold these up to MINOR (MINOR is
+ * FAULTS less MAJOR when ERR is 0).
+ */
+static const char *const by_importance[] = {
+	"start", "end", "perms", "label", "faults", "major", "write", "wp", "minor",
+	"read", "exec", "errors", "cow", "kernel_mode",
+};
+
+#define DEFAULT_WIDTH	100
+/* LABEL widens to its longest label, up to this, before columns drop */
+#define LABEL_WIDTH_MIN	26
+#define LABEL_WIDTH_MAX	40
+
+struct table {
+	bool shown[NR_COLUMNS];
+	int width[NR_COLUMNS];	/* as vma_columns[].width, LABEL's fitted */
+};
+
+static int column_of(const char *key)
+{
+	for (size_t i = 0; i < NR_COLUMNS; i++)
+		if (!strcmp(vma_columns[i].key, key))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The columns that fit width characters: the most telling first, up to the
+ * first that does not fit; LABEL as wide as label_len (the longest label), within its bounds.
+ */
+static void table_fit(struct table *t, size_t width, size_t label_len)
+{
+	size_t used = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (size_t c = 0; c < NR_COLUMNS; c++)
+		t->width[c] = vma_columns[c].width;
+	if (label_len > LABEL_WIDTH_MAX)
+		label_len = LABEL_WIDTH_MAX;
+	t->width[column_of("label")] = -(int)(label_len > LABEL_WIDTH_MIN ?
+					      label_len : LABEL_WIDTH_MIN);
+	for (size_t i = 0; i < sizeof(by_importance) / sizeof(by_importance[0]); i++) {
+		int c = column_of(by_importance[i]);
+		size_t w = (size_t)abs(t->width[c]) + 1;
+
+		if (used + w > width && i >= 4)	/* never without the VMA */
+			break;	/* a lesser column never takes a better one's place */
+		t->shown[c] = true;
+		used += w;
+	}
+}
+
+/* -w: every column; on a terminal, its width; else DEFAULT_WIDTH. */
+static size_t table_width(FILE *out, const struct config *cfg)
+{
+	struct winsize ws;
+	int fd = fileno(out);
+
+	if (cfg->wide)
+		return SIZE_MAX;
+	if (fd >= 0 && isatty(fd) && !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return DEFAULT_WIDTH;
+}
 
 /* The counted system calls' names, in enum vmt_syscall order. */
 static const char *const syscall_names[VMT_NR_SYSCALLS] = {
@@ -143,19 +212,27 @@ static const char *short_label(const struct vma *v)
 	return slash ? slash + 1 : v->label;
 }
 
-static void text_cell(FILE *out, const struct column *col, const struct vma *v)
+#define LABEL_TEXT_MAX	(NAME_TEXT_MAX(LABEL_MAX) + 32)
+
+/* The LABEL cell: the name, escaped, and the row's state. */
+static const char *label_text(const struct vma *v, char *buf, size_t size)
 {
-	int w = col->width;
+	char name[NAME_TEXT_MAX(LABEL_MAX)], state[32];
+
+	snprintf(buf, size, "%s%s", name_text(short_label(v), name, sizeof(name)),
+		 vma_state(v, state, sizeof(state)));
+	return buf;
+}
+
+static void text_cell(FILE *out, const struct column *col, int w, const struct vma *v)
+{
 	struct cell c;
 
 	cell_of(col, v, &c);
 	if (col->get == get_label) {
-		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32], label[sizeof(name) + 32];
+		char label[LABEL_TEXT_MAX];
 
-		snprintf(label, sizeof(label), "%s%s",
-			 name_text(short_label(v), name, sizeof(name)),
-			 vma_state(v, state, sizeof(state)));
-		fprintf(out, " %*s", w, label);
+		fprintf(out, " %*s", w, label_text(v, label, sizeof(label)));
 	} else if (c.type == CELL_HEX) {
 		fprintf(out, " %*" PRIx64, w, c.u);
 	} else if (c.type == CELL_U64) {
@@ -165,27 +242,35 @@ static void text_cell(FILE *out, const struct column *col, const struct vma *v)
 	}
 }
 
-static void text_header(FILE *out)
+static void text_header(FILE *out, const struct table *t)
 {
 	for (size_t i = 0; i < NR_COLUMNS; i++)
-		if (vma_columns[i].title)
-			fprintf(out, " %*s", vma_columns[i].width, vma_columns[i].title);
+		if (t->shown[i])
+			fprintf(out, " %*s", t->width[i], vma_columns[i].title);
+	fputc('\n', out);
+}
+
+static void text_row(FILE *out, const struct table *t, const struct vma *v)
+{
+	for (size_t c = 0; c < NR_COLUMNS; c++)
+		if (t->shown[c])
+			text_cell(out, &vma_columns[c], t->width[c], v);
 	fputc('\n', out);
 }
 
 /* A line of totals: name under START, note under LABEL. */
-static void text_totals(FILE *out, const uint64_t *totals, const char *name,
-			const char *note)
+static void text_totals(FILE *out, const struct table *t, const uint64_t *totals,
+			const char *name, const char *note)
 {
 	for (size_t i = 0; i < NR_COLUMNS; i++) {
 		const struct column *col = &vma_columns[i];
 
-		if (!col->title)
+		if (!t->shown[i])
 			continue;
 		if (col->counter >= 0)
-			fprintf(out, " %*" PRIu64, col->width, counter_of(totals, col->counter));
+			fprintf(out, " %*" PRIu64, t->width[i], counter_of(totals, col->counter));
 		else
-			fprintf(out, " %*s", col->width, i == 0 ? name :
+			fprintf(out, " %*s", t->width[i], i == 0 ? name :
 				col->get == get_label ? note : "");
 	}
 	fputc('\n', out);
@@ -200,20 +285,21 @@ static bool many_processes(const struct address_space *as)
  * TOTAL is over every traced process, as perf stat's counts are; with
  * children, the command's own line is beside it.
  */
-static void text_all_totals(FILE *out, const struct address_space *as)
+static void text_all_totals(FILE *out, const struct table *t,
+			    const struct address_space *as)
 {
 	uint64_t all[VMT_NR_COUNTERS], kernel, traced;
 	char name[32], note[48];
 
 	if (!many_processes(as)) {
-		text_totals(out, as->totals, "TOTAL", "");
+		text_totals(out, t, as->totals, "TOTAL", "");
 		return;
 	}
 	procs_totals(as->procs, all, &kernel, &traced);
 	snprintf(name, sizeof(name), "PID %d", (int)as->pid);
-	text_totals(out, as->totals, name, "(the command alone)");
+	text_totals(out, t, as->totals, name, "(the command alone)");
 	snprintf(note, sizeof(note), "(all %zu processes)", as->procs->nr_pids);
-	text_totals(out, all, "TOTAL", note);
+	text_totals(out, t, all, "TOTAL", note);
 }
 
 /* The kernel's counters of every process against the traced, summed. */
@@ -378,44 +464,80 @@ static size_t children_rows(const struct address_space *as, struct child_row **o
 }
 
 /* The children's busiest VMAs, merged: the table above is the command's. */
-static void text_children(FILE *out, const struct address_space *as, unsigned int top)
+#define CHILD_PREFIX_WIDTH	26	/* " %8d %-16s": PID, COMMAND */
+
+static void text_children(FILE *out, const struct address_space *as, unsigned int top,
+			  size_t width)
 {
 	char comm[NAME_TEXT_MAX(VMT_COMM_LEN)];
 	struct child_row *rows;
-	size_t n = children_rows(as, &rows);
+	size_t n = children_rows(as, &rows), longest = 0;
+	struct table t;
 
+	for (size_t i = 0; i < n && i < top; i++) {
+		char label[LABEL_TEXT_MAX];
+		size_t len = strlen(label_text(rows[i].vma, label, sizeof(label)));
+
+		longest = len > longest ? len : longest;
+	}
+	table_fit(&t, width > CHILD_PREFIX_WIDTH ? width - CHILD_PREFIX_WIDTH : 0, longest);
 	if (n)
 		fprintf(out, "\nchildren's busiest VMAs (%zu of %zu; --top for more)\n %8s %-16s",
 			n < top ? n : (size_t)top, n, "PID", "COMMAND");
 	if (n)
-		text_header(out);
+		text_header(out, &t);
 	for (size_t i = 0; i < n && i < top; i++) {
 		fprintf(out, " %8d %-16s", (int)rows[i].image->pid,
 			name_text(rows[i].image->comm, comm, sizeof(comm)));
-		for (size_t c = 0; c < NR_COLUMNS; c++)
-			if (vma_columns[c].title)
-				text_cell(out, &vma_columns[c], rows[i].vma);
-		fputc('\n', out);
+		text_row(out, &t, rows[i].vma);
 	}
 	free(rows);
+}
+
+static size_t longest_label(const struct address_space *as)
+{
+	char label[LABEL_TEXT_MAX];
+	size_t longest = 0;
+
+	for (size_t i = 0; i < as->nr; i++) {
+		size_t len = strlen(label_text(&as->vmas[i], label, sizeof(label)));
+
+		longest = len > longest ? len : longest;
+	}
+	return longest;
+}
+
+/*
+ * The header's command: cut to a line's worth (a long command line
+ * wrapped the table's header), escaped.
+ */
+#define HEADER_COMMAND_MAX	60
+
+static const char *header_command(const char *command, char *buf, size_t size)
+{
+	char cut[HEADER_COMMAND_MAX + 4];
+
+	if (strlen(command) <= HEADER_COMMAND_MAX)
+		return name_text(command, buf, size);
+	snprintf(cut, sizeof(cut), "%.*s...", HEADER_COMMAND_MAX - 3, command);
+	return name_text(cut, buf, size);
 }
 
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
-	char command[NAME_TEXT_MAX(sizeof(as->command))];
+	char command[NAME_TEXT_MAX(HEADER_COMMAND_MAX + 4)];
+	size_t width = table_width(out, cfg);
+	struct table t;
 
+	table_fit(&t, width, longest_label(as));
 	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
-		name_text(as->command, command, sizeof(command)), as->duration_s,
+		header_command(as->command, command, sizeof(command)), as->duration_s,
 		as->backend);
-	text_header(out);
-	for (size_t i = 0; i < as->nr; i++) {
-		for (size_t c = 0; c < NR_COLUMNS; c++)
-			if (vma_columns[c].title)
-				text_cell(out, &vma_columns[c], &as->vmas[i]);
-		fputc('\n', out);
-	}
-	text_all_totals(out, as);
+	text_header(out, &t);
+	for (size_t i = 0; i < as->nr; i++)
+		text_row(out, &t, &as->vmas[i]);
+	text_all_totals(out, &t, as);
 	text_kernel(out, as);
 	text_kernel_all(out, as);
 	text_unfollowed(out, as);
@@ -430,7 +552,7 @@ void report_text(FILE *out, const struct address_space *as,
 	if (as->drops_total)
 		text_drops(out, as);
 	if (many_processes(as))
-		text_children(out, as, cfg->top);
+		text_children(out, as, cfg->top, width);
 	if (as->procs)
 		procs_text(out, as->procs);
 	fflush(out);

@@ -96,6 +96,19 @@ START_TEST(maps_malformed)
 }
 END_TEST
 
+/* Arguments joined; a rewritten argv's NUL padding ends the line. */
+START_TEST(cmdline_nul_runs)
+{
+	char args[] = "ls\0-l\0/tmp";	/* as the kernel gives it, NUL-terminated */
+	char padded[] = "nginx: worker process\0\0\0\0\0\0ignored";
+
+	cmdline_join(args, sizeof(args) - 1 + 1);
+	ck_assert_str_eq(args, "ls -l /tmp");
+	cmdline_join(padded, sizeof(padded) - 1);
+	ck_assert_str_eq(padded, "nginx: worker process");
+}
+END_TEST
+
 START_TEST(maps_self)
 {
 	struct maps_entry *e = NULL;
@@ -126,6 +139,7 @@ Suite *procfs_suite(void)
 	tcase_add_test(tc, maps_anon_special_spaces);
 	tcase_add_test(tc, maps_malformed);
 	tcase_add_test(tc, maps_self);
+	tcase_add_test(tc, cmdline_nul_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
