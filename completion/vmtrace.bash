@@ -43,6 +43,9 @@ _vmtrace()
 	--backend)
 		COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur"))
 		return ;;
+	-u | --user)
+		COMPREPLY=($(compgen -u -- "$cur"))
+		return ;;
 	-s | --sort)
 		COMPREPLY=($(compgen -W "addr faults minor major errors latency" -- "$cur"))
 		return ;;
@@ -62,7 +65,7 @@ _vmtrace()
 	case $sub in
 	record | check)
 		COMPREPLY=($(compgen -W "-o --output --baseline -r --runs --root --tolerance
-			--tolerance-for --min-count --strict --backend --max-vmas -i --no-inherit
+			--tolerance-for --min-count --strict --backend --max-vmas -i --no-inherit -u --user
 			-v --verbose --help --" -- "$cur"))
 		return ;;
 	diff)
@@ -78,7 +81,7 @@ _vmtrace()
 		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
 			--heatmap --full --all-vmas --features --follow --merge --orphan --backend
-			--max-vmas -v --verbose -V --version --help --usage --" -- "$cur"))
+			--max-vmas -u --user -v --verbose -V --version --help --usage --" -- "$cur"))
 	elif ((COMP_CWORD == 1)); then
 		COMPREPLY=($(compgen -W "record check diff" -- "$cur"))
 	fi

@@ -284,6 +284,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		cfg->inherit = cfg->command ? !cfg->no_inherit : cfg->follow;
 		if (cfg->features || cfg->version)
 			break;	/* nothing to trace */
+		if (cfg->user && !cfg->command)
+			usage_error("-u %s: runs a command as that user; give -- COMMAND",
+				    cfg->user);
 		if (!cfg->pid == !cfg->command)
 			usage_error(cfg->pid ?
 				     "give either -p PID or a command, not both" :

@@ -16,6 +16,9 @@ static const struct argp_option options[] = {
 	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
 	{ "backend", OPT_BACKEND, "NAME", 0,
 	  "auto (default: the best the kernel allows), fentry, kprobe or tracepoint" },
+	{ "user", 'u', "USER", 0,
+	  "Run the command as USER (its groups, a clean environment, as sudo does); "
+	  "vmtrace keeps its privileges" },
 	{ "no-inherit", 'i', NULL, 0,
 	  "With a command: trace it alone, not the processes it starts" },
 	{ "verbose", 'v', NULL, 0,
@@ -34,6 +37,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_BACKEND:
 		parse_backend(arg, cfg);
+		break;
+	case 'u':
+		cfg->user = arg;
 		break;
 	case 'i':
 		cfg->no_inherit = true;

@@ -532,7 +532,8 @@ int main(int argc, char **argv)
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	err = sigfd < 0 ? -errno : 0;
 	if (!err)
-		err = cfg.command ? target_spawn(&t, cfg.command, &saved, cfg.orphan) :
+		err = cfg.command ? target_spawn(&t, cfg.command, &saved, cfg.orphan,
+						 cfg.user) :
 				    target_attach(&t, cfg.pid);
 	if (!err)	/* after the fork: the command is forked from one thread */
 		err = signals_start(&sg, sigfd, t.spawned ? t.pid : 0);

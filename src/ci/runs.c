@@ -66,7 +66,7 @@ static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
 		    const sigset_t *saved, struct profile *p)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
-	int err = target_spawn(&t, cfg->command, saved, false);
+	int err = target_spawn(&t, cfg->command, saved, false, cfg->user);
 
 	if (!err)
 		err = tracer_add_target(tr, t.pid, true);

@@ -8,6 +8,7 @@
  * one binary runs on kernels with different functions and tracepoints.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tracer/attach.h"
+#include "tracer/privilege.h"
 #include "vmtrace.skel.h"
 
 #define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
@@ -48,10 +50,8 @@ int tracer_check_environment(const struct config *cfg)
 {
 	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "vmtrace: must be run as root (it loads BPF programs)\n");
+	if (privilege_check(cfg->pid, cfg->user))
 		return -EPERM;
-	}
 	if (access(btf, R_OK)) {
 		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
 			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n", btf);
@@ -90,12 +90,16 @@ static int prog_backend(const char *sec)
 	return -1;
 }
 
-/* The tracefs directory, mounting it if nothing is mounted (we are root). */
+/*
+ * The tracefs directory, mounting it if nothing is mounted (as root). Asked
+ * with the effective IDs and capabilities: access() drops the capabilities
+ * of a process whose real user is not root (a binary given CAP_BPF).
+ */
 static const char *tracefs_dir(struct tracer *tr)
 {
-	if (!access(TRACEFS "/events", F_OK))
+	if (!faccessat(AT_FDCWD, TRACEFS "/events", F_OK, AT_EACCESS))
 		return TRACEFS;
-	if (!access(DEBUGFS_TRACING "/events", F_OK))
+	if (!faccessat(AT_FDCWD, DEBUGFS_TRACING "/events", F_OK, AT_EACCESS))
 		return DEBUGFS_TRACING;
 	if (!mount("nodev", TRACEFS, "tracefs", 0, NULL))
 		return TRACEFS;
@@ -119,10 +123,11 @@ static bool in_kallsyms(const char *sym)
 	return found;
 }
 
-static bool attach_point_exists(const char *sec, const char *tracefs,
+/* Only "tp/" programs need tracefs: a process without root may lack it. */
+static bool attach_point_exists(struct tracer *tr, const char *sec,
 				const struct btf *vmlinux)
 {
-	const char *fn = strchr(sec, '/');
+	const char *fn = strchr(sec, '/'), *tracefs;
 	char buf[256];
 
 	if (!fn)
@@ -135,8 +140,10 @@ static bool attach_point_exists(const char *sec, const char *tracefs,
 		return !access(KPROBE_PMU, F_OK) && in_kallsyms(fn);
 	}
 	if (!strncmp(sec, "tp/", 3)) {
+		if (!(tracefs = tracefs_dir(tr)))
+			return false;
 		snprintf(buf, sizeof(buf), "%s/events/%s", tracefs, sec + 3);
-		return !access(buf, F_OK);
+		return !faccessat(AT_FDCWD, buf, F_OK, AT_EACCESS);
 	}
 	if (!strncmp(sec, "tp_btf/", 7)) {
 		snprintf(buf, sizeof(buf), "btf_trace_%s", sec + 7);
@@ -171,11 +178,8 @@ static void note_unavailable(struct tracer *tr, struct bpf_program *prog)
 static int select_programs(struct tracer *tr, const struct btf *vmlinux,
 			   enum vmt_backend b)
 {
-	const char *tracefs = tracefs_dir(tr);
 	struct bpf_program *prog;
 
-	if (!tracefs)
-		return -ENOENT;
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 		int owner = prog_backend(sec);
@@ -184,7 +188,7 @@ static int select_programs(struct tracer *tr, const struct btf *vmlinux,
 			bpf_program__set_autoload(prog, false);
 			continue;
 		}
-		if (attach_point_exists(sec, tracefs, vmlinux))
+		if (attach_point_exists(tr, sec, vmlinux))
 			continue;
 		if (is_required(bpf_program__name(prog))) {
 			set_reason(tr, "this kernel lacks %s", sec);
@@ -209,7 +213,6 @@ int tracer_list_points(const struct config *cfg,
 {
 	struct vmtrace_bpf *skel = vmtrace_bpf__open();
 	struct tracer scratch = { 0 };
-	const char *tracefs = tracefs_dir(&scratch);
 	struct bpf_program *prog;
 	struct btf *vmlinux;
 
@@ -219,8 +222,7 @@ int tracer_list_points(const struct config *cfg,
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 
-		fn(sec, prog_backend(sec), vmlinux && tracefs &&
-		   attach_point_exists(sec, tracefs, vmlinux),
+		fn(sec, prog_backend(sec), vmlinux && attach_point_exists(&scratch, sec, vmlinux),
 		   is_required(bpf_program__name(prog)), ctx);
 	}
 	btf__free(vmlinux);

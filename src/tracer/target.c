@@ -3,6 +3,9 @@
 /* Process control: attach by PID, or fork and exec a command on cue. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +88,97 @@ bool target_gone(const struct target *t)
 	return poll(&p, 1, 0) > 0;
 }
 
+struct run_as;
+
+/* How the child starts: whether it may outlive vmtrace, as whom. */
+struct spawn {
+	bool orphan;
+	const struct run_as *run_as;	/* NULL: as vmtrace */
+};
+
+#define RUN_AS_GROUPS	256
+#define RUN_AS_ENV	6
+
 /*
- * In the child: wait for the go byte, then become the command. Unless
- * orphan, the command dies with vmtrace (SIGKILL), even if vmtrace is
- * SIGKILLed; a vmtrace already gone before prctl() is seen by getppid().
+ * -u USER, resolved before the fork (NSS lookups are not safe in the child
+ * of a threaded process): the user's IDs and groups, as initgroups() would
+ * set them, and a clean environment, as sudo gives.
+ */
+struct run_as {
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[RUN_AS_GROUPS];
+	char *env[RUN_AS_ENV + 1];
+	char vars[RUN_AS_ENV][PATH_MAX + 16];
+};
+
+static void run_as_env(struct run_as *ra, int i, const char *name, const char *value)
+{
+	snprintf(ra->vars[i], sizeof(ra->vars[i]), "%s=%s", name, value);
+	ra->env[i] = ra->vars[i];
+}
+
+static int run_as_resolve(struct run_as *ra, const char *user)
+{
+	const struct passwd *pw = getpwnam(user);
+	const char *term = getenv("TERM");
+
+	if (!pw) {
+		fprintf(stderr, "vmtrace: -u %s: no such user\n", user);
+		return -EINVAL;
+	}
+	memset(ra, 0, sizeof(*ra));
+	ra->uid = pw->pw_uid;
+	ra->gid = pw->pw_gid;
+	ra->ngroups = RUN_AS_GROUPS;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, ra->groups, &ra->ngroups) < 0) {
+		fprintf(stderr, "vmtrace: -u %s: in more than %d groups\n", user, RUN_AS_GROUPS);
+		return -E2BIG;
+	}
+	run_as_env(ra, 0, "HOME", pw->pw_dir);
+	run_as_env(ra, 1, "USER", pw->pw_name);
+	run_as_env(ra, 2, "LOGNAME", pw->pw_name);
+	run_as_env(ra, 3, "SHELL", pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	run_as_env(ra, 4, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	if (term)
+		run_as_env(ra, 5, "TERM", term);
+	return 0;
+}
+
+/* In the child: the groups, then the group, then the user (setuid last). */
+static void become(const struct run_as *ra)
+{
+	char line[128];
+	int n;
+
+	if (!setgroups(ra->ngroups, ra->groups) && !setgid(ra->gid) && !setuid(ra->uid)) {
+		environ = (char **)ra->env;
+		return;
+	}
+	n = snprintf(line, sizeof(line), "vmtrace: failed to become user %u: %s\n",
+		     (unsigned int)ra->uid, strerror(errno));
+	if (write(STDERR_FILENO, line, (size_t)n) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/*
+ * In the child: become -u's user, wait for the go byte, then become the
+ * command. Unless orphan, the command dies with vmtrace (SIGKILL), even if
+ * vmtrace is SIGKILLed; a vmtrace already gone before prctl() is seen by
+ * getppid(). prctl() comes after setuid(), which clears its setting.
  */
 static void __attribute__((noreturn))
 child_main(int go, int report, char **argv, const sigset_t *mask, pid_t parent,
-	   bool orphan)
+	   const struct spawn *how)
 {
 	char byte;
 	int err;
 
-	if (!orphan && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+	if (how->run_as)
+		become(how->run_as);
+	if (!how->orphan && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
 		_exit(127);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (read(go, &byte, 1) != 1)
@@ -111,12 +192,16 @@ child_main(int go, int report, char **argv, const sigset_t *mask, pid_t parent,
 }
 
 int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
-		 bool orphan)
+		 bool orphan, const char *user)
 {
+	static struct run_as ra;	/* the child's copy is what it uses */
+	struct spawn how = { orphan, user ? &ra : NULL };
 	pid_t parent = getpid();
 	int go[2], report[2];
 
 	target_init(t);
+	if (user && run_as_resolve(&ra, user))
+		return -EINVAL;
 	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC)) {
 		fprintf(stderr, "vmtrace: failed to create a pipe: %s\n", strerror(errno));
 		return -errno;
@@ -129,7 +214,7 @@ int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
 	if (t->pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		child_main(go[0], report[1], argv, saved_mask, parent, orphan);
+		child_main(go[0], report[1], argv, saved_mask, parent, &how);
 	}
 	t->spawned = true;
 	close(go[0]);

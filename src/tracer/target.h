@@ -31,10 +31,13 @@ int target_attach(struct target *t, pid_t pid);
 bool target_gone(const struct target *t);
 /*
  * Forks the command, stopped before exec until target_release(). Unless
- * orphan, it is killed when vmtrace dies, however vmtrace dies.
+ * orphan, it is killed when vmtrace dies, however vmtrace dies. With user
+ * (a name; NULL: none) it runs as that user, with the user's groups and a
+ * clean environment (HOME, USER, LOGNAME, SHELL, PATH, TERM), as sudo would
+ * run it; vmtrace keeps its own privileges.
  */
 int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
-		 bool orphan);
+		 bool orphan, const char *user);
 /* Lets the child exec; fails with a one-line message if exec failed. */
 int target_release(struct target *t, char **argv);
 /* A spawned child's stat: before it is reaped if it exited, else as it runs. */

@@ -88,6 +88,7 @@ int main(void)
 		add_suite(sr, hostile_suite, "hostile");
 		add_suite(sr, cli_suite, "cli");
 		add_suite(sr, install_suite, "install");
+		add_suite(sr, privilege_suite, "privilege");
 		json_dir = json_dir_make(dir_buf, sizeof(dir_buf));
 		add_suite(sr, schema_suite, "schema");	/* last: it checks the others' */
 	} else {

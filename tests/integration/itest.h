@@ -146,6 +146,7 @@ Suite *names_suite(void);
 Suite *hostile_suite(void);
 Suite *cli_suite(void);
 Suite *install_suite(void);
+Suite *privilege_suite(void);
 Suite *schema_suite(void);
 
 #endif
