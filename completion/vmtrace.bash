@@ -65,13 +65,14 @@ _vmtrace()
 	case $sub in
 	record | check)
 		COMPREPLY=($(compgen -W "-o --output --baseline -r --runs --root --tolerance
-			--tolerance-for --min-count --strict --backend --max-vmas -i --no-inherit -u --user
+			--tolerance-for --min-count --strict --json --pretty --backend --max-vmas -i
+			--no-inherit -u --user
 			-v --verbose --help --" -- "$cur"))
 		return ;;
 	diff)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--tolerance --tolerance-for --min-count --strict
-				-v --verbose --help" -- "$cur"))
+				--json --pretty -v --verbose --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi

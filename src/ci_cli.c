@@ -33,6 +33,8 @@ enum {
 	OPT_TOLERANCE_FOR,
 	OPT_MIN_COUNT,
 	OPT_STRICT,
+	OPT_JSON,
+	OPT_PRETTY,
 };
 
 static const struct argp_option options[] = {
@@ -47,6 +49,9 @@ static const struct argp_option options[] = {
 	  "Counter C's own tolerance: P% (relative), N (faults), or P%+N; e.g. major=0" },
 	{ "min-count", OPT_MIN_COUNT, "N", 0,
 	  "Changes of fewer than N faults never fail (default 8)" },
+	{ "json", OPT_JSON, NULL, 0,
+	  "check, diff: the verdict as one JSON object on stdout (rows, counts, pass or fail)" },
+	{ "pretty", OPT_PRETTY, NULL, 0, "With --json: indented" },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "check, diff: a baseline recorded for another command is an error (exit 2), "
 	  "not a warning" },
@@ -103,8 +108,9 @@ static void check_ci_args(struct config *cfg)
 		usage_error("check needs --baseline FILE");
 	if (cfg->ci == CI_CHECK && cfg->output)
 		usage_error("check writes no baseline: -o does not apply");
-	if (cfg->ci == CI_RECORD && cfg->strict)
-		usage_error("record compares nothing: --strict does not apply");
+	if (cfg->ci == CI_RECORD && (cfg->strict || cfg->json))
+		usage_error("record compares nothing: %s does not apply",
+			    cfg->strict ? "--strict" : "--json");
 	if (!cfg->runs)
 		cfg->runs = 1;
 }
@@ -151,6 +157,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STRICT:
 		cfg->strict = true;
+		break;
+	case OPT_JSON:
+		cfg->json = true;
+		break;
+	case OPT_PRETTY:
+		cfg->pretty = true;
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = fopen("/dev/null", "we");	/* see cli.c */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "ci/compare.h"
 #include "report/format.h"
+#include "report/json_writer.h"
 
 enum verdict { V_OK, V_BETTER, V_REGRESSION, V_NOISY };
 
@@ -21,6 +22,7 @@ struct judgement {
 /* What one comparison prints to, and adds its counts to. */
 struct comparison {
 	FILE *out;
+	struct json_writer *json;	/* rows as JSON objects instead of lines */
 	const struct baseline *base, *now;
 	const struct tolerances *cli;
 	bool verbose;
@@ -109,6 +111,59 @@ static void verdict_text(char *buf, size_t size, enum presence kind,
 		 *also ? "; also " : "", also);
 }
 
+static const char *const verdict_keys[] = {
+	[V_OK] = "ok", [V_BETTER] = "better", [V_REGRESSION] = "regression",
+	[V_NOISY] = "noisy",
+};
+
+/* The row's line as an object of the verdict's "rows" (docs/ci.md). */
+static void json_line(struct json_writer *w, const struct profile_row *id, int c,
+		      enum presence kind, const struct spread *b, const struct spread *n,
+		      struct judgement j, const char *also)
+{
+	jw_begin_object(w);
+	jw_string_field(w, "command", id->command);
+	jw_string_field(w, "label", id->label);
+	jw_string_field(w, "perms", id->perms);
+	jw_uint64_field(w, "position", id->position);
+	jw_string_field(w, "counter", pcounter_names[c]);
+	jw_string_field(w, "row", kind == NEW_ROW ? "new" : kind == GONE_ROW ? "gone" : "both");
+	jw_name(w, "baseline");
+	if (kind == NEW_ROW) {
+		jw_null(w);
+	} else {
+		jw_begin_array(w);
+		jw_uint64(w, b->median);
+		jw_uint64(w, b->min);
+		jw_uint64(w, b->max);
+		jw_end_array(w);
+	}
+	if (kind == GONE_ROW)
+		jw_null_field(w, "now");
+	else
+		jw_uint64_field(w, "now", n->median);
+	jw_uint64_field(w, "limit", j.limit);
+	jw_string_field(w, "verdict", kind == GONE_ROW ? "ok" : verdict_keys[j.v]);
+	jw_name(w, "also");
+	jw_words(w, also);
+	jw_end_object(w);
+}
+
+/* also: "minor, write" to the words "minor write" */
+static void json_row(struct json_writer *w, const struct profile_row *id, int c,
+		     enum presence kind, const struct spread *b, const struct spread *n,
+		     struct judgement j, const char *also)
+{
+	char words[128];
+	size_t k = 0;
+
+	for (const char *p = also; *p && k + 1 < sizeof(words); p++)
+		if (*p != ',')
+			words[k++] = *p;
+	words[k] = '\0';
+	json_line(w, id, c, kind, b, n, j, words);
+}
+
 static void line(FILE *out, const struct profile_row *id, int c, enum presence kind,
 		 const struct spread *b, const struct spread *n, struct judgement j,
 		 const char *also)
@@ -132,6 +187,17 @@ static void line(FILE *out, const struct profile_row *id, int c, enum presence k
 	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
 		name_text(id->command, command, sizeof(command)), name,
 		pcounter_names[c], base, now, change, verdict);
+}
+
+/* A line of the table, or an object of the JSON's rows. */
+static void emit(const struct comparison *cmp, const struct profile_row *id, int c,
+		 enum presence kind, const struct spread *b, const struct spread *n,
+		 struct judgement j, const char *also)
+{
+	if (cmp->json)
+		json_row(cmp->json, id, c, kind, b, n, j, also);
+	else
+		line(cmp->out, id, c, kind, b, n, j, also);
 }
 
 /* A counter both runs could measure. */
@@ -185,12 +251,12 @@ static void compare_row(struct comparison *cmp, const struct baseline_row *b,
 		j = judge(bs, ns, &t);
 		note(&rv, c, j);
 		if (cmp->verbose && show)
-			line(cmp->out, id, c, kind, bs, ns, j, "");
+			emit(cmp, id, c, kind, bs, ns, j, "");
 	}
 	cmp->res->regressions += rv.counter >= 0 && rv.j.v == V_REGRESSION;
 	cmp->res->noisy += rv.counter >= 0 && rv.j.v == V_NOISY;
 	if (!cmp->verbose && show && rv.counter >= 0)
-		line(cmp->out, id, rv.counter, kind, b ? &b->c[rv.counter] : &zero,
+		emit(cmp, id, rv.counter, kind, b ? &b->c[rv.counter] : &zero,
 		     n ? &n->c[rv.counter] : &zero, rv.j, rv.also);
 }
 
@@ -250,14 +316,15 @@ static void one_sided(struct comparison *cmp)
 	}
 }
 
-void compare_baselines(FILE *out, const struct baseline *base,
+void compare_baselines(FILE *out, struct json_writer *json, const struct baseline *base,
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res)
 {
-	struct comparison cmp = { out, base, now, cli, verbose, res };
+	struct comparison cmp = { out, json, base, now, cli, verbose, res };
 
 	memset(res, 0, sizeof(*res));
-	header(out);
+	if (!json)
+		header(out);
 	for (size_t i = 0; i < base->nr; i++) {
 		const struct baseline_row *n = find_row(now, &base->rows[i].id);
 

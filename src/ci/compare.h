@@ -25,6 +25,8 @@
 #define DEFAULT_TOLERANCE	0.10
 #define DEFAULT_MIN_COUNT	8
 #define SPREAD_FACTOR		2
+/* check --json, diff --json: the verdict's "schema" (docs/schema/verdict.schema.json) */
+#define VERDICT_SCHEMA		"vmtrace-verdict/1"
 
 struct compare_result {
 	unsigned int regressions;	/* rows with a counter over its limit */
@@ -39,12 +41,15 @@ struct compare_result {
  */
 struct tolerance tolerance_of(int c, const struct tolerances *cli,
 			      const struct baseline *base);
+struct json_writer;
+
 /*
  * Prints one line per row that regressed (or is noisy), naming the counter
  * that decided and the others that regressed with it; verbose: one line per
- * changed counter, whatever its verdict.
+ * changed counter, whatever its verdict. With json, the same as objects, to
+ * json (an array's elements), and nothing to out.
  */
-void compare_baselines(FILE *out, const struct baseline *base,
+void compare_baselines(FILE *out, struct json_writer *json, const struct baseline *base,
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res);
 

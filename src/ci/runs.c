@@ -17,6 +17,7 @@
 #include "tracer/attach.h"
 #include "ci/baseline.h"
 #include "ci/compare.h"
+#include "report/json_writer.h"
 #include "report/output.h"
 #include "model/procs.h"
 #include "ci/runs.h"
@@ -234,26 +235,76 @@ static int same_command(const struct config *cfg, const struct baseline *base,
 	return cfg->strict ? -EINVAL : 0;
 }
 
+static const char *mode_name(const struct config *cfg)
+{
+	return cfg->ci == CI_DIFF ? "diff" : "check";
+}
+
 /* The table, then one line: the verdict. */
-static int verdict(const struct config *cfg, const struct baseline *base,
-		   const struct baseline *now)
+static void verdict_text(const struct config *cfg, const struct baseline *base,
+			 const struct baseline *now, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
-	struct compare_result res;
 
 	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
 		       base->backend, now->backend);
-	compare_baselines(stdout, base, now, &cfg->tol, cfg->verbose, &res);
+	compare_baselines(stdout, NULL, base, now, &cfg->tol, cfg->verbose, res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
 	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
-	       "at least %dx the runs' spread)\n",
-	       cfg->ci == CI_DIFF ? "diff" : "check", res.regressions ? "FAIL" : "PASS",
-	       res.regressions, res.regressions == 1 ? "" : "s", res.noisy, res.changed,
-	       res.new_rows, res.gone_rows, base->runs, base->runs == 1 ? "" : "s",
+	       "at least %dx the runs' spread)\n", mode_name(cfg),
+	       res->regressions ? "FAIL" : "PASS",
+	       res->regressions, res->regressions == 1 ? "" : "s", res->noisy, res->changed,
+	       res->new_rows, res->gone_rows, base->runs, base->runs == 1 ? "" : "s",
 	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR);
-	if (fflush(stdout) || ferror(stdout)) {
+}
+
+/* --json: the same as one object (docs/schema/verdict.schema.json). */
+static void verdict_json(const struct config *cfg, const struct baseline *base,
+			 const struct baseline *now, struct compare_result *res)
+{
+	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
+	struct json_writer w;
+
+	jw_init(&w, stdout, cfg->pretty ? JW_PRETTY : JW_COMPACT);
+	jw_begin_object(&w);
+	jw_string_field(&w, "schema", VERDICT_SCHEMA);
+	jw_string_field(&w, "mode", mode_name(cfg));
+	jw_string_field(&w, "baseline", cfg->baseline);
+	jw_string_field(&w, "other", cfg->ci == CI_DIFF ? cfg->other : NULL);
+	jw_string_field(&w, "command", now->command[0] ? now->command : NULL);
+	jw_string_field(&w, "baseline_backend", base->backend[0] ? base->backend : NULL);
+	jw_string_field(&w, "backend", now->backend[0] ? now->backend : NULL);
+	jw_name(&w, "rows");
+	jw_begin_array(&w);
+	compare_baselines(NULL, &w, base, now, &cfg->tol, cfg->verbose, res);
+	jw_end_array(&w);
+	jw_string_field(&w, "verdict", res->regressions ? "fail" : "pass");
+	jw_uint64_field(&w, "regressions", res->regressions);
+	jw_uint64_field(&w, "noisy", res->noisy);
+	jw_uint64_field(&w, "changed", res->changed);
+	jw_uint64_field(&w, "new_rows", res->new_rows);
+	jw_uint64_field(&w, "gone_rows", res->gone_rows);
+	jw_uint64_field(&w, "baseline_runs", base->runs);
+	jw_uint64_field(&w, "runs", now->runs);
+	jw_double_field(&w, "faults_tolerance_pct", t.relative * 100);
+	jw_uint64_field(&w, "faults_min_count", t.min_count);
+	jw_uint64_field(&w, "spread_factor", SPREAD_FACTOR);
+	jw_end_object(&w);
+	errno = -jw_finish(&w);
+}
+
+static int verdict(const struct config *cfg, const struct baseline *base,
+		   const struct baseline *now)
+{
+	struct compare_result res;
+
+	if (cfg->json)
+		verdict_json(cfg, base, now, &res);
+	else
+		verdict_text(cfg, base, now, &res);
+	if (fflush(stdout) || ferror(stdout) || (cfg->json && errno)) {
 		fprintf(stderr, "vmtrace: failed to write to stdout: %s\n",
 			strerror(errno ? errno : EIO));
 		return CI_EXIT_ERROR;

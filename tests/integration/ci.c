@@ -259,6 +259,27 @@ START_TEST(test_bad_baseline)
 }
 END_TEST
 
+/* diff --json a b: the same verdict as one object, a row naming [heap]'s faults. */
+static void expect_json_verdict(const char *a, const char *b)
+{
+	const char *args[] = { "diff", "--json", a, b, NULL };
+	struct report r;
+	struct proc p;
+	int code = vmtrace(&p, args);
+
+	ck_assert_msg(code == 1 && !report_parse(&r, out_of(&p, P_OUT)),
+		      "diff --json exited %d: %s", code, out_of(&p, P_OUT));
+	json_keep(out_of(&p, P_OUT));
+	ck_assert_msg(report_int(&r, "regressions") == 1 &&
+		      !strcmp(json_object_get_string(report_get(&r, "verdict")), "fail"),
+		      "not one regression, fail: %s", out_of(&p, P_OUT));
+	ck_assert_msg(strstr(out_of(&p, P_OUT), "\"label\":\"[heap]\",\"perms\":\"rw-p\","
+			     "\"position\":0,\"counter\":\"faults\""),
+		      "no [heap] faults row: %s", out_of(&p, P_OUT));
+	report_free(&r);
+	proc_free(&p);
+}
+
 START_TEST(test_diff_verdicts)
 {
 	char a[1100], b[1100], dir[1100];
@@ -282,6 +303,7 @@ START_TEST(test_diff_verdicts)
 	ck_assert_msg(code == 1 && strstr(out_of(&p, P_OUT), "REGRESSION"),
 		      "diff 10 -> 20 faults exited %d: %s", code, out_of(&p, P_OUT));
 	proc_free(&p);
+	expect_json_verdict(a, b);
 	expect_input_error(&p, vmtrace(&p, missing), "/nonexistent/base.json", "missing file");
 	proc_free(&p);
 	expect_input_error(&p, vmtrace(&p, directory), "is a directory", "a directory");

@@ -178,7 +178,7 @@ static struct compare_result compare_text(const struct baseline *base,
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert(f);
-	compare_baselines(f, base, now, tol, verbose, &res);
+	compare_baselines(f, NULL, base, now, tol, verbose, &res);
 	fclose(f);
 	if (text)
 		*text = buf;
