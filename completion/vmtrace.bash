@@ -52,7 +52,7 @@ _vmtrace()
 	--merge)
 		COMPREPLY=($(compgen -W "comm" -- "$cur"))
 		return ;;
-	-o | --output | --baseline)
+	-o | --output | --baseline | --junit)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--root)
@@ -65,14 +65,14 @@ _vmtrace()
 	case $sub in
 	record | check)
 		COMPREPLY=($(compgen -W "-o --output --baseline -r --runs --root --tolerance
-			--tolerance-for --min-count --strict --json --pretty --backend --max-vmas -i
+			--tolerance-for --min-count --strict --json --pretty --junit --backend --max-vmas -i
 			--no-inherit -u --user
 			-v --verbose --help --" -- "$cur"))
 		return ;;
 	diff)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--tolerance --tolerance-for --min-count --strict
-				--json --pretty -v --verbose --help" -- "$cur"))
+				--json --pretty --junit -v --verbose --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi

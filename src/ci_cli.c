@@ -35,6 +35,7 @@ enum {
 	OPT_STRICT,
 	OPT_JSON,
 	OPT_PRETTY,
+	OPT_JUNIT,
 };
 
 static const struct argp_option options[] = {
@@ -52,6 +53,8 @@ static const struct argp_option options[] = {
 	{ "json", OPT_JSON, NULL, 0,
 	  "check, diff: the verdict as one JSON object on stdout (rows, counts, pass or fail)" },
 	{ "pretty", OPT_PRETTY, NULL, 0, "With --json: indented" },
+	{ "junit", OPT_JUNIT, "FILE", 0,
+	  "check, diff: also the verdict as JUnit XML in FILE, a test case per row" },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "check, diff: a baseline recorded for another command is an error (exit 2), "
 	  "not a warning" },
@@ -108,9 +111,9 @@ static void check_ci_args(struct config *cfg)
 		usage_error("check needs --baseline FILE");
 	if (cfg->ci == CI_CHECK && cfg->output)
 		usage_error("check writes no baseline: -o does not apply");
-	if (cfg->ci == CI_RECORD && (cfg->strict || cfg->json))
+	if (cfg->ci == CI_RECORD && (cfg->strict || cfg->json || cfg->junit))
 		usage_error("record compares nothing: %s does not apply",
-			    cfg->strict ? "--strict" : "--json");
+			    cfg->strict ? "--strict" : cfg->json ? "--json" : "--junit");
 	if (!cfg->runs)
 		cfg->runs = 1;
 }
@@ -163,6 +166,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PRETTY:
 		cfg->pretty = true;
+		break;
+	case OPT_JUNIT:
+		cfg->junit = arg;
 		break;
 	case ARGP_KEY_INIT:
 		state->err_stream = fopen("/dev/null", "we");	/* see cli.c */

@@ -76,6 +76,7 @@ struct config {
 	const char *root;	/* --root: file paths relative to it (default: cwd) */
 	struct tolerances tol;	/* --tolerance, --min-count, --tolerance-for */
 	bool strict;		/* --strict: a baseline of another command is an error */
+	const char *junit;	/* --junit FILE: check, diff: the verdict as JUnit XML */
 };
 
 #endif

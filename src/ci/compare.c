@@ -23,6 +23,7 @@ struct judgement {
 struct comparison {
 	FILE *out;
 	struct json_writer *json;	/* rows as JSON objects instead of lines */
+	FILE *junit;
 	const struct baseline *base, *now;
 	const struct tolerances *cli;
 	bool verbose;
@@ -228,6 +229,51 @@ static void note(struct row_verdict *rv, int c, struct judgement j)
 	}
 }
 
+/* s for XML text or an attribute: escaped as names are, then &<>"'. */
+static void xml_text(FILE *out, const char *s)
+{
+	char name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
+
+	for (const char *p = name_text(s, name, sizeof(name)); *p; p++)
+		switch (*p) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&apos;", out); break;
+		default: fputc(*p, out);
+		}
+}
+
+/*
+ * A row as a JUnit test case, named "COMMAND: LABEL PERMS #POS": a failure
+ * when it regressed, skipped when too noisy to judge.
+ */
+static void junit_case(FILE *out, const struct profile_row *id,
+		       const struct row_verdict *rv, const struct spread *b,
+		       const struct spread *n)
+{
+	char row[PROFILE_ID_MAX];
+
+	profile_row_id(id, row, sizeof(row));
+	fputs("    <testcase classname=\"vmtrace.", out);
+	xml_text(out, id->command);
+	fputs("\" name=\"", out);
+	xml_text(out, row);
+	if (rv->counter < 0) {
+		fputs("\"/>\n", out);
+		return;
+	}
+	fprintf(out, "\">\n      <%s message=\"%s %llu, baseline %llu (%llu-%llu), limit %llu",
+		rv->j.v == V_REGRESSION ? "failure" : "skipped",
+		pcounter_names[rv->counter], n->median, b->median, b->min, b->max,
+		rv->j.limit);
+	if (rv->also[0])
+		fprintf(out, "; also %s", rv->also);
+	fprintf(out, "%s\"/>\n    </testcase>\n",
+		rv->j.v == V_REGRESSION ? "" : ": too noisy to judge");
+}
+
 /*
  * One row, b or n NULL when only one side has it: those are judged by their
  * faults alone, against zero.
@@ -253,6 +299,10 @@ static void compare_row(struct comparison *cmp, const struct baseline_row *b,
 		if (cmp->verbose && show)
 			emit(cmp, id, c, kind, bs, ns, j, "");
 	}
+	if (cmp->junit && show)
+		junit_case(cmp->junit, id, &rv, b ? &b->c[rv.counter < 0 ? 0 : rv.counter] : &zero,
+			   n ? &n->c[rv.counter < 0 ? 0 : rv.counter] : &zero);
+	cmp->res->rows += show;
 	cmp->res->regressions += rv.counter >= 0 && rv.j.v == V_REGRESSION;
 	cmp->res->noisy += rv.counter >= 0 && rv.j.v == V_NOISY;
 	if (!cmp->verbose && show && rv.counter >= 0)
@@ -316,15 +366,16 @@ static void one_sided(struct comparison *cmp)
 	}
 }
 
-void compare_baselines(FILE *out, struct json_writer *json, const struct baseline *base,
+void compare_baselines(const struct compare_out *out, const struct baseline *base,
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res)
 {
-	struct comparison cmp = { out, json, base, now, cli, verbose, res };
+	struct comparison cmp = { out->text, out->json, out->junit, base, now, cli, verbose,
+				  res };
 
 	memset(res, 0, sizeof(*res));
-	if (!json)
-		header(out);
+	if (!out->json)
+		header(out->text);
 	for (size_t i = 0; i < base->nr; i++) {
 		const struct baseline_row *n = find_row(now, &base->rows[i].id);
 

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include "ci/baseline.h"
 
+struct json_writer;
+
 #define DEFAULT_TOLERANCE	0.10
 #define DEFAULT_MIN_COUNT	8
 #define SPREAD_FACTOR		2
@@ -33,6 +35,14 @@ struct compare_result {
 	unsigned int noisy;		/* rows over a limit, but too noisy to judge */
 	unsigned int changed;		/* (row, counter) pairs that changed at all */
 	unsigned int new_rows, gone_rows;
+	unsigned int rows;		/* rows judged: JUnit's test cases */
+};
+
+/* Where a comparison goes: the text table, else JSON rows; and JUnit cases. */
+struct compare_out {
+	FILE *text;
+	struct json_writer *json;	/* an open array: one object per row listed */
+	FILE *junit;			/* or NULL: a <testcase> per row judged */
 };
 
 /*
@@ -41,15 +51,13 @@ struct compare_result {
  */
 struct tolerance tolerance_of(int c, const struct tolerances *cli,
 			      const struct baseline *base);
-struct json_writer;
-
 /*
  * Prints one line per row that regressed (or is noisy), naming the counter
  * that decided and the others that regressed with it; verbose: one line per
- * changed counter, whatever its verdict. With json, the same as objects, to
- * json (an array's elements), and nothing to out.
+ * changed counter, whatever its verdict. With out->json, the same as
+ * objects, and no text. With out->junit, also a <testcase> per row.
  */
-void compare_baselines(FILE *out, struct json_writer *json, const struct baseline *base,
+void compare_baselines(const struct compare_out *out, const struct baseline *base,
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res);
 

@@ -242,14 +242,15 @@ static const char *mode_name(const struct config *cfg)
 
 /* The table, then one line: the verdict. */
 static void verdict_text(const struct config *cfg, const struct baseline *base,
-			 const struct baseline *now, struct compare_result *res)
+			 const struct baseline *now, FILE *junit, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
 
 	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
 		       base->backend, now->backend);
-	compare_baselines(stdout, NULL, base, now, &cfg->tol, cfg->verbose, res);
+	compare_baselines(&(struct compare_out){ .text = stdout, .junit = junit }, base, now,
+			  &cfg->tol, cfg->verbose, res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
 	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
@@ -262,7 +263,7 @@ static void verdict_text(const struct config *cfg, const struct baseline *base,
 
 /* --json: the same as one object (docs/schema/verdict.schema.json). */
 static void verdict_json(const struct config *cfg, const struct baseline *base,
-			 const struct baseline *now, struct compare_result *res)
+			 const struct baseline *now, FILE *junit, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
 	struct json_writer w;
@@ -278,7 +279,8 @@ static void verdict_json(const struct config *cfg, const struct baseline *base,
 	jw_string_field(&w, "backend", now->backend[0] ? now->backend : NULL);
 	jw_name(&w, "rows");
 	jw_begin_array(&w);
-	compare_baselines(NULL, &w, base, now, &cfg->tol, cfg->verbose, res);
+	compare_baselines(&(struct compare_out){ .json = &w, .junit = junit }, base, now,
+			  &cfg->tol, cfg->verbose, res);
 	jw_end_array(&w);
 	jw_string_field(&w, "verdict", res->regressions ? "fail" : "pass");
 	jw_uint64_field(&w, "regressions", res->regressions);
@@ -295,20 +297,57 @@ static void verdict_json(const struct config *cfg, const struct baseline *base,
 	errno = -jw_finish(&w);
 }
 
+/*
+ * --junit FILE: one test suite, a test case per row judged (its cases
+ * written while comparing), whole or not at all.
+ */
+static int junit_write(const struct config *cfg, struct output *out, const char *cases,
+		       const struct compare_result *res)
+{
+	fprintf(out->file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+		"  <testsuite name=\"vmtrace %s\" tests=\"%u\" failures=\"%u\" "
+		"skipped=\"%u\" errors=\"0\">\n%s  </testsuite>\n</testsuites>\n",
+		mode_name(cfg), res->rows, res->regressions, res->noisy, cases ? cases : "");
+	return output_commit(out);
+}
+
+static int stdout_error(void)
+{
+	if (!fflush(stdout) && !ferror(stdout) && !errno)
+		return 0;
+	fprintf(stderr, "vmtrace: failed to write to stdout: %s\n", strerror(errno ? errno : EIO));
+	return -EIO;
+}
+
 static int verdict(const struct config *cfg, const struct baseline *base,
 		   const struct baseline *now)
 {
+	struct output junit = { 0 };
 	struct compare_result res;
+	char *cases = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int err;
 
-	if (cfg->json)
-		verdict_json(cfg, base, now, &res);
-	else
-		verdict_text(cfg, base, now, &res);
-	if (fflush(stdout) || ferror(stdout) || (cfg->json && errno)) {
-		fprintf(stderr, "vmtrace: failed to write to stdout: %s\n",
-			strerror(errno ? errno : EIO));
+	if (cfg->junit && (output_open(&junit, cfg->junit, STDOUT_FILENO) ||
+			   !(f = open_memstream(&cases, &len)))) {
+		output_abort(&junit);
 		return CI_EXIT_ERROR;
 	}
+	if (cfg->json)
+		verdict_json(cfg, base, now, f, &res);
+	else
+		verdict_text(cfg, base, now, f, &res);
+	err = stdout_error();
+	if (f)
+		fclose(f);
+	if (cfg->junit && err)
+		output_abort(&junit);
+	else if (cfg->junit)
+		err = junit_write(cfg, &junit, cases, &res);
+	free(cases);
+	if (err)
+		return CI_EXIT_ERROR;
 	return res.regressions ? CI_EXIT_REGRESSION : CI_EXIT_OK;
 }
 

@@ -280,6 +280,32 @@ static void expect_json_verdict(const char *a, const char *b)
 	proc_free(&p);
 }
 
+/* diff --junit J a b: the table as before, and J a failing [heap] test case. */
+static void expect_junit(const char *a, const char *b)
+{
+	char junit[1100], *xml = NULL;
+	const char *args[] = { "diff", "--junit", junit, a, b, NULL };
+	size_t cap = 0;
+	struct proc p;
+	FILE *f;
+	int code;
+
+	path_in(junit, sizeof(junit), "junit.xml");
+	code = vmtrace(&p, args);
+	ck_assert_msg(code == 1 && strstr(out_of(&p, P_OUT), "REGRESSION"),
+		      "diff --junit exited %d: %s", code, out_of(&p, P_OUT));
+	proc_free(&p);
+	ck_assert_msg((f = fopen(junit, "re")) && getdelim(&xml, &cap, '\0', f) > 0,
+		      "no %s", junit);
+	fclose(f);
+	ck_assert_msg(!strncmp(xml, "<?xml ", 6) &&
+		      strstr(xml, "<testsuite name=\"vmtrace diff\" tests=\"1\" failures=\"1\"") &&
+		      strstr(xml, "<testcase classname=\"vmtrace.app\" name=\"[heap] rw-p #0\">\n"
+			     "      <failure message=\"faults 20, baseline 10 (10-10), limit 18") &&
+		      strstr(xml, "</testsuites>\n"), "not the JUnit verdict: %s", xml);
+	free(xml);
+}
+
 START_TEST(test_diff_verdicts)
 {
 	char a[1100], b[1100], dir[1100];
@@ -304,6 +330,7 @@ START_TEST(test_diff_verdicts)
 		      "diff 10 -> 20 faults exited %d: %s", code, out_of(&p, P_OUT));
 	proc_free(&p);
 	expect_json_verdict(a, b);
+	expect_junit(a, b);
 	expect_input_error(&p, vmtrace(&p, missing), "/nonexistent/base.json", "missing file");
 	proc_free(&p);
 	expect_input_error(&p, vmtrace(&p, directory), "is a directory", "a directory");

@@ -178,7 +178,7 @@ static struct compare_result compare_text(const struct baseline *base,
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert(f);
-	compare_baselines(f, NULL, base, now, tol, verbose, &res);
+	compare_baselines(&(struct compare_out){ .text = f }, base, now, tol, verbose, &res);
 	fclose(f);
 	if (text)
 		*text = buf;
@@ -186,6 +186,44 @@ static struct compare_result compare_text(const struct baseline *base,
 		free(buf);
 	return res;
 }
+
+/* A hostile row name in JUnit: markup escaped, no raw control byte. */
+START_TEST(junit_escapes_names)
+{
+	uint64_t c[NR_PCOUNTERS] = { [PC_FAULTS] = 50, [PC_MINOR] = 50 };
+	struct baseline base, now;
+	struct compare_result res;
+	struct profile p;
+	char *xml = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&xml, &len);
+
+	FILE *table = fopen("/dev/null", "w");
+
+	profile_of(&p, 10, false);
+	ck_assert(!profile_add(&p, "a<b>&\"'", "x\x1b]0;<i>", "rw-p", 0, c));
+	ck_assert_int_eq(baseline_from_profiles(&base, &p, 1), 0);
+	profile_free(&p);
+	c[PC_FAULTS] = c[PC_MINOR] = 100;
+	profile_of(&p, 10, false);
+	ck_assert(!profile_add(&p, "a<b>&\"'", "x\x1b]0;<i>", "rw-p", 0, c));
+	ck_assert_int_eq(baseline_from_profiles(&now, &p, 1), 0);
+	profile_free(&p);
+	compare_baselines(&(struct compare_out){ .text = table, .junit = f }, &base, &now,
+			  &(struct tolerances){ 0 }, false, &res);
+	fclose(f);
+	fclose(table);
+	ck_assert_uint_ge(res.rows, 2);	/* every row both have, the totals too */
+	ck_assert_uint_ge(res.regressions, 1);
+	ck_assert_ptr_nonnull(strstr(xml, "classname=\"vmtrace.a&lt;b&gt;&amp;&quot;&apos;\" "
+				     "name=\"x\\x1b]0;&lt;i&gt; rw-p #0\""));
+	ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"faults 100, baseline 50"));
+	ck_assert_ptr_null(strchr(xml, '\x1b'));
+	free(xml);
+	baseline_free(&base);
+	baseline_free(&now);
+}
+END_TEST
 
 static struct compare_result verdicts(const struct baseline *base,
 				      const struct baseline *now,
@@ -393,6 +431,7 @@ Suite *baseline_suite(void)
 	tcase_add_test(tc, refuses_nul_inside);
 	tcase_add_test(tc, reads_any_key_order);
 	tcase_add_test(tc, load_names_the_problem);
+	tcase_add_test(tc, junit_escapes_names);
 	tcase_add_test(tc, medians_and_round_trip);
 	tcase_add_test(tc, round_trip_of_any_bytes);
 	tcase_add_test(tc, tolerance_verdicts);
