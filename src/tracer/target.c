@@ -191,17 +191,12 @@ child_main(int go, int report, char **argv, const sigset_t *mask, pid_t parent,
 	_exit(127);
 }
 
-int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
-		 bool orphan, const char *user)
+static int spawn(struct target *t, char **argv, const sigset_t *saved_mask,
+		 const struct spawn *how)
 {
-	static struct run_as ra;	/* the child's copy is what it uses */
-	struct spawn how = { orphan, user ? &ra : NULL };
 	pid_t parent = getpid();
 	int go[2], report[2];
 
-	target_init(t);
-	if (user && run_as_resolve(&ra, user))
-		return -EINVAL;
 	if (pipe2(go, O_CLOEXEC) || pipe2(report, O_CLOEXEC)) {
 		fprintf(stderr, "vmtrace: failed to create a pipe: %s\n", strerror(errno));
 		return -errno;
@@ -214,7 +209,7 @@ int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
 	if (t->pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		child_main(go[0], report[1], argv, saved_mask, parent, &how);
+		child_main(go[0], report[1], argv, saved_mask, parent, how);
 	}
 	t->spawned = true;
 	close(go[0]);
@@ -227,6 +222,24 @@ int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
 		return -errno;
 	}
 	return 0;
+}
+
+int target_spawn(struct target *t, char **argv, const sigset_t *saved_mask,
+		 bool orphan, const char *user)
+{
+	struct run_as *ra = NULL;	/* the child uses its own copy */
+	int err;
+
+	target_init(t);
+	if (user && !(ra = calloc(1, sizeof(*ra)))) {
+		fprintf(stderr, "vmtrace: -u %s: out of memory\n", user);
+		return -ENOMEM;
+	}
+	err = ra ? run_as_resolve(ra, user) : 0;
+	if (!err)
+		err = spawn(t, argv, saved_mask, &(struct spawn){ orphan, ra });
+	free(ra);
+	return err;
 }
 
 int target_release(struct target *t, char **argv)
