@@ -47,6 +47,7 @@ struct config {
 	bool json;
 	bool pretty;		/* --pretty: JSON indented (default: on a terminal, without -I) */
 	bool wide;		/* -w: every column of the VMA table */
+	unsigned int columns;	/* the report's terminal's width; 0: not a terminal */
 	const char *user;	/* -u: run the command as this user */
 	const char *output;	/* -o: report file, written whole or not at all */
 	double duration;	/* -d: seconds; 0 = until Ctrl-C or exit */

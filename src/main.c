@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include "tracer/attach.h"
 #include "cli.h"
@@ -177,8 +178,7 @@ static int emit(const struct config *cfg, FILE *f, const struct address_space *a
 {
 	/* -I -j is a stream of reports, one a line; a file or pipe gets one line */
 	if (cfg->json)
-		return report_json(f, as, cfg->pretty ||
-				   (!cfg->interval && isatty(fileno(f))));
+		return report_json(f, as, cfg->pretty || (!cfg->interval && cfg->columns));
 	report_text(f, as, cfg);
 	return ferror(f) ? -EIO : 0;
 }
@@ -500,6 +500,16 @@ static void stop_command(const struct config *cfg, struct target *t,
 	target_stop(t, text, wake);
 }
 
+/* The report is made in memory: its width is the destination's, asked here. */
+static unsigned int terminal_columns(int fd)
+{
+	struct winsize ws;
+
+	if (fd < 0 || !isatty(fd))
+		return 0;
+	return !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col ? ws.ws_col : DEFAULT_COLUMNS;
+}
+
 int main(int argc, char **argv)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
@@ -527,6 +537,7 @@ int main(int argc, char **argv)
 		return print_features(&cfg);
 	if (output_open(&out, cfg.output, fileno(report_stream(&cfg))))
 		return 1;
+	cfg.columns = terminal_columns(out.fd);
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);

@@ -8,8 +8,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
 #include "report/format.h"
 #include "report/histogram.h"
 #include "report/json_writer.h"
@@ -125,7 +123,6 @@ static const char *const by_importance[] = {
 	"read", "exec", "errors", "cow", "kernel_mode",
 };
 
-#define DEFAULT_WIDTH	100
 /* LABEL widens to its longest label, up to this, before columns drop */
 #define LABEL_WIDTH_MIN	26
 #define LABEL_WIDTH_MAX	40
@@ -169,17 +166,12 @@ static void table_fit(struct table *t, size_t width, size_t label_len)
 	}
 }
 
-/* -w: every column; on a terminal, its width; else DEFAULT_WIDTH. */
-static size_t table_width(FILE *out, const struct config *cfg)
+/* -w: every column; on a terminal, its width; else DEFAULT_COLUMNS. */
+static size_t table_width(const struct config *cfg)
 {
-	struct winsize ws;
-	int fd = fileno(out);
-
 	if (cfg->wide)
 		return SIZE_MAX;
-	if (fd >= 0 && isatty(fd) && !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return DEFAULT_WIDTH;
+	return cfg->columns ? cfg->columns : DEFAULT_COLUMNS;
 }
 
 /* The counted system calls' names, in enum vmt_syscall order. */
@@ -527,7 +519,7 @@ void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
 	char command[NAME_TEXT_MAX(HEADER_COMMAND_MAX + 4)];
-	size_t width = table_width(out, cfg);
+	size_t width = table_width(cfg);
 	struct table t;
 
 	table_fit(&t, width, longest_label(as));

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include "model/model.h"
 
+/* The VMA table's width off a terminal (cfg->columns on one; -w: all). */
+#define DEFAULT_COLUMNS	100
+
 /* The VMA table, then files, latency and heatmaps as cfg asks. */
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg);

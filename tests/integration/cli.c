@@ -74,6 +74,26 @@ START_TEST(report_channel)
 }
 END_TEST
 
+/* Waits until pid has exec'd argv0: proc_start() returns before the exec. */
+static void wait_exec(pid_t pid, const char *argv0)
+{
+	char path[64], cmdline[256];
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	for (int ms = 0; ms < itest_timeout_ms(30000); ms++) {
+		FILE *f = fopen(path, "re");
+		size_t n = f ? fread(cmdline, 1, sizeof(cmdline) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		cmdline[n] = '\0';
+		if (!strcmp(cmdline, argv0))
+			return;
+		usleep(1000);
+	}
+	ck_abort_msg("%d did not exec %s", (int)pid, argv0);
+}
+
 /* -p keeps stdout: an attached process's output is not vmtrace's. */
 START_TEST(report_channel_pid)
 {
@@ -86,12 +106,70 @@ START_TEST(report_channel_pid)
 	ck_assert(!proc_start(&sl, (char **)sleeper, 0, 0));
 	snprintf(pid, sizeof(pid), "%d", (int)sl.pid);
 	argv[5] = pid;
+	wait_exec(sl.pid, sleeper[0]);
 	st = run_piped(&p, argv);
 	assert_exit0(st, "vmtrace -j -p", text_of(&p, P_ERR));
 	assert_json_report(text_of(&p, P_OUT), "/bin/sleep 1000", "stdout of -p");
 	ck_assert_msg(!strchr(text_of(&p, P_ERR), '{'), "JSON on stderr: %s", text_of(&p, P_ERR));
 	proc_free(&p);
 	proc_free(&sl);
+}
+END_TEST
+
+/* The longest line of the VMA table in text: from its header to TOTAL. */
+static size_t table_width(const char *text, bool *has_cow)
+{
+	const char *line = strstr(text, " START ");
+	const char *end = line ? strstr(line, " TOTAL ") : NULL;
+	size_t widest = 0;
+
+	ck_assert_msg(line && end, "no VMA table: %.3000s", text);
+	*has_cow = strstr(line, " COW") && strstr(line, " COW") < strchr(line, '\n');
+	for (; line && line <= end; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		size_t len = strcspn(line, "\r\n");
+
+		widest = len > widest ? len : widest;
+	}
+	return widest;
+}
+
+/*
+ * The table fits 100 columns into a pipe, the terminal's width on one
+ * (72 here), and -w shows every column, COW the last; -j is indented on a
+ * terminal.
+ */
+START_TEST(table_width_fits)
+{
+	const char *narrow[] = { vmtrace_path, "--", vmwork_path, "anon", "16", NULL };
+	const char *wide[] = { vmtrace_path, "-w", "--", vmwork_path, "anon", "16", NULL };
+	const char *json[] = { vmtrace_path, "-j", "--", vmwork_path, "anon", "16", NULL };
+	struct proc p;
+	bool cow;
+	size_t w;
+	int st;
+
+	st = run_piped(&p, narrow);
+	assert_exit0(st, "vmtrace --", text_of(&p, P_ERR));
+	w = table_width(text_of(&p, P_ERR), &cow);
+	ck_assert_msg(w <= 100 && !cow, "into a pipe: %zu columns%s", w, cow ? ", COW" : "");
+	proc_free(&p);
+	st = run_piped(&p, wide);
+	assert_exit0(st, "vmtrace -w --", text_of(&p, P_ERR));
+	w = table_width(text_of(&p, P_ERR), &cow);
+	ck_assert_msg(w > 100 && cow, "-w: %zu columns, %s", w, cow ? "COW" : "no COW");
+	proc_free(&p);
+	proc_start_pty(&p, (char **)narrow, 72);
+	st = proc_wait(&p, itest_timeout());
+	assert_exit0(st, "vmtrace -- on a terminal", text_of(&p, P_OUT));
+	w = table_width(text_of(&p, P_OUT), &cow);
+	ck_assert_msg(w <= 72 && w > 60, "on a 72-column terminal: %zu columns", w);
+	proc_free(&p);
+	proc_start_pty(&p, (char **)json, 72);	/* JSON on a terminal: indented */
+	st = proc_wait(&p, itest_timeout());
+	assert_exit0(st, "vmtrace -j -- on a terminal", text_of(&p, P_OUT));
+	ck_assert_msg(strstr(text_of(&p, P_OUT), "{\r\n  \"schema\":\"vmtrace-report/1\",\r\n"),
+		      "not indented: %.500s", text_of(&p, P_OUT));
+	proc_free(&p);
 }
 END_TEST
 
@@ -102,6 +180,7 @@ Suite *cli_suite(void)
 
 	tcase_add_test(channel, report_channel);
 	tcase_add_test(channel, report_channel_pid);
+	tcase_add_test(channel, table_width_fits);
 	suite_add_tcase(s, channel);
 	return s;
 }

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -228,27 +227,6 @@ static int count_of(const char *text, const char *needle)
 }
 
 /*
- * Starts argv with a pseudo-terminal as its stdin, stdout and stderr, read
- * through p->fd[P_OUT] like a pipe of proc_start()'s.
- */
-static void pty_start(struct proc *p, char *const argv[])
-{
-	int master;
-
-	memset(p, 0, sizeof(*p));
-	p->status = -1;
-	p->in = p->fd[P_ERR] = -1;
-	p->pid = forkpty(&master, NULL, NULL, NULL);
-	ck_assert_msg(p->pid >= 0, "forkpty failed");
-	if (!p->pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	p->fd[P_OUT] = master;
-}
-
-/*
  * Reads vmtrace's output as it arrives until the workload holds, then
  * until LIVE_SCREENS screens (lines starting with header) began after that;
  * then lets the workload go (a line typed on the terminal, or the end of its
@@ -410,7 +388,7 @@ START_TEST(live_view_terminal)
 	const char *out, *report;
 	size_t held;
 
-	pty_start(&p, argv);
+	proc_start_pty(&p, argv, 0);
 	held = live_watch(&p, CLEAR_SCREEN, true);
 	out = out_of(&p);
 	check_live(&p, held, CLEAR_SCREEN, false, &report);

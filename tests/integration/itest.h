@@ -41,6 +41,7 @@ const char *proc_wait_line(struct proc *p, int which, const char *prefix,
 int proc_wait(struct proc *p, int timeout_ms);
 void proc_free(struct proc *p);
 void proc_close_in(struct proc *p);
+void proc_start_pty(struct proc *p, char *const argv[], unsigned short cols);
 int itest_timeout_ms(int base_ms);
 
 /* ---- expect.c: vmwork's expectation lines ---- */

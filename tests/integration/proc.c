@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,4 +251,27 @@ void proc_free(struct proc *p)
 		free(p->out[i].data);
 		p->out[i] = (struct outbuf){ 0 };
 	}
+}
+
+/*
+ * Starts argv with a pseudo-terminal as its stdin, stdout and stderr, read
+ * through p->fd[P_OUT] like a pipe of proc_start()'s; cols columns wide (0:
+ * the default).
+ */
+void proc_start_pty(struct proc *p, char *const argv[], unsigned short cols)
+{
+	struct winsize ws = { .ws_row = 50, .ws_col = cols };
+	int master;
+
+	memset(p, 0, sizeof(*p));
+	p->status = -1;
+	p->in = p->fd[P_ERR] = -1;
+	p->pid = forkpty(&master, NULL, NULL, cols ? &ws : NULL);
+	ck_assert_msg(p->pid >= 0, "forkpty failed");
+	if (!p->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	p->fd[P_OUT] = master;
 }
