@@ -21,10 +21,11 @@ endif
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
 	  -I$(OUTPUT) -Isrc
-LDLIBS := -lbpf -lelf -lz -ljson-c -pthread
+LDLIBS := -ldw -lbpf -lelf -lz -ljson-c -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
-LDLIBS += -lzstd -lpthread
+# libdw.a's own: MiniDebugInfo is xz, debug sections may be bzip2 or zstd
+LDLIBS += -llzma -lbz2 -lzstd -lpthread
 endif
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer

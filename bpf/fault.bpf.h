@@ -8,6 +8,7 @@
 #include "maple.bpf.h"
 #include "measure.bpf.h"
 #include "rows.bpf.h"
+#include "code.bpf.h"
 
 /* Reads a VMA and files it: its row's slot, also left in v->slot. */
 static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
@@ -255,6 +256,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	error = access_error(ec, t->vm_flags);
 	wp = wp_fault(ec);
 	count(row, access_of(ec), wp, user, error);
+	code_count(tgid, row, 1, wp && !error, user);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
@@ -295,8 +297,10 @@ static __always_inline int handle_accounted(__u64 addr, bool major)
 	row = pending_fault(t, tgid, addr);
 	if (!row)
 		return 0;
-	if (major)
+	if (major) {
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
+		code_major(tgid, row);
+	}
 	if (t)
 		latency_end(t, row, major, false);
 	return 0;
@@ -312,6 +316,7 @@ static __always_inline void pfd_settle(struct task_struct *task)
 {
 	struct vmt_thread *t = bpf_task_storage_get(&threads, task, NULL, 0);
 	struct vmt_row *row;
+	struct vmt_code *c;
 	__u64 maj, flt, untraced;
 	int kind;
 
@@ -331,8 +336,12 @@ static __always_inline void pfd_settle(struct task_struct *task)
 	kind = access_of(t->pfd_ec) == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
 	__sync_fetch_and_add(&row->counters[kind], untraced);
 	__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
-	if (maj > t->pfd_maj)
+	c = code_count(BPF_CORE_READ(task, tgid), row, untraced, false, false);
+	if (maj > t->pfd_maj) {
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], maj - t->pfd_maj);
+		if (c)
+			__sync_fetch_and_add(&c->c[VMT_CC_MAJOR], maj - t->pfd_maj);
+	}
 }
 
 /*
@@ -361,8 +370,10 @@ static __always_inline void count_refused(struct task_struct *task,
 	else
 		slot = widen_row(pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA), addr);
 	row = bpf_map_lookup_elem(&rows, &slot);
-	if (row)
+	if (row) {
 		count(row, access_of(ec), false, true, true);
+		code_count(v.tgid, row, 1, false, true);
+	}
 	t->last_page = addr & PAGE_MASK;
 	t->last_state = FAULT_DONE;
 }

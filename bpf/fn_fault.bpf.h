@@ -78,6 +78,7 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 		VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE;
 	struct vmt_thread *t;
 	struct vmt_row *row;
+	struct vmt_code *c;
 	bool error, major;
 	__u32 slot;
 
@@ -96,10 +97,12 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 			   flags & FAULT_FLAG_WRITE ? ACC_WRITE : ACC_READ,
 		      t->fn_wp, flags & FAULT_FLAG_USER, error);
 		count_heat(row, t, t->last_page);
+		c = code_count(bpf_get_current_pid_tgid() >> 32, row, 1, t->fn_wp && !error, flags & FAULT_FLAG_USER);
 		if (major)
 			__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 		if (!error && t->fn_cow)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
+		code_mark(c, major, !error && t->fn_cow);
 		if (t->fn_readin)
 			__sync_fetch_and_add(&row->counters[VMT_C_READIN], t->fn_readin);
 		if (ret & VM_FAULT_SIGBUS)

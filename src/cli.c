@@ -42,6 +42,7 @@ enum {
 	OPT_FILES,
 	OPT_TOP,
 	OPT_ORPHAN,
+	OPT_CODE,
 };
 
 static const struct argp_option options[] = {
@@ -61,6 +62,8 @@ static const struct argp_option options[] = {
 	  "Fault latency histograms (always on with fentry/kprobe)" },
 	{ "heatmap", OPT_HEATMAP, NULL, 0,
 	  "Where in each VMA faults land, over time" },
+	{ "code", OPT_CODE, NULL, 0,
+	  "The functions whose instructions faulted, per VMA and overall" },
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
 	{ "features", OPT_FEATURES, NULL, 0,
@@ -204,6 +207,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HEATMAP:
 		cfg->heatmap = true;
+		break;
+	case OPT_CODE:
+		cfg->code = true;
 		break;
 	case OPT_FULL:
 		cfg->latency = cfg->heatmap = true;

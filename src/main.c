@@ -164,6 +164,8 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		err = apply_snapshot(as, t->pid, final && !t->spawned, cfg->all_vmas);
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
+	if (!err && cfg->code && final)
+		err = tracer_read_code(tr, t->pid, as);
 	if (!err && (cfg->inherit || cfg->merge_comm) &&
 	    !(err = procs_collect(tr, as, cfg->sort, &as->procs))) {
 		as->procs->merge_comm = cfg->merge_comm;

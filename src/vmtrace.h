@@ -87,6 +87,35 @@ enum vmt_readin {
 	VMT_NR_READIN,
 };
 
+/*
+ * --code: faults per (process, row, user instruction), bpf/code.bpf.h. The
+ * row is known by its serial, not its slot (a slot is reused after a fold);
+ * serial 0: a fault on a deferred page, whose row is not known yet. For a
+ * fault taken in kernel mode (a system call copying to user memory) the IP is
+ * the user one at the call's entry.
+ */
+#define VMT_MAX_CODE		16384	/* (row, IP) pairs; more are counted in code_drops */
+
+struct vmt_code_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 serial;
+	__u64 ip;
+};
+
+enum vmt_code_counter {
+	VMT_CC_FAULTS,
+	VMT_CC_MAJOR,
+	VMT_CC_WP,
+	VMT_CC_COW,		/* fentry/kprobe only */
+	VMT_CC_KERNEL,		/* taken in kernel mode: IP at the system call's entry */
+	VMT_NR_CC,
+};
+
+struct vmt_code {
+	__u64 c[VMT_NR_CC];
+};
+
 /* How faults are seen; chosen at run time from what the kernel allows. */
 enum vmt_backend {
 	VMT_BACKEND_TRACEPOINT,	/* exceptions:page_fault_* + perf major event */

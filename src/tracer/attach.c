@@ -394,6 +394,9 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	/* fentry/kprobe time every fault anyway; the tracepoint backend on request */
 	tr->skel->rodata->want_latency = cfg->latency || b != VMT_BACKEND_TRACEPOINT;
 	tr->skel->rodata->want_heatmap = cfg->heatmap;
+	tr->skel->rodata->want_code = cfg->code;
+	if (!cfg->code)	/* preallocated: no memory for what is not asked */
+		bpf_map__set_max_entries(tr->skel->maps.code_ips, 1);
 	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
 		bpf_program__set_autoload(tr->skel->progs.perf_minor_fault, false);
 	tr->skel->rodata->max_rows = cfg->max_vmas;
