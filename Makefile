@@ -125,6 +125,10 @@ $(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
 	$(call msg,WORKLOAD,$@)
 	$(Q)$(CC) -O1 -g -static -pthread $< -o $@
 
+# --code's bad input: no symbols at all, only module+offset may be shown
+$(OUTPUT)/vmwork-stripped: $(OUTPUT)/vmwork
+	$(Q)strip -o $@ $<
+
 ITEST_SRCS := $(wildcard tests/integration/*.c)
 $(OUTPUT)/itest: $(ITEST_SRCS) $(wildcard tests/integration/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,TEST,$@)
@@ -213,7 +217,7 @@ demo: deps
 unit-test: $(OUTPUT)/unit-tests
 	$(Q)./$(OUTPUT)/unit-tests
 
-itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork
+itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork $(OUTPUT)/vmwork-stripped
 	$(Q)VMTRACE=$(OUTPUT)/vmtrace VMWORK=$(OUTPUT)/vmwork ./$(OUTPUT)/itest
 
 test: deps

@@ -55,6 +55,7 @@ int main(void)
 		add_suite(sr, rows_suite, "rows");
 		add_suite(sr, names_suite, "names");
 		add_suite(sr, hostile_suite, "hostile");
+		add_suite(sr, code_suite, "code");
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

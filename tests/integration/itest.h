@@ -134,5 +134,6 @@ Suite *ci_suite(void);
 Suite *rows_suite(void);
 Suite *names_suite(void);
 Suite *hostile_suite(void);
+Suite *code_suite(void);
 
 #endif
