@@ -67,7 +67,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest realtest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers
+.PHONY: all clean demo test unit-test itest realtest realcitest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers man install help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -100,6 +100,17 @@ $(OUTPUT)/obj/%.o: src/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# --version's lines: rewritten only when the commit changes, so a commit
+# rebuilds one object, not all.
+VERSION := 0.1
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+$(OUTPUT)/version.h: FORCE | $(OUTPUT)
+	$(Q)printf '#define VMTRACE_VERSION "%s"\n#define VMTRACE_COMMIT "%s"\n' \
+		'$(VERSION)' '$(COMMIT)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+$(OUTPUT)/obj/kernel_features.o: $(OUTPUT)/version.h
 
 # The tracer layer includes the skeleton: build it before that layer only.
 $(TRACER_OBJS) $(OUTPUT)/obj/main.o: $(OUTPUT)/vmtrace.skel.h
@@ -147,12 +158,15 @@ $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 # this kernel. BENCH_ARGS, e.g. "--rounds 9 --size anon=50000": see
 # tests/bench/bench.py --help. The peers come from Debian's packages; one
 # that cannot be installed is reported as skipped. Then the churn benchmark
-# (tests/bench/churn.py): a threaded server traced for minutes.
+# (tests/bench/churn.py): a threaded server traced for minutes. Then CI mode's
+# false failures over 100 checks of each real program, and the smallest growth
+# each baseline catches (tests/bench/ci_false_failures.py; CI_BENCH_ARGS).
 bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench
 	$(Q)for p in linux-perf bpftrace; do dpkg -s $$p >/dev/null 2>&1 || \
 		apt-get install -y -q $$p >/dev/null 2>&1 || \
 		echo "bench: could not install $$p (its rows will say skipped)"; done
 	$(Q)tests/bench/bench.py $(BENCH_ARGS)
+	$(Q)tests/bench/ci_false_failures.py $(CI_BENCH_ARGS)
 
 # The same inside Debian's 6.1 kernel in qemu: the backends' relative cost.
 vmbench: deps
@@ -217,7 +231,7 @@ demo: deps
 unit-test: $(OUTPUT)/unit-tests
 	$(Q)./$(OUTPUT)/unit-tests
 
-itest: all $(OUTPUT)/itest $(OUTPUT)/vmwork $(OUTPUT)/vmwork-stripped
+itest: all man $(OUTPUT)/itest $(OUTPUT)/vmwork $(OUTPUT)/vmwork-stripped
 	$(Q)VMTRACE=$(OUTPUT)/vmtrace VMWORK=$(OUTPUT)/vmwork ./$(OUTPUT)/itest
 
 test: deps
@@ -228,9 +242,54 @@ test: deps
 realtest: all
 	$(Q)tests/real/run.sh
 
+# record and check on programs from Debian's packages: unchanged, every check
+# passes; with a real regression, it fails naming the region (tests/realci). Root.
+realcitest: all
+	$(Q)tests/realci/run.sh
+
 # The integration suite under Debian's 6.1 kernel in qemu, once per backend.
 vmtest: deps
 	$(Q)tests/vm/vmtest.sh
+
+# Man pages: docs/man/*.md, one per page, rendered by pandoc (Debian's).
+MAN_SRCS := $(wildcard docs/man/*.md)
+MAN_PAGES := $(patsubst docs/man/%.md,$(OUTPUT)/man/%,$(MAN_SRCS))
+man: $(MAN_PAGES)
+
+$(OUTPUT)/man/%: docs/man/%.md
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)pandoc --standalone --from markdown --to man $< -o $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man
+# pages and the bash completion.
+PREFIX ?= /usr/local
+BINDIR := $(DESTDIR)$(PREFIX)/sbin
+MAN8DIR := $(DESTDIR)$(PREFIX)/share/man/man8
+COMPDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+install: all man
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(BINDIR) $(MAN8DIR) $(COMPDIR)
+	$(Q)install -m 0755 $(OUTPUT)/vmtrace $(BINDIR)/vmtrace
+	$(Q)install -m 0644 $(MAN_PAGES) $(MAN8DIR)/
+	$(Q)install -m 0644 completion/vmtrace.bash $(COMPDIR)/vmtrace
+
+help:
+	@echo 'make             build .output/vmtrace (V=1 shows commands, STATIC=1, SANITIZE=1)'
+	@echo 'make demo        install what is missing, build, trace examples/demo.c'
+	@echo 'make install     binary, man pages, bash completion (PREFIX=/usr/local, DESTDIR=)'
+	@echo 'make man         the man pages in .output/man (pandoc)'
+	@echo 'make test        every test tier (root); ends with "N passed, N failed"'
+	@echo 'make unit-test   unit tests (no root)'
+	@echo 'make itest       integration tests on this kernel (root)'
+	@echo 'make realtest    Debian programs against perf (root)'
+	@echo 'make realcitest  CI mode on Debian programs: no false failures, regressions caught'
+	@echo 'make vmtest      the integration suite in qemu, Debian 6.1 kernel'
+	@echo 'make fuzz        the baseline reader and JSON writer under libFuzzer'
+	@echo 'make bench       vmtrace against perf and bpftrace; make vmbench in qemu'
+	@echo 'make ci-example  examples/ci: record, check, a regression caught'
+	@echo 'make vmlinux     regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'
+	@echo 'make clean       remove .output'
 
 vmlinux:
 	$(call msg,GEN,$(VMLINUX))

@@ -46,8 +46,12 @@ static __always_inline int inherit_fork(struct task_struct *parent,
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
 	struct vmt_lineage *lin;
 
-	if (!follow || ptgid == ctgid || !traced_proc(ptgid))
+	if (ptgid == ctgid || !traced_proc(ptgid))
 		return 0;	/* a thread, or not ours */
+	if (!follow) {	/* counted, so a report can say what it left out */
+		__sync_fetch_and_add(&forks_unfollowed, 1);
+		return 0;
+	}
 	/* an entry already there is a reused pid of an exited process: left alone */
 	if (bpf_map_update_elem(&procs, &ctgid, &proc_followed, BPF_NOEXIST)) {
 		__sync_fetch_and_add(&procs_full, 1);
@@ -106,6 +110,12 @@ static __always_inline int inherit_exec_enter(void)
 	if (!lin)
 		return 0;
 	lin->exec_gen = proc->gen;
+	/*
+	 * Rows made from here on are the new image's (the ELF loader faults
+	 * on the new stack before the exec tracepoint): their dead rows must
+	 * not fold with the old image's. A failed exec only splits the folds.
+	 */
+	proc->image_gen = proc->gen;
 	save_image(&lin->images[current_image(lin)].end, proc);
 	return 0;
 }
@@ -178,6 +188,7 @@ static __always_inline int inherit_exec(struct task_struct *p,
 	}
 	ctx.gen = lin->exec_gen ? lin->exec_gen : proc->gen;
 	lin->exec_gen = 0;
+	proc->image_gen = ctx.gen;	/* rows made since execve() entry are this image's */
 	if (backend == VMT_BACKEND_TRACEPOINT)
 		lin->exec_arg_faults += exec_arg_pages(p, bprm);
 	bpf_for_each_map_elem(&row_index, flush_row, &ctx, 0);

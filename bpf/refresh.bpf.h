@@ -69,7 +69,7 @@ static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
 	row = bpf_map_lookup_elem(&rows, &slot_p);
 	if (row) {
 		row->merged_into = *slot_a;
-		row->flags |= VMT_ROW_MERGED;
+		__sync_fetch_and_or(&row->flags, VMT_ROW_MERGED);
 	}
 	retire_row(at_p, slot_p, VMT_ROW_SEALED);
 }

@@ -99,7 +99,7 @@ static __noinline void fold_row(__u32 slot, struct vmt_row *row)
 	dead_key_of(row, row_is_heap(row), &key);
 	found = bpf_map_lookup_elem(&dead_index, &key);
 	if (!found) {
-		row->flags |= VMT_ROW_FOLDED;
+		__sync_fetch_and_or(&row->flags, VMT_ROW_FOLDED);
 		if (!bpf_map_update_elem(&dead_index, &key, &slot, BPF_NOEXIST))
 			return;
 		found = bpf_map_lookup_elem(&dead_index, &key);
@@ -116,7 +116,7 @@ static __noinline void fold_row(__u32 slot, struct vmt_row *row)
 	move_counts(row, into);
 	__sync_fetch_and_add(&into->nr_vmas, row->nr_vmas);
 	into->sealed_ns = row->sealed_ns;
-	row->flags |= VMT_ROW_FREE;
+	__sync_fetch_and_or(&row->flags, VMT_ROW_FREE);
 	__sync_fetch_and_add(&reclaim.folded, 1);
 	bpf_map_push_elem(&free_slots, &slot, 0);
 }
@@ -134,10 +134,20 @@ static __always_inline void retire_row(struct vmt_row_key *key, __u32 slot,
 
 	if (!indexed || *indexed != slot)
 		return;		/* another thread retired it first */
-	bpf_map_delete_elem(&row_index, key);
-	if (!row || slot == VMT_OVERFLOW_SLOT)
+	if (!row || slot == VMT_OVERFLOW_SLOT) {
+		bpf_map_delete_elem(&row_index, key);
 		return;
-	row->flags |= why;
+	}
+	/*
+	 * Two threads can both find it indexed (one preempted between the
+	 * lookup and here, as BPF programs are under PREEMPT_RT): one claims
+	 * it, or both would fold it and free its slot twice. Every change to
+	 * a live row's flags is atomic, so the claim is never overwritten.
+	 */
+	if (__sync_fetch_and_or(&row->flags, VMT_ROW_RETIRING) & VMT_ROW_RETIRING)
+		return;
+	bpf_map_delete_elem(&row_index, key);
+	__sync_fetch_and_or(&row->flags, why);
 	row->sealed_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(why == VMT_ROW_SEALED ? &reclaim.sealed : &reclaim.unmapped, 1);
 	fold_row(slot, row);
@@ -196,7 +206,8 @@ static __always_inline void fill_row(struct vmt_row *row, struct vma_info *v)
 	row->last_gen = v->gen;
 	if (v->sp >= v->start && v->sp < v->end && v->tid != v->tgid) {
 		row->stack_tid = v->tid;
-		row->flags |= VMT_ROW_STACK;
+		if (!(row->flags & VMT_ROW_STACK))
+			__sync_fetch_and_or(&row->flags, VMT_ROW_STACK);
 	}
 }
 

@@ -29,6 +29,7 @@ struct vmt_drops drops;
 struct vmt_lookups lookups;
 struct vmt_reclaim reclaim;
 __u64 procs_full;			/* children not followed: procs or lineage full */
+__u64 forks_unfollowed;			/* children not followed: following is off */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -12,7 +12,6 @@
 #include "vmtrace.h"
 #include "tracer/backends.h"
 
-const char *argp_program_version = "vmtrace 0.1";
 const char *argp_program_bug_address = "the project's issue tracker";
 
 static const char doc[] =
@@ -24,13 +23,17 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"
-"  vmtrace -p 1234 -d 10 -i 1      # 10 seconds, a live view every second\n"
-"  vmtrace -- ./app arg1 arg2       # run ./app under the tracer\n"
+"  vmtrace -p 1234 -d 10 -I 1000   # 10 seconds, a live view every second\n"
+"  vmtrace -- ./app arg1 arg2       # run ./app under the tracer (report on stderr)\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
 "  vmtrace --sort faults -- make    # busiest VMAs first\n"
-"  vmtrace -p 1234 -i 1 --top 15    # live view, like top\n"
+"  vmtrace -p 1234 -I 1000 --top 15 # live view, like top\n"
 "  vmtrace --files --latency -- ./app  # files it waits on, fault latency\n"
-"  vmtrace --features               # what this kernel allows, which backend\n";
+"  vmtrace --features               # what this kernel allows, which backend\n"
+"\n"
+"With a command, the report (and the live view) goes to stderr, as perf stat's\n"
+"does, so that it never mixes with the command's output; -o FILE writes it to\n"
+"FILE, -o - to stdout. With -p it goes to stdout.\n";
 
 enum {
 	OPT_FEATURES = 0x100,	/* --max-vmas, --backend, --no-inherit, -v: cli_tracer.c */
@@ -43,17 +46,23 @@ enum {
 	OPT_TOP,
 	OPT_ORPHAN,
 	OPT_CODE,
+	OPT_ALL_VMAS,
 };
 
+/* record/check/diff print the same lines: --version is main's (kernel_features.c) */
+
 static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Trace this running process" },
+	{ "pid", 'p', "PID", 0, "Trace this running process (one; a comma list is refused)" },
 	{ "json", 'j', NULL, 0, "Print the report as JSON" },
-	{ "output", 'o', "FILE", 0, "Write the report to FILE (whole, or not at all)" },
+	{ "output", 'o', "FILE", 0,
+	  "Write the report to FILE (whole, or not at all); - for stdout (default: "
+	  "stderr with a command, stdout with -p)" },
 	{ "duration", 'd', "SECONDS", 0,
 	  "Stop after SECONDS; a command still running then gets SIGTERM (SIGKILL "
 	  "2 s later)" },
-	{ "interval", 'i', "SECONDS", 0,
-	  "Live view: refresh every SECONDS, at least 0.05 (in place on a terminal)" },
+	{ "interval", 'I', "MSECS", 0,
+	  "Live view: refresh every MSECS milliseconds, at least 50 (in place on a "
+	  "terminal)" },
 	{ "sort", 's', "KEY", 0,
 	  "Order VMAs by addr (default), faults, minor, major, errors or latency" },
 	{ "top", OPT_TOP, "N", 0, "Rows in the live view and top-file list (default 10)" },
@@ -65,7 +74,10 @@ static const struct argp_option options[] = {
 	{ "code", OPT_CODE, NULL, 0,
 	  "The functions whose instructions faulted, per VMA and overall" },
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
-	{ "all", 'a', NULL, 0, "Also list VMAs that did not fault" },
+	{ "all-vmas", OPT_ALL_VMAS, NULL, 0, "Also list VMAs that did not fault" },
+	{ "all-cpus", 'a', NULL, 0, "System-wide (reserved, as in perf: not supported yet)" },
+	{ "version", 'V', NULL, 0,
+	  "Version, git commit, libbpf, and this kernel's BPF features, a line each" },
 	{ "features", OPT_FEATURES, NULL, 0,
 	  "Print what this kernel offers and which backend auto picks" },
 	{ "follow", OPT_FOLLOW, NULL, 0, "With -p: also trace the processes it starts" },
@@ -152,6 +164,26 @@ void parse_backend(const char *arg, struct config *cfg)
 		usage_error("invalid backend: '%s' (auto, fentry, kprobe or tracepoint)", arg);
 }
 
+/*
+ * -p PID, or perf's comma list. The tracer follows one process (and, with
+ * --follow, what it forks), so a second PID, in a list or a second -p, is
+ * refused rather than one of them silently kept.
+ */
+static void parse_pid(const char *arg, struct config *cfg)
+{
+	long n;
+
+	if (strchr(arg, ','))
+		usage_error("-p %s: vmtrace traces one process, not a list (--follow "
+			    "adds its children)", arg);
+	if (parse_uint(arg, 1, INT_MAX, &n))
+		usage_error("invalid PID: '%s'", arg);
+	if (cfg->pid)
+		usage_error("-p given twice (%d and %ld): vmtrace traces one process "
+			    "(--follow adds its children)", (int)cfg->pid, n);
+	cfg->pid = n;
+}
+
 struct parse_ctx {
 	struct config *cfg;
 	FILE *devnull;		/* argp's err_stream: see usage_error() */
@@ -165,12 +197,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p':
-		if (parse_uint(arg, 1, INT_MAX, &n))
-			usage_error("invalid PID: '%s'", arg);
-		if (cfg->pid)
-			usage_error("-p given twice (%d and %ld): vmtrace traces one process "
-				    "(--follow adds its children)", (int)cfg->pid, n);
-		cfg->pid = n;
+		parse_pid(arg, cfg);
 		break;
 	case 'j':
 		cfg->json = true;
@@ -183,10 +210,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error("invalid duration: '%s' (seconds, above 0, e.g. 10 or 0.5)",
 				    arg);
 		break;
-	case 'i':
-		if (parse_seconds(arg, MIN_INTERVAL_S, &cfg->interval))
-			usage_error("invalid interval: '%s' (seconds, at least %g)", arg,
-				    MIN_INTERVAL_S);
+	case 'I':
+		if (parse_uint(arg, MIN_INTERVAL_S * 1000, 10000000000L, &n))
+			usage_error("invalid interval: '%s' (milliseconds, at least %g)", arg,
+				    MIN_INTERVAL_S * 1000);
+		cfg->interval = n / 1000.0;
 		break;
 	case 's':
 		cfg->sort = sort_by_name(arg);
@@ -214,11 +242,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FULL:
 		cfg->latency = cfg->heatmap = true;
 		break;
-	case 'a':
+	case OPT_ALL_VMAS:
 		cfg->all_vmas = true;
 		break;
+	case 'a':
+		usage_error("-a (system-wide) is not supported yet: give -p PID or a "
+			    "command (--all-vmas lists VMAs without faults)");
 	case OPT_FEATURES:
 		cfg->features = true;
+		break;
+	case 'V':
+		cfg->version = true;
 		break;
 	case OPT_FOLLOW:
 		cfg->follow = true;
@@ -242,7 +276,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		cfg->inherit = cfg->command ? !cfg->no_inherit : cfg->follow;
-		if (cfg->features)
+		if (cfg->features || cfg->version)
 			break;	/* nothing to trace */
 		if (!cfg->pid == !cfg->command)
 			usage_error(cfg->pid ?

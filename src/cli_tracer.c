@@ -10,14 +10,13 @@
 enum {
 	OPT_MAX_VMAS = 0x300,	/* above both parents' own option keys */
 	OPT_BACKEND,
-	OPT_NO_INHERIT,
 };
 
 static const struct argp_option options[] = {
 	{ "max-vmas", OPT_MAX_VMAS, "N", 0, "Room for N VMAs in the kernel (default 16384)" },
 	{ "backend", OPT_BACKEND, "NAME", 0,
 	  "auto (default: the best the kernel allows), fentry, kprobe or tracepoint" },
-	{ "no-inherit", OPT_NO_INHERIT, NULL, 0,
+	{ "no-inherit", 'i', NULL, 0,
 	  "With a command: trace it alone, not the processes it starts" },
 	{ "verbose", 'v', NULL, 0,
 	  "libbpf's messages and attach details (check, diff: also the changes within "
@@ -36,7 +35,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BACKEND:
 		parse_backend(arg, cfg);
 		break;
-	case OPT_NO_INHERIT:
+	case 'i':
 		cfg->no_inherit = true;
 		break;
 	case 'v':

@@ -38,7 +38,7 @@ enum ci_mode {
 	CI_DIFF,		/* vmtrace diff A B */
 };
 
-/* -i: a smaller interval redraws faster than anyone reads, at 100% CPU */
+/* -I: a smaller interval redraws faster than anyone reads, at 100% CPU */
 #define MIN_INTERVAL_S	0.05
 
 struct config {
@@ -47,13 +47,14 @@ struct config {
 	bool json;
 	const char *output;	/* -o: report file, written whole or not at all */
 	double duration;	/* -d: seconds; 0 = until Ctrl-C or exit */
-	double interval;	/* -i: print every interval; 0 = at the end */
+	double interval;	/* -I: seconds between live views; 0 = at the end */
 	enum sort_key sort;
 	bool verbose;
 	bool all_vmas;		/* also VMAs that did not fault */
 	unsigned int max_vmas;
 	int backend;		/* enum vmt_backend, or -1: the best available */
 	bool features;		/* --features: print what the kernel offers */
+	bool version;		/* -V, --version: builds and kernel features, a line each */
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
 	bool latency;		/* --latency: fault latency histograms */
 	bool heatmap;		/* --heatmap: where in each VMA, over time */

@@ -11,6 +11,8 @@
 #include "report/json_writer.h"
 #include "tracer/attach.h"
 #include "tracer/probe.h"
+#include "version.h"
+#include <bpf/libbpf.h>
 
 static const char *owner_name(int backend)
 {
@@ -73,6 +75,49 @@ static int features_json(const struct config *cfg, const struct utsname *u,
 		return 1;
 	}
 	return pick ? 0 : 1;
+}
+
+/* Per backend: whether every attach point it requires is in this kernel's BTF. */
+struct points_found {
+	bool required_missing[VMT_NR_BACKENDS];
+	unsigned int found[VMT_NR_BACKENDS];
+};
+
+static void count_point(const char *sec, int backend, bool found, bool required,
+			void *ctx)
+{
+	struct points_found *p = ctx;
+
+	for (int b = 0; b < VMT_NR_BACKENDS; b++) {
+		if (backend >= 0 && backend != b)
+			continue;
+		p->found[b] += found;
+		p->required_missing[b] |= required && !found;
+	}
+}
+
+/*
+ * Like bpftool version: what was built, then what this kernel offers, a
+ * line each. From BTF alone, so it needs no privilege; --features loads
+ * each backend for real.
+ */
+int print_version(const struct config *cfg)
+{
+	const char *btf = cfg->btf_path ? cfg->btf_path : "/sys/kernel/btf/vmlinux";
+	struct points_found p = { 0 };
+	struct utsname u;
+
+	uname(&u);
+	printf("vmtrace %s\ncommit %s\nlibbpf %s\nkernel %s\nkernel BTF %s\n",
+	       VMTRACE_VERSION, VMTRACE_COMMIT, libbpf_version_string(), u.release,
+	       access(btf, R_OK) ? "missing" : btf);
+	if (access(btf, R_OK) || tracer_list_points(cfg, count_point, &p))
+		return 0;
+	for (int b = 0; b < VMT_NR_BACKENDS; b++)
+		printf("backend %s: %s (%u attach points found; --features tries it)\n",
+		       backend_names[b], p.required_missing[b] ? "missing attach points" :
+		       "attach points present", p.found[b]);
+	return 0;
 }
 
 int print_features(const struct config *cfg)

@@ -7,5 +7,7 @@
 
 /* Prints the report (text, or JSON with -j); returns the exit code. */
 int print_features(const struct config *cfg);
+/* --version: vmtrace's version and commit, libbpf's, the kernel's BPF features. */
+int print_version(const struct config *cfg);
 
 #endif

@@ -28,7 +28,7 @@
 #include "model/timeline.h"
 
 /*
- * Heatmaps without -i: sample this often. Long traces coarsen by themselves
+ * Heatmaps without -I: sample this often. Long traces coarsen by themselves
  * (ticks merge), and a sample reads every row, so not much more often.
  */
 #define HEATMAP_SAMPLE_S 0.25
@@ -183,10 +183,23 @@ static int emit(const struct config *cfg, FILE *f, const struct address_space *a
 	return ferror(f) ? -EIO : 0;
 }
 
-/* A sample for the timeline; with -i, the live view (or a JSON report). */
+/*
+ * Where the report and the live view go without -o FILE: with a command,
+ * stderr, as perf stat's, so that they never mix with what the command
+ * prints; with -p, stdout; "-o -" asks for stdout.
+ */
+static FILE *report_stream(const struct config *cfg)
+{
+	if (cfg->output && !strcmp(cfg->output, "-"))
+		return stdout;
+	return cfg->command ? stderr : stdout;
+}
+
+/* A sample for the timeline; with -I, the live view (or a JSON report). */
 static void sample(const struct config *cfg, struct tracer *tr,
 		   struct target *t, struct window *w, bool view)
 {
+	FILE *f = report_stream(cfg);
 	struct address_space as;
 
 	if (tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl))
@@ -196,9 +209,10 @@ static void sample(const struct config *cfg, struct tracer *tr,
 		return;
 	if (!build_report(cfg, tr, t, w, false, &as)) {
 		if (cfg->json)
-			emit(cfg, stdout, &as);
+			emit(cfg, f, &as);
 		else
-			live_print(stdout, &as, cfg, isatty(STDOUT_FILENO));
+			live_print(f, &as, cfg, isatty(fileno(f)));
+		fflush(f);
 	}
 	procs_free(as.procs);
 	aspace_free(&as);
@@ -311,7 +325,7 @@ static bool stop_on_signal(const struct target *t, struct signals *sg)
 }
 
 /*
- * A sample per interval; with -i a live view too, unless it would end past
+ * A sample per interval; with -I a live view too, unless it would end past
  * the deadline (judged by the last one's cost: the final report follows at
  * once anyway). Ticks missed while drawing are skipped, not caught up in a
  * burst: their faults land in the next tick.
@@ -436,8 +450,10 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 	if (tr->missing[0] && cfg->verbose)
 		fprintf(stderr, "vmtrace: not on this kernel (skipped): %s\n", tr->missing);
 	atomic_store(&sg->phase, PH_WAIT);	/* before the line a user acts on */
-	fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
-		t->pid, tr->backend);
+	/* a command's end stops tracing, and its stderr may be the report's alone */
+	if (!t->spawned || cfg->verbose)
+		fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
+			t->pid, tr->backend);
 	*why = wait_loop(cfg, tr, t, sg, &w);
 	if (*why == STOP_ERROR) {
 		err = -errno;
@@ -502,11 +518,14 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &cfg);
 	tracer_set_verbose(cfg.verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOLBF, 0);	/* a live view's lines, not its bytes */
+	if (cfg.version)	/* no privilege needed */
+		return print_version(&cfg);
 	if (tracer_check_environment(&cfg))
 		return 1;
 	if (cfg.features)
 		return print_features(&cfg);
-	if (output_open(&out, cfg.output))
+	if (output_open(&out, cfg.output, fileno(report_stream(&cfg))))
 		return 1;
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);

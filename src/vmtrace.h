@@ -136,6 +136,7 @@ enum vmt_row_flag {
 	VMT_ROW_FOLDED		= 1 << 8, /* the row of a dead identity: nr_vmas VMAs */
 	VMT_ROW_FREE		= 1 << 9, /* folded away; its slot is free for reuse */
 	VMT_ROW_STACK		= 1 << 10, /* a thread's stack (stack_tid: one of them) */
+	VMT_ROW_RETIRING	= 1 << 11, /* one thread claimed its retirement */
 };
 
 /* The permission bits of vm_flags that a row is told apart by. */
@@ -268,6 +269,13 @@ struct vmt_drops {
 	__u64 readins;		/* read-in pages not counted: readins map full */
 	__u64 unfolded;		/* dead rows kept whole: no room for their identity */
 	__u64 sc_lookups_busy;	/* VMAs a system call's exit could not read (mmap_lock) */
+	/*
+	 * Filled by user space from the programs' recursion_misses: runs the
+	 * kernel skipped because the same program was already running on that
+	 * CPU. Under PREEMPT_RT a BPF program can be preempted, so another
+	 * task's fault on that CPU goes unseen while it waits.
+	 */
+	__u64 missed;
 };
 
 /* What row reclaim did (vmtrace -v prints it). */

@@ -12,6 +12,7 @@ packages=(
 	check				# the C unit test framework
 	libclang-rt-dev			# libFuzzer and clang's sanitizers (tests/fuzz; a Recommends of clang)
 	util-linux			# setpriv for the not-root test
+	pandoc man-db			# man pages from docs/man/*.md, rendered by a test
 	qemu-system-x86 busybox-static cpio kmod binutils	# the second test kernel (tests/vm/run.sh --deps)
 )
 

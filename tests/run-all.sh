@@ -10,17 +10,24 @@
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
 #   real         root, this machine's kernel: vmtrace's per-VMA rows on programs from
 #                Debian's packages against a per-fault oracle from perf (tests/real)
-#   vm           the integration suite again under Debian's 6.1 kernel in qemu
+#   realci       root: record and check on Debian's programs (python3 directly and
+#                through a script that execs it, gcc, git status): every check of
+#                an unchanged program passes, real regressions fail (tests/realci)
+#   vm-rt        rows, processes and workloads under Debian's 6.1 PREEMPT_RT kernel
+#                in qemu, fentry backend (VMTRACE_SKIP_RT=1 leaves it out)
+#   vm           the integration suite again under Debian's 6.1 kernel in qemu, once
+#                per backend; it runs in the background beside the tiers above
 # Each tier runs even if an earlier one failed; the exit code is 1 if any did.
 # Set VMTRACE_SKIP_VM=1 to leave out the qemu tier (it is never skipped in CI),
-# VMTRACE_SKIP_REAL=1 the real-programs tier.
+# VMTRACE_SKIP_REAL=1 the real-programs tier, VMTRACE_SKIP_REALCI=1 the
+# real-program CI tier.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "${vm_log:-}"; [ -z "${vm_pid:-}" ] || kill "$vm_pid" 2>/dev/null' EXIT
 
 # Adds the counts of every Check summary in the log ("100%: Checks: 9,
 # Failures: 0, Errors: 0"): a tier may run a suite more than once (per backend).
@@ -49,11 +56,23 @@ tier() {
 	count_check "$name"
 }
 
-make -s all .output/unit-tests .output/itest .output/vmwork || {
+make -s all man .output/unit-tests .output/itest .output/vmwork || {
 	echo "run-all: build failed"
 	echo "0 passed, 1 failed"
 	exit 1
 }
+# The qemu tier runs beside the host's tiers: its guest is one emulated CPU,
+# one host core, and the host's tiers mostly use the other. It is built here
+# first (its make is then a no-op); its output is shown when it ends.
+vm_on() { [ "${VMTRACE_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/vmtest.sh ]; }
+vm_log=$(mktemp)
+vm_pid=
+if vm_on; then
+	make -s STATIC=1 OUTPUT=.output/static .output/static/vmtrace >/dev/null &&
+		make -s OUTPUT=.output/static .output/static/itest .output/static/vmwork >/dev/null
+	tests/vm/vmtest.sh >"$vm_log" 2>&1 &
+	vm_pid=$!
+fi
 tier unit ./.output/unit-tests
 tier layers tests/check-layers.py
 # The baseline reader and the JSON writer under libFuzzer, a fixed number of
@@ -103,9 +122,25 @@ tier_sanitize
 if [ "${VMTRACE_SKIP_REAL:-0}" != 1 ]; then
 	tier real env VMTRACE=.output/vmtrace tests/real/run.sh
 fi
-if [ "${VMTRACE_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/vmtest.sh ]; then
-	tier vm tests/vm/vmtest.sh
+if [ "${VMTRACE_SKIP_REALCI:-0}" != 1 ]; then
+	tier realci env VMTRACE=.output/vmtrace tests/realci/run.sh
 fi
+# PREEMPT_RT: BPF programs run preemptible there, which is where races between
+# fault programs and row reclaim show; the suites about rows, processes and
+# workloads, with the richest backend.
+if vm_on && [ "${VMTRACE_SKIP_RT:-0}" != 1 ]; then
+	tier vm-rt env VMTRACE_KERNEL_FLAVOUR=rt-amd64 VMTEST_BACKENDS=fentry \
+		VMTEST_SKIP="parser attach errors backends insight ci names hostile cli" \
+		tests/vm/vmtest.sh
+fi
+if [ -n "$vm_pid" ]; then
+	echo "=== vm"
+	wait "$vm_pid"
+	vm_pid=
+	tee "$log" <"$vm_log"
+	count_check vm
+fi
+rm -f "$vm_log"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

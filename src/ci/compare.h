@@ -4,10 +4,17 @@
  * whether by more than the tolerance allows.
  *
  * A counter regresses when its median now exceeds the baseline's recorded
- * maximum by more than the slack, max(relative * baseline median, min_count):
- * the spread recorded with -r widens the band, so a counter that already
- * varied between runs does not fail on that variation. A new row regresses
- * when its faults exceed min_count; a vanished row never does.
+ * maximum by more than the slack: the fixed slack, max(relative * baseline
+ * median, min_count), or SPREAD_FACTOR times the recorded spread (max - min),
+ * whichever is larger. Variation already seen with -r widens the band by twice
+ * as much again (five runs see less than a program's whole range: once was
+ * not enough for a shell's fork-time copy-on-write faults, which failed 1 in
+ * 10 checks), so an unchanged program does not fail on its own noise; the
+ * fixed slack is the floor for counters that never varied. A counter whose
+ * spread is larger than its median and than the fixed slack cannot be judged:
+ * over the limit it is "noisy", never a regression. A row only one side has
+ * is judged by its faults against zero: a new one regresses like any counter
+ * that grew from 0, a gone one never does.
  */
 #ifndef VMT_COMPARE_H
 #define VMT_COMPARE_H
@@ -17,10 +24,12 @@
 
 #define DEFAULT_TOLERANCE	0.10
 #define DEFAULT_MIN_COUNT	8
+#define SPREAD_FACTOR		2
 
 struct compare_result {
-	unsigned int regressions;	/* (row, counter) pairs over tolerance */
-	unsigned int changed;		/* pairs that changed at all */
+	unsigned int regressions;	/* rows with a counter over its limit */
+	unsigned int noisy;		/* rows over a limit, but too noisy to judge */
+	unsigned int changed;		/* (row, counter) pairs that changed at all */
 	unsigned int new_rows, gone_rows;
 };
 
@@ -30,7 +39,11 @@ struct compare_result {
  */
 struct tolerance tolerance_of(int c, const struct tolerances *cli,
 			      const struct baseline *base);
-/* Prints the table of changes (all with verbose, else those that matter). */
+/*
+ * Prints one line per row that regressed (or is noisy), naming the counter
+ * that decided and the others that regressed with it; verbose: one line per
+ * changed counter, whatever its verdict.
+ */
 void compare_baselines(FILE *out, const struct baseline *base,
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res);

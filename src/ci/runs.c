@@ -167,7 +167,7 @@ static int record(const struct config *cfg)
 	struct baseline b;
 	int err;
 
-	if (output_open(&out, cfg->output))
+	if (output_open(&out, cfg->output, STDOUT_FILENO))
 		return CI_EXIT_ERROR;
 	err = run_all(cfg, &b);
 	if (!err) {
@@ -246,12 +246,13 @@ static int verdict(const struct config *cfg, const struct baseline *base,
 		       base->backend, now->backend);
 	compare_baselines(stdout, base, now, &cfg->tol, cfg->verbose, &res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
-	printf("vmtrace %s: %s: %u regression%s; %u counters changed, %u new rows, "
-	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu)\n",
+	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
+	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
+	       "at least %dx the runs' spread)\n",
 	       cfg->ci == CI_DIFF ? "diff" : "check", res.regressions ? "FAIL" : "PASS",
-	       res.regressions, res.regressions == 1 ? "" : "s", res.changed,
+	       res.regressions, res.regressions == 1 ? "" : "s", res.noisy, res.changed,
 	       res.new_rows, res.gone_rows, base->runs, base->runs == 1 ? "" : "s",
-	       now->runs, t.relative * 100, t.min_count);
+	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "vmtrace: failed to write to stdout: %s\n",
 			strerror(errno ? errno : EIO));

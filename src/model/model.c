@@ -569,7 +569,7 @@ int aspace_finish(struct address_space *as, enum sort_key sort,
 		drop_unfaulted(as);
 	/* deferred lookups are resolved, not lost: not a drop */
 	as->drops_total = as->drops.rows + as->drops.files + as->drops.threads +
-			  as->drops.deferred_full + as->drops.readins;
+			  as->drops.deferred_full + as->drops.readins + as->drops.missed;
 	if (sort != SORT_ADDR && as->nr)
 		qsort_r(as->vmas, as->nr, sizeof(*as->vmas), by_key, &sort);
 	return err;

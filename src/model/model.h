@@ -76,6 +76,7 @@ struct address_space {
 	uint64_t pf_disabled;	/* fault events with page faults disabled: no faults */
 	struct vmt_drops drops;
 	uint64_t drops_total;
+	uint64_t forks_unfollowed;	/* children not traced: --no-inherit, or -p alone */
 	struct file_stat *files;	/* by faults + read-ins, busiest first */
 	size_t nr_files, files_cap;
 	bool latency_known;		/* the backend measured latency */

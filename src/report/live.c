@@ -2,7 +2,7 @@
 /*
  * The live view: one screen per interval. With children traced (the default
  * with a command, -p --follow), every process's VMAs and files are in it,
- * the VMAs with the process they belong to: under `vmtrace -i 1 -- make`
+ * the VMAs with the process they belong to: under `vmtrace -I 1000 -- make`
  * the work is in the compilers, not in make.
  */
 #include <inttypes.h>
@@ -61,6 +61,27 @@ static int files_by_recent(const void *a, const void *b)
 	return x->faults == y->faults ? 0 : x->faults > y->faults ? -1 : 1;
 }
 
+/* Whether the backend measures counter (a word of as->unavailable otherwise). */
+static bool measured(const struct address_space *as, const char *counter)
+{
+	size_t len = strlen(counter);
+
+	for (const char *u = as->unavailable; u && (u = strstr(u, counter)); u += len)
+		if ((u == as->unavailable || u[-1] == ' ') && (!u[len] || u[len] == ' '))
+			return false;
+	return true;
+}
+
+/* A counter, or n/a where the backend cannot measure it: never a false 0. */
+static const char *count_text(const struct address_space *as, const char *counter,
+			      uint64_t n, char *buf, size_t size)
+{
+	if (!measured(as, counter))
+		return "n/a";
+	snprintf(buf, size, "%" PRIu64, n);
+	return buf;
+}
+
 static void live_header(FILE *out, const struct address_space *as,
 			const struct address_space **spaces, size_t n,
 			double interval)
@@ -68,7 +89,7 @@ static void live_header(FILE *out, const struct address_space *as,
 	uint64_t t[VMT_NR_COUNTERS] = { 0 }, kernel = 0;
 	double recent = as->timeline ? as->timeline->recent : 0;
 	const struct proc_set *set = as->procs;
-	char command[61];
+	char command[61], cow[24], wp[24];
 
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < VMT_NR_COUNTERS; c++)
@@ -79,11 +100,12 @@ static void live_header(FILE *out, const struct address_space *as,
 	if (set && set->nr_pids > 1)
 		fprintf(out, "  %zu processes", set->nr_pids);
 	fprintf(out, "\nfaults %" PRIu64 "  now %.0f/s  average %.0f/s  minor %" PRIu64
-		"  major %" PRIu64 "  errors %" PRIu64 "  cow %" PRIu64 "\n",
+		"  major %" PRIu64 "  errors %" PRIu64 "  wp %s  cow %s\n",
 		t[VMT_C_FAULTS], recent / interval,
 		as->duration_s > 0 ? t[VMT_C_FAULTS] / as->duration_s : 0.0,
 		t[VMT_C_FAULTS] - t[VMT_C_MAJOR] - t[VMT_C_ERRORS], t[VMT_C_MAJOR],
-		t[VMT_C_ERRORS], t[VMT_C_COW]);
+		t[VMT_C_ERRORS], count_text(as, "wp", t[VMT_C_WP], wp, sizeof(wp)),
+		count_text(as, "cow", t[VMT_C_COW], cow, sizeof(cow)));
 	for (size_t k = 0; set && set->nr_pids > 1 && k < set->nr_pids; k++)
 		kernel += set->kernel[k].minflt + set->kernel[k].majflt;
 	if (set && set->nr_pids > 1)
@@ -117,17 +139,18 @@ static void live_vmas(FILE *out, const struct address_space *as,
 	/* -s KEY: the report's order already (per process); by default the busiest now */
 	if (cfg->sort == SORT_ADDR || many)
 		qsort(rows, n, sizeof(*rows), by_recent);
-	fprintf(out, "\n%10s %10s %9s %7s %6s  %-14s %s%s\n", "NOW/s", "FAULTS",
-		"MINOR", "MAJOR", "ERR", "START", many ? "PID     COMMAND          " : "",
-		"VMA");
+	fprintf(out, "\n%10s %10s %9s %7s %6s %6s  %-14s %s%s\n", "NOW/s", "FAULTS",
+		"MINOR", "MAJOR", "ERR", "WP", "START",
+		many ? "PID     COMMAND          " : "", "VMA");
 	for (size_t i = 0; i < n && i < cfg->top; i++) {
 		const struct vma *v = rows[i].v;
-		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32];
+		char name[NAME_TEXT_MAX(LABEL_MAX)], state[32], wp[24];
 
 		fprintf(out, "%10.0f %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %6" PRIu64
-			"  %-14" PRIx64 " ", v->recent_faults / interval,
+			" %6s  %-14" PRIx64 " ", v->recent_faults / interval,
 			v->counters[VMT_C_FAULTS], vma_minor(v), v->counters[VMT_C_MAJOR],
-			v->counters[VMT_C_ERRORS], v->start);
+			v->counters[VMT_C_ERRORS],
+			count_text(as, "wp", v->counters[VMT_C_WP], wp, sizeof(wp)), v->start);
 		if (many)
 			fprintf(out, "%-7d %-16s ", (int)rows[i].pid,
 				name_text(rows[i].comm, name, 17));

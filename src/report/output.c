@@ -15,7 +15,7 @@
 
 static const char *name_of(const struct output *out)
 {
-	return out->path ? out->path : "stdout";
+	return out->path ? out->path : out->fd == STDERR_FILENO ? "stderr" : "stdout";
 }
 
 static int say(const struct output *out, const char *what, int err)
@@ -88,19 +88,23 @@ static int plan_write_through(struct output *out)
 	return 0;
 }
 
-int output_open(struct output *out, const char *path)
+int output_open(struct output *out, const char *path, int std_fd)
 {
 	struct stat st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
+	if (path && !strcmp(path, "-")) {
+		path = NULL;
+		std_fd = STDOUT_FILENO;
+	}
 	out->path = path;
 	out->file = open_memstream(&out->buf, &out->len);
 	if (!out->file)
 		return say(out, "failed to make room for the report to", -errno);
 	if (!path) {
-		out->fd = STDOUT_FILENO;
+		out->fd = std_fd;
 		return 0;
 	}
 	if (lstat(path, &st))
@@ -158,10 +162,11 @@ static int commit_through(struct output *out)
 	struct stat st;
 	int err = 0;
 
-	if (out->fd == STDOUT_FILENO && fflush(stdout))	/* what was printed first */
+	/* what was printed first */
+	if (out->fd <= STDERR_FILENO && fflush(out->fd == STDOUT_FILENO ? stdout : stderr))
 		err = -errno;
 	/* a file behind a symlink or with other links: its old text goes */
-	if (!err && out->fd != STDOUT_FILENO && !fstat(out->fd, &st) &&
+	if (!err && out->fd > STDERR_FILENO && !fstat(out->fd, &st) &&
 	    S_ISREG(st.st_mode) && ftruncate(out->fd, 0))
 		err = -errno;
 	if (!err)
@@ -215,7 +220,7 @@ void output_abort(struct output *out)
 {
 	if (out->file)
 		fclose(out->file);
-	if (out->fd > STDOUT_FILENO)
+	if (out->fd > STDERR_FILENO)
 		close(out->fd);
 	free(out->buf);
 	out->file = NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where the report goes: stdout, or -o PATH. The report is written to memory
+ * Where the report goes: stdout or stderr, or -o PATH ("-": stdout). The report is written to memory
  * first and reaches its destination only in output_commit(), once it is
  * whole:
  *
@@ -29,8 +29,8 @@ struct output {
 	FILE *file;		/* write the report here (memory) */
 	char *buf;		/* what was written, once file is closed */
 	size_t len;
-	const char *path;	/* NULL: stdout */
-	int fd;			/* written through (stdout, a device, ...); or -1 */
+	const char *path;	/* NULL: stdout or stderr */
+	int fd;			/* written through (stdout, stderr, a device, ...); or -1 */
 	bool replace;		/* a regular file, replaced atomically */
 	bool existed;		/* replace: a file was there (its mode and owner kept) */
 	mode_t mode;		/* replace: the file's mode, or 0666 & ~umask */
@@ -38,8 +38,11 @@ struct output {
 	gid_t gid;
 };
 
-/* Checks the path and opens what is written through; 0 or -errno, said in one line. */
-int output_open(struct output *out, const char *path);
+/*
+ * Checks the path and opens what is written through; 0 or -errno, said in
+ * one line. No path: std_fd (STDOUT_FILENO or STDERR_FILENO); "-": stdout.
+ */
+int output_open(struct output *out, const char *path, int std_fd);
 /* Puts the report in place; 0 or -errno, said in one line. Frees out. */
 int output_commit(struct output *out);
 /* Drops the report: nothing is written. Frees out; safe after a failed open. */

@@ -34,6 +34,20 @@ static void pid_totals(const struct proc_set *set, pid_t pid, uint64_t *t)
 				t[c] += set->images[i].as.totals[c];
 }
 
+void procs_totals(const struct proc_set *set, uint64_t *totals, uint64_t *kernel,
+		  uint64_t *traced)
+{
+	memset(totals, 0, VMT_NR_COUNTERS * sizeof(*totals));
+	*kernel = *traced = 0;
+	for (size_t i = 0; i < set->nr; i++)
+		for (int c = 0; c < VMT_NR_COUNTERS; c++)
+			totals[c] += set->images[i].as.totals[c];
+	for (size_t k = 0; k < set->nr_pids; k++) {
+		*kernel += set->kernel[k].minflt + set->kernel[k].majflt;
+		*traced += set->kernel[k].traced;
+	}
+}
+
 static pid_t ppid_of(const struct proc_set *set, pid_t pid)
 {
 	for (size_t i = 0; i < set->nr; i++)

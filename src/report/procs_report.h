@@ -8,6 +8,9 @@
 
 struct json_writer;
 
+/* Every process's counters summed; the kernel's minflt+majflt and the traced, summed. */
+void procs_totals(const struct proc_set *set, uint64_t *totals, uint64_t *kernel,
+		  uint64_t *traced);
 /* The processes' lines (and with merge_comm, the tables by command). */
 void procs_text(FILE *out, const struct proc_set *set);
 /* The "processes" object: each process, its images' reports. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report/format.h"
 #include "report/histogram.h"
@@ -173,7 +174,9 @@ static void text_header(FILE *out)
 	fputc('\n', out);
 }
 
-static void text_totals(FILE *out, const struct address_space *as)
+/* A line of totals: name under START, note under LABEL. */
+static void text_totals(FILE *out, const uint64_t *totals, const char *name,
+			const char *note)
 {
 	for (size_t i = 0; i < NR_COLUMNS; i++) {
 		const struct column *col = &vma_columns[i];
@@ -181,12 +184,59 @@ static void text_totals(FILE *out, const struct address_space *as)
 		if (!col->title)
 			continue;
 		if (col->counter >= 0)
-			fprintf(out, " %*" PRIu64, col->width,
-				counter_of(as->totals, col->counter));
+			fprintf(out, " %*" PRIu64, col->width, counter_of(totals, col->counter));
 		else
-			fprintf(out, " %*s", col->width, i == 0 ? "TOTAL" : "");
+			fprintf(out, " %*s", col->width, i == 0 ? name :
+				col->get == get_label ? note : "");
 	}
 	fputc('\n', out);
+}
+
+static bool many_processes(const struct address_space *as)
+{
+	return as->procs && as->procs->nr_pids > 1;
+}
+
+/*
+ * TOTAL is over every traced process, as perf stat's counts are; with
+ * children, the command's own line is beside it.
+ */
+static void text_all_totals(FILE *out, const struct address_space *as)
+{
+	uint64_t all[VMT_NR_COUNTERS], kernel, traced;
+	char name[32], note[48];
+
+	if (!many_processes(as)) {
+		text_totals(out, as->totals, "TOTAL", "");
+		return;
+	}
+	procs_totals(as->procs, all, &kernel, &traced);
+	snprintf(name, sizeof(name), "PID %d", (int)as->pid);
+	text_totals(out, as->totals, name, "(the command alone)");
+	snprintf(note, sizeof(note), "(all %zu processes)", as->procs->nr_pids);
+	text_totals(out, all, "TOTAL", note);
+}
+
+/* The kernel's counters of every process against the traced, summed. */
+static void text_kernel_all(FILE *out, const struct address_space *as)
+{
+	uint64_t all[VMT_NR_COUNTERS], kernel, traced;
+
+	if (!many_processes(as))
+		return;
+	procs_totals(as->procs, all, &kernel, &traced);
+	fprintf(out, "kernel counters, all %zu processes: minflt+majflt %" PRIu64 " -> %s",
+		as->procs->nr_pids, kernel, kernel == traced ? "all counted\n" : "");
+	if (kernel != traced)
+		fprintf(out, "traced %" PRIu64 " (per process: below)\n", traced);
+}
+
+/* Forks left out by choice, so a small TOTAL is not taken for all of it. */
+static void text_unfollowed(FILE *out, const struct address_space *as)
+{
+	if (as->forks_unfollowed)
+		fprintf(out, "children not followed: %" PRIu64 " (--no-inherit, or -p "
+			"without --follow)\n", as->forks_unfollowed);
 }
 
 static void text_kernel(FILE *out, const struct address_space *as)
@@ -267,6 +317,90 @@ static void text_files(FILE *out, const struct address_space *as,
 			"thread's last fault, on that file, was not yet accounted)\n");
 }
 
+/* What was not counted, by cause: only the causes that dropped something. */
+static void text_drops(FILE *out, const struct address_space *as)
+{
+	const struct { const char *what; __u64 n; } causes[] = {
+		{ "rows full", as->drops.rows },
+		{ "files", as->drops.files },
+		{ "threads", as->drops.threads },
+		{ "deferred map full", as->drops.deferred_full },
+		{ "read-in pages", as->drops.readins },
+		{ "program runs the kernel skipped", as->drops.missed },
+	};
+	const char *sep = "";
+
+	fprintf(out, "drops: %" PRIu64 " (", as->drops_total);
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		if (!causes[i].n)
+			continue;
+		fprintf(out, "%s%s %llu", sep, causes[i].what, causes[i].n);
+		sep = ", ";
+	}
+	/* a skipped run is a BPF program preempted (PREEMPT_RT) or re-entered */
+	fprintf(out, "): %s\n", as->drops.missed == as->drops_total ?
+		"the kernel skipped a BPF program already running on that CPU" :
+		"raise --max-vmas");
+}
+
+/* A child's row, with the image it belongs to. */
+struct child_row {
+	const struct proc_image *image;
+	const struct vma *vma;
+};
+
+static int by_faults(const void *a, const void *b)
+{
+	const struct child_row *x = a, *y = b;
+	uint64_t fx = x->vma->counters[VMT_C_FAULTS], fy = y->vma->counters[VMT_C_FAULTS];
+
+	return fx == fy ? 0 : fx > fy ? -1 : 1;
+}
+
+/* Rows of every process but the command's own, the busiest first. */
+static size_t children_rows(const struct address_space *as, struct child_row **out)
+{
+	const struct proc_set *set = as->procs;
+	struct child_row *rows;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < set->nr; i++)
+		if (set->images[i].pid != as->pid)
+			cap += set->images[i].as.nr;
+	rows = calloc(cap ? cap : 1, sizeof(*rows));
+	for (size_t i = 0; rows && i < set->nr; i++)
+		for (size_t r = 0; set->images[i].pid != as->pid && r < set->images[i].as.nr; r++)
+			if (set->images[i].as.vmas[r].counters[VMT_C_FAULTS])
+				rows[n++] = (struct child_row){ &set->images[i],
+								&set->images[i].as.vmas[r] };
+	qsort(rows, n, sizeof(*rows), by_faults);
+	*out = rows;
+	return rows ? n : 0;
+}
+
+/* The children's busiest VMAs, merged: the table above is the command's. */
+static void text_children(FILE *out, const struct address_space *as, unsigned int top)
+{
+	char comm[NAME_TEXT_MAX(VMT_COMM_LEN)];
+	struct child_row *rows;
+	size_t n = children_rows(as, &rows);
+
+	if (n)
+		fprintf(out, "\nchildren's busiest VMAs (%zu of %zu; --top for more)\n %8s %-16s",
+			n < top ? n : (size_t)top, n, "PID", "COMMAND");
+	if (n)
+		text_header(out);
+	for (size_t i = 0; i < n && i < top; i++) {
+		fprintf(out, " %8d %-16s", (int)rows[i].image->pid,
+			name_text(rows[i].image->comm, comm, sizeof(comm)));
+		for (size_t c = 0; c < NR_COLUMNS; c++)
+			if (vma_columns[c].title)
+				text_cell(out, &vma_columns[c], rows[i].vma);
+		fputc('\n', out);
+	}
+	free(rows);
+}
+
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg)
 {
@@ -282,8 +416,10 @@ void report_text(FILE *out, const struct address_space *as,
 				text_cell(out, &vma_columns[c], &as->vmas[i]);
 		fputc('\n', out);
 	}
-	text_totals(out, as);
+	text_all_totals(out, as);
 	text_kernel(out, as);
+	text_kernel_all(out, as);
+	text_unfollowed(out, as);
 	text_syscalls(out, as);
 	text_files(out, as, cfg);
 	latency_text(out, as);
@@ -294,11 +430,9 @@ void report_text(FILE *out, const struct address_space *as,
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
 	if (as->drops_total)
-		fprintf(out, "drops: %" PRIu64 " (rows full %llu, files %llu, "
-			"threads %llu, deferred map full %llu, read-in pages %llu): "
-			"raise --max-vmas\n", as->drops_total, as->drops.rows,
-			as->drops.files, as->drops.threads, as->drops.deferred_full,
-			as->drops.readins);
+		text_drops(out, as);
+	if (many_processes(as))
+		text_children(out, as, cfg->top);
 	if (as->procs)
 		procs_text(out, as->procs);
 	fflush(out);
@@ -411,6 +545,7 @@ static void json_drops(struct json_writer *w, const struct address_space *as)
 	jw_uint64_field(w, "threads", as->drops.threads);
 	jw_uint64_field(w, "deferred_full", as->drops.deferred_full);
 	jw_uint64_field(w, "readins", as->drops.readins);
+	jw_uint64_field(w, "missed_runs", as->drops.missed);
 	/* informational: busy lookups resolved in user space, not lost */
 	jw_uint64_field(w, "deferred_lookups", as->drops.lookups_busy);
 	jw_end_object(w);
@@ -458,6 +593,8 @@ void report_json_write(struct json_writer *w, const struct address_space *as)
 	json_drops(w, as);
 	if (as->code)
 		code_json(w, as);
+	if (as->forks_unfollowed)
+		jw_uint64_field(w, "children_not_followed", as->forks_unfollowed);
 	if (as->procs) {
 		jw_name(w, "processes");
 		procs_json(w, as->procs);

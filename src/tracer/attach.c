@@ -476,6 +476,23 @@ int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec)
 	return 0;
 }
 
+/* Runs of the attached programs the kernel skipped (struct vmt_drops.missed). */
+__u64 tracer_missed_runs(struct tracer *tr)
+{
+	struct bpf_program *prog;
+	__u64 missed = 0;
+
+	bpf_object__for_each_program(prog, tr->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
 void tracer_print_stats(struct tracer *tr, FILE *out)
 {
 	struct bpf_program *prog;

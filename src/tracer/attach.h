@@ -74,6 +74,7 @@ const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 			     struct vmt_file *file);
 /* Prints each program's run count and mean run time (kernel.bpf_stats_enabled). */
 void tracer_print_stats(struct tracer *tr, FILE *out);
+__u64 tracer_missed_runs(struct tracer *tr);
 /* Faults counted in the overflow row so far: the row table was full. */
 uint64_t tracer_row_drops(struct tracer *tr);
 /*

@@ -171,6 +171,8 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	*base_minflt = proc.base_minflt;
 	*base_majflt = proc.base_majflt;
 	as->drops = tr->skel->bss->drops;
+	as->drops.missed = tracer_missed_runs(tr);
+	as->forks_unfollowed = tr->skel->bss->forks_unfollowed;
 	as->backend = tr->backend;
 	as->unavailable = tr->unavailable;
 	read_latency(tr, &proc, as);

@@ -175,7 +175,7 @@ int target_final_stat(struct target *t, struct proc_stat *st)
 
 	/*
 	 * WNOWAIT keeps the zombie, and with it /proc/PID/stat, for one more
-	 * read. WNOHANG: a command still running (a -i report, or -d ending
+	 * read. WNOHANG: a command still running (a -I report, or -d ending
 	 * the window) is read live; waiting would block until it ends.
 	 */
 	if (waitid(P_PID, t->pid, &info, WEXITED | WNOWAIT | WNOHANG))

@@ -349,7 +349,7 @@ def memory_check(vmtrace, tmp, env):
             with open("/proc/sys/vm/max_map_count", "w") as f:
                 f.write("262144")
         henv = dict(env, FAULTBENCH_HOLD="1")
-        for label, flags in (("text", []), ("JSON", ["-j"]), ("JSON, -a", ["-j", "-a"])):
+        for label, flags in (("text", []), ("JSON", ["-j"]), ("JSON, --all-vmas", ["-j", "--all-vmas"])):
             rc, so, se, secs = run([vmtrace, "-v", "-d", "8"] + flags +
                                    ["-o", os.path.join(tmp, "mem.out"), "--", fb,
                                     "vmas", "50000"], env=henv)

@@ -7,7 +7,7 @@ thread per connection (glibc's default stacks), a mapped, written and unmapped
 buffer per request, a fork every 16 connections. Three phases, each on a fresh
 server for --churn-seconds (default 120):
 
-  -i 1     vmtrace -p PID -i 1, the live view into a file (and its final report)
+  -I 1000  vmtrace -p PID -I 1000, the live view into a file (and its final report)
   text     vmtrace -p PID, the text report
   -j       vmtrace -p PID -j, the JSON report
 
@@ -60,7 +60,7 @@ CHURNBENCH = os.path.join(OUT, "churnbench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 PHASES = [
-    ("live", "-i 1", ["-i", "1"], False),
+    ("live", "-I 1000", ["-I", "1000"], False),
     ("text", "text", [], True),
     ("json", "-j", ["-j"], True),
 ]

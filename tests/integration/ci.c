@@ -43,17 +43,34 @@ static void path_in(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", itest_dir, name);
 }
 
-/* record -r 3 -o BASE --root DIR -- vmwork brk PAGES */
-static void record(const char *base, const char *pages)
+/* vmtrace record ARGS, which must write base. */
+static void record_with(const char *base, const char *const args[])
 {
-	const char *args[] = { "record", "-o", base, "-r", "3", "--root", itest_dir, "--",
-			       vmwork_path, "brk", pages, NULL };
 	struct proc p;
 	int code = vmtrace(&p, args);
 
 	ck_assert_msg(code == 0, "record exited %d; stderr: %s", code, out_of(&p, P_ERR));
 	ck_assert_msg(!access(base, R_OK), "record wrote no %s", base);
 	proc_free(&p);
+}
+
+/* record -r 3 -o BASE --root DIR -- vmwork brk PAGES */
+static void record(const char *base, const char *pages)
+{
+	const char *args[] = { "record", "-o", base, "-r", "3", "--root", itest_dir, "--",
+			       vmwork_path, "brk", pages, NULL };
+
+	record_with(base, args);
+}
+
+/* How many times needle occurs in text. */
+static int count_of(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *t = text; (t = strstr(t, needle)); t++)
+		n++;
+	return n;
 }
 
 /* A line of text holding every one of words, or NULL. */
@@ -95,6 +112,44 @@ START_TEST(test_heap_regression)
 	ck_assert_msg(line_with(out_of(&p, P_OUT), words),
 		      "no REGRESSION line naming [heap] in: %s", out_of(&p, P_OUT));
 	ck_assert_msg(strstr(out_of(&p, P_OUT), "vmtrace check: FAIL"), "no FAIL verdict");
+	/* by default only what failed: no "ok" line, one line per regressed row */
+	ck_assert_msg(!strstr(out_of(&p, P_OUT), " ok (") &&
+		      count_of(out_of(&p, P_OUT), "REGRESSION") <= 2,
+		      "more than the regressions: %s", out_of(&p, P_OUT));
+	proc_free(&p);
+}
+END_TEST
+
+/*
+ * After an exec a row belongs to the new program: the shell that exec'd
+ * vmwork names none of the heap's lines.
+ */
+START_TEST(test_exec_names_new_program)
+{
+	const char *words[] = { "[heap]", "faults", "REGRESSION", NULL };
+	char base[1100], script[1200];
+	struct proc p;
+	const char *line;
+	int code;
+
+	path_in(base, sizeof(base), "base.json");
+	snprintf(script, sizeof(script), "exec %s brk \"$0\"", vmwork_path);
+	{
+		const char *args[] = { "record", "-o", base, "-r", "3", "--", "/bin/sh", "-c",
+				       script, "300", NULL };
+
+		record_with(base, args);
+	}
+	{
+		const char *args[] = { "check", "--baseline", base, "--", "/bin/sh", "-c",
+				       script, "360", NULL };
+
+		code = vmtrace(&p, args);
+	}
+	line = line_with(out_of(&p, P_OUT), words);
+	ck_assert_msg(code == 1 && line && !strncmp(line, "vmwork ", 7),
+		      "check exited %d, wanted 1 and a [heap] line of vmwork: %s", code,
+		      out_of(&p, P_OUT));
 	proc_free(&p);
 }
 END_TEST
@@ -141,8 +196,10 @@ START_TEST(test_new_file_row)
 	path_in(extra, sizeof(extra), "extra.data");
 	record(base, "100");
 	{
-		const char *args[] = { "check", "--baseline", base, "--root", itest_dir, "--",
-				       vmwork_path, "--also-file", extra, "brk", "100", NULL };
+		/* -v: a new row within the tolerance is shown only with every counter */
+		const char *args[] = { "check", "-v", "--baseline", base, "--root", itest_dir,
+				       "--", vmwork_path, "--also-file", extra, "brk", "100",
+				       NULL };
 
 		code = vmtrace(&p, args);
 	}
@@ -275,6 +332,7 @@ Suite *ci_suite(void)
 	tcase_add_test(runs, test_heap_regression);
 	tcase_add_test(runs, test_same_workload_passes);
 	tcase_add_test(runs, test_new_file_row);
+	tcase_add_test(runs, test_exec_names_new_program);
 	tcase_add_loop_test(input, test_bad_baseline, 0, NR_BAD_BASELINES);
 	tcase_add_test(input, test_diff_verdicts);
 	tcase_add_loop_test(input, test_bad_usage, 0,

@@ -32,6 +32,9 @@ static const struct bad_input bad_inputs[] = {
 	  { "-j", "-o", "@OUT", "--no-such-option", "--", "true" }, 0 },
 	/* @OUT is writable by nobody, so only the lack of privilege fails */
 	{ "not root", { "-j", "-o", "@OUT", "--", "true" }, NOBODY },
+	/* perf's -a (system-wide) is reserved; a PID list asks for what is not there */
+	{ "system-wide", { "-j", "-o", "@OUT", "-a" }, 0 },
+	{ "pid list", { "-j", "-o", "@OUT", "-p", "1,2" }, 0 },
 	/* a kernel without BTF, as vmtrace sees it */
 	{ "no kernel BTF", { "-j", "-o", "@OUT", "--", "true" }, 0,
 	  "/nonexistent/vmlinux" },

@@ -234,11 +234,11 @@ START_TEST(test_devices)
 }
 END_TEST
 
-/* stdout on a full device: the report's write error is said, exit 1. */
+/* stdout (-o -) on a full device: the report's write error is said, exit 1. */
 START_TEST(test_stdout_full)
 {
 	const char *words[] = { "failed to write stdout", "No space left on device", NULL };
-	const char *argv[] = { vmtrace_path, "-j", "--", "/bin/true", NULL };
+	const char *argv[] = { vmtrace_path, "-j", "-o", "-", "--", "/bin/true", NULL };
 	char full[1100];
 	struct proc p;
 	int st;
@@ -508,7 +508,8 @@ START_TEST(test_sigkill)
 {
 	bool orphan = _i;
 	char dir[1100], out[1200];
-	const char *argv[] = { vmtrace_path, "-j", "-o", out, orphan ? "--orphan" : "-j",
+	/* -v: the "tracing" line, which a command's run prints only then */
+	const char *argv[] = { vmtrace_path, "-v", "-j", "-o", out, orphan ? "--orphan" : "-j",
 			       "--", vmwork_path, "--pause-start", "anon", "10", NULL };
 	const char *line;
 	struct proc p;
@@ -579,9 +580,9 @@ END_TEST
 /* The live view: none under 0.05 s; with -d, no more screens than d/i + 1. */
 START_TEST(test_live_interval)
 {
-	const char *fast[] = { "-i", "0.01", "-p", "1", NULL };
-	const char *words[] = { "invalid interval: '0.01'", "at least 0.05", NULL };
-	const char *live[] = { "-i", "0.05", "-d", "0.5", "--", vmwork_path, "--pause-start",
+	const char *fast[] = { "-I", "10", "-p", "1", NULL };
+	const char *words[] = { "invalid interval: '10'", "at least 50", NULL };
+	const char *live[] = { "-I", "50", "-d", "0.5", "--", vmwork_path, "--pause-start",
 			       "anon", "10", NULL };
 	const char *s;
 	struct proc p;
@@ -592,9 +593,9 @@ START_TEST(test_live_interval)
 	proc_free(&p);
 	st = run(&p, live);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM, "status 0x%x", st);
-	for (s = text_of(&p, P_OUT); (s = strstr(s, "\nvmtrace  PID ")); s++)
+	for (s = text_of(&p, P_ERR); (s = strstr(s, "\nvmtrace  PID ")); s++)	/* a command's: stderr */
 		screens++;
-	ck_assert_msg(screens >= 1 && screens <= 11, "%d live screens for -d 0.5 -i 0.05",
+	ck_assert_msg(screens >= 1 && screens <= 11, "%d live screens for -d 0.5 -I 50",
 		      screens);
 	proc_free(&p);
 }

@@ -129,6 +129,56 @@ START_TEST(test_fork_exec)
 }
 END_TEST
 
+/* The FAULTS of the text report's line that holds note (after it). */
+static long faults_after(const char *text, const char *note)
+{
+	const char *at = strstr(text, note);
+	long n;
+
+	ck_assert_msg(at && sscanf(at + strlen(note), "%ld", &n) == 1,
+		      "no \"%s\" line in: %.3000s", note, text);
+	return n;
+}
+
+/*
+ * The text report (on stderr) over every process: TOTAL less the command's
+ * own line is what the kernel says the children faulted (their
+ * RUSAGE_CHILDREN, read by the workload), and the children's rows are listed.
+ */
+START_TEST(test_text_all_processes)
+{
+	const char *argv[] = { vmtrace_path, "--", vmwork_path, "forks", "3", "40", NULL };
+	struct proc p;
+	const char *err, *kernel;
+	struct expect e[MAX_PROCS];
+	char line[64];
+	long k, root, all;
+	int st, n;
+
+	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
+	st = proc_wait(&p, itest_timeout());
+	err = p.out[P_ERR].data ? p.out[P_ERR].data : "";
+	assert_exit0(st, "vmtrace -- vmwork forks", err);
+	root = faults_after(err, "(the command alone)");
+	all = faults_after(err, "(all 4 processes)");
+	ck_assert_msg(all - root == children_rusage(p.out[P_OUT].data, &k),
+		      "TOTAL %ld - the command's %ld != the children's rusage: %.3000s", all,
+		      root, err);
+	kernel = strstr(err, "kernel counters, all 4 processes: minflt+majflt ");
+	ck_assert_msg(kernel && strstr(kernel, " -> all counted\n") < strchr(kernel, '\n') + 1 &&
+		      strstr(kernel, " -> all counted\n"), "not all counted: %.3000s", err);
+	n = expects_for_pid(p.out[P_OUT].data, 0, e, MAX_PROCS);
+	ck_assert_int_eq(n, 3);
+	ck_assert_msg(strstr(err, "children's busiest VMAs"), "no children block: %.3000s", err);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "\n %8d vmwork ", e[i].pid);
+		ck_assert_msg(strstr(strstr(err, "children's busiest"), line),
+			      "child %d has no row: %.3000s", e[i].pid, err);
+	}
+	proc_free(&p);
+}
+END_TEST
+
 /* --no-inherit: the command alone, as before following existed. */
 START_TEST(test_no_inherit)
 {
@@ -144,6 +194,7 @@ START_TEST(test_no_inherit)
 		     s.tracer.out[P_ERR].data);
 	ck_assert_msg(!report_load(&s.rep, s.out, err, sizeof(err)), "%s", err);
 	ck_assert_msg(!report_get(&s.rep, "processes"), "--no-inherit listed processes");
+	ck_assert_int_eq(report_int(&s.rep, "children_not_followed"), 2);
 	s.wpid = text_pid(s.tracer.out[P_OUT].data, "vmwork: pid=");
 	check_report(&s, s.wpid);
 	session_free(&s);
@@ -230,6 +281,7 @@ Suite *inherit_suite(void)
 	tcase_add_test(tc, test_forks);
 	tcase_add_test(tc, test_fork_exec);
 	tcase_add_test(tc, test_no_inherit);
+	tcase_add_test(tc, test_text_all_processes);
 	tcase_add_test(tc, test_follow_attached);
 	tcase_add_test(tc, test_exited_rows_moved);
 	suite_add_tcase(s, tc);

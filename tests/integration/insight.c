@@ -298,13 +298,14 @@ static const char *line_at(const char *l, const char *end, char *buf, size_t siz
 
 /*
  * The live view's row of the VMA at start in [text, end): "NOW/s FAULTS MINOR
- * MAJOR ERR START [PID COMMAND] VMA", PID and COMMAND when pid is not 0. Asserts
- * it is there, an [anon] row of LIVE_PAGES minor faults.
+ * MAJOR ERR WP START [PID COMMAND] VMA", PID and COMMAND when pid is not 0.
+ * Asserts it is there, an [anon] row of LIVE_PAGES minor faults, its WP a
+ * count (0: the pages were fresh) or n/a, never missing.
  */
 static void check_live_row(const char *text, const char *end, unsigned long start,
 			   pid_t pid)
 {
-	char buf[1024], label[64], comm[32];
+	char buf[1024], label[64], comm[32], wp[8];
 	unsigned long faults, minor, major, err, at;
 	double now;
 	int off, rpid;
@@ -312,9 +313,11 @@ static void check_live_row(const char *text, const char *end, unsigned long star
 	for (const char *l = text; l; ) {
 		l = line_at(l, end, buf, sizeof(buf));
 		off = 0;
-		if (sscanf(buf, "%lf %lu %lu %lu %lu %lx %n", &now, &faults, &minor,
-			   &major, &err, &at, &off) < 6 || !off || at != start)
+		if (sscanf(buf, "%lf %lu %lu %lu %lu %7s %lx %n", &now, &faults, &minor,
+			   &major, &err, wp, &at, &off) < 7 || !off || at != start)
 			continue;
+		ck_assert_msg(!strcmp(wp, "0") || !strcmp(wp, "n/a"), "WP of fresh pages: %s",
+			      buf);
 		if (pid) {
 			ck_assert_msg(sscanf(buf + off, "%d %31s %63s", &rpid, comm,
 					     label) == 3, "bad row: %s", buf);
@@ -401,7 +404,7 @@ static pid_t check_live(const struct proc *p, size_t held, const char *header,
 /* -i on a terminal: screens redrawn in place, then the full report. */
 START_TEST(live_view_terminal)
 {
-	char *argv[] = { (char *)vmtrace_path, "-i", "0.3", "--top", "5", "--",
+	char *argv[] = { (char *)vmtrace_path, "-I", "300", "--top", "5", "--",
 			 (char *)vmwork_path, "--hold", "anon", NUMBER(LIVE_PAGES), NULL };
 	struct proc p;
 	const char *out, *report;
@@ -421,10 +424,13 @@ START_TEST(live_view_terminal)
 }
 END_TEST
 
-/* -i into a pipe: plain blocks appended, no terminal control codes. */
+/*
+ * -I into a pipe: plain blocks appended, no terminal control codes. -o -:
+ * the view and the report on stdout, in order with the workload's lines.
+ */
 START_TEST(live_view_pipe)
 {
-	const char *argv[] = { vmtrace_path, "-i", "0.3", "--", vmwork_path,
+	const char *argv[] = { vmtrace_path, "-I", "300", "-o", "-", "--", vmwork_path,
 			       "--hold", "anon", NUMBER(LIVE_PAGES), NULL };
 	struct proc p;
 	const char *out, *report;
@@ -475,7 +481,7 @@ static void check_child_listed(const char *report, pid_t wpid)
 START_TEST(live_view_children)
 {
 	char script[PATH_MAX + 64];
-	const char *argv[] = { vmtrace_path, "-i", "0.3", "--", "/bin/sh", "-c",
+	const char *argv[] = { vmtrace_path, "-I", "300", "-o", "-", "--", "/bin/sh", "-c",
 			       script, NULL };
 	struct proc p;
 	const char *report;

@@ -56,6 +56,8 @@ int main(void)
 		add_suite(sr, names_suite, "names");
 		add_suite(sr, hostile_suite, "hostile");
 		add_suite(sr, code_suite, "code");
+		add_suite(sr, cli_suite, "cli");
+		add_suite(sr, install_suite, "install");
 	} else {
 		fprintf(stderr, "itest: not root: parser tests only\n");
 	}

@@ -186,7 +186,7 @@ END_TEST
 START_TEST(live_of_hostile_name)
 {
 	char path[1100], line[1100];
-	const char *argv[] = { vmtrace_path, "-i", "0.2", "--", vmwork_path, "--also-file",
+	const char *argv[] = { vmtrace_path, "-I", "200", "-o", "-", "--", vmwork_path, "--also-file",
 			       path, "--hold", "anon", "16", NULL };
 	struct proc p = { 0 };
 	const char *out;
@@ -199,7 +199,7 @@ START_TEST(live_of_hostile_name)
 	ck_assert_msg(proc_wait_line(&p, P_OUT, "vmtrace  PID", itest_timeout()),
 		      "no live view block after the workload held");
 	proc_close_in(&p);
-	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -i -- vmwork --also-file",
+	assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -I -- vmwork --also-file",
 		     p.out[P_ERR].data);
 	out = p.out[P_OUT].data ? p.out[P_OUT].data : "";
 	check_no_raw(out, "live view");

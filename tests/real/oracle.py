@@ -138,6 +138,10 @@ class Ident:
             return Ident('special', name=fname)
         if fname.startswith('/dev/zero') and dev == (0, 1):
             return Ident('anon:shared', path=fname, dev=dev, ino=d['ino'], name=fname)
+        # d_path() marks an unlinked file (a SysV segment once IPC_RMID'd, a
+        # deleted temporary); vmtrace names the file by its dentry, unmarked
+        if fname.endswith(' (deleted)'):
+            fname = fname[:-len(' (deleted)')]
         return Ident('file', path=fname, dev=dev, ino=d['ino'], name=fname)
 
     def same_object(self, o):
@@ -588,7 +592,13 @@ class Oracle:
             lineage = v.lineage if lineage is None else LINEAGE.union(lineage, v.lineage)
         v = Vma(start, end, perms_of(d['prot'], d['flags']), ident, d['pgoff'], flags,
                 anon_vma, stack=d['filename'] == '[stack]', lineage=lineage)
-        v.heap = d['filename'] == '[heap]' or (ident.kind == 'anon' and start == a.start_brk)
+        # perf names a brk() growth before the kernel moves mm->brk: the first
+        # one, and any that makes a VMA of its own (a forked child's heap does
+        # not merge with the parent's pages), reads //anon, yet the kernel
+        # calls every VMA in the brk area [heap]
+        v.heap = d['filename'] == '[heap]' or (ident.kind == 'anon' and (
+            start == a.start_brk or (name == 'brk' and a.start_brk is not None and
+                                     a.start_brk <= start < args['brk'])))
         a.insert(v)
         self.stats['MMAP2 events'] += 1
         self._vma_change(a, min(start, replaced[0] or start), max(end, replaced[1]),

@@ -11,6 +11,7 @@ Every program's checks print one line each (details, one mismatch a line,
 indented under it), then a Check-style summary line. See README.md.
 """
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -93,6 +94,45 @@ def hello_c(work):
     return path
 
 
+# A database server's forked backends: shared buffers in anonymous shared memory
+# (/dev/zero), futexes on it, a backend forked per connection, background
+# workers, every process exiting at a fast shutdown. The cluster is made
+# outside the trace; the trace is start, 4 clients x 150 transactions, stop.
+PG_SCRIPT = r'''
+set -e
+B=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1); D=$1
+as_pg() { runuser -u postgres -- "$@"; }
+as_pg "$B/pg_ctl" -D "$D/data" -l "$D/server.log" -w start \
+    -o "-k $D -c listen_addresses= -c shared_buffers=16MB -c max_connections=10" >/dev/null
+as_pg "$B/pgbench" -h "$D" -n -c 4 -t 150 postgres >/dev/null
+as_pg "$B/pg_ctl" -D "$D/data" -m fast -w stop >/dev/null
+'''
+
+
+def pg_cluster(work):
+    """A fresh cluster with pgbench's tables (scale 1) in work/pg, owned by postgres."""
+    d = os.path.join(work, 'pg')
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    os.chmod(work, 0o755)	# postgres must reach its directory
+    shutil.chown(d, 'postgres', 'postgres')
+    bindir = sorted(glob.glob('/usr/lib/postgresql/*/bin'))[-1]
+    env = dict(PATH=PATH, LANG='C.UTF-8', LC_ALL='C.UTF-8')
+
+    def as_pg(*argv):
+        subprocess.run(['runuser', '-u', 'postgres', '--'] + list(argv), check=True, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=d)
+    as_pg(os.path.join(bindir, 'initdb'), '-D', os.path.join(d, 'data'), '-A', 'trust')
+    opts = '-k %s -c listen_addresses=' % d
+    as_pg(os.path.join(bindir, 'pg_ctl'), '-D', os.path.join(d, 'data'), '-w', '-o', opts,
+          '-l', os.path.join(d, 'server.log'), 'start')
+    try:
+        as_pg(os.path.join(bindir, 'pgbench'), '-h', d, '-i', '-q', '-s', '1', 'postgres')
+    finally:
+        as_pg(os.path.join(bindir, 'pg_ctl'), '-D', os.path.join(d, 'data'), '-w', 'stop')
+    return ['/bin/sh', '-c', PG_SCRIPT, 'sh', d]
+
+
 def programs(work):
     """(name, a function that prepares the program's files and returns its argv),
     in the order they run."""
@@ -107,6 +147,7 @@ def programs(work):
                                     os.path.join(work, 'python-threads', 'maps')]),
         ('xz-threads', lambda: ['/usr/bin/xz', '-T2', '--block-size=1MiB', '-6', '-c',
                                 xz_input(work)]),
+        ('postgres', lambda: pg_cluster(work)),
     ]
 
 

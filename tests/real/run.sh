@@ -17,7 +17,7 @@ fail() {
 [ "$(id -u)" -eq 0 ] || fail "needs root (perf record of tracepoints, vmtrace)"
 
 need=()
-for p in linux-perf python3 gcc git xz-utils make; do
+for p in linux-perf python3 gcc git xz-utils make postgresql; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -2,6 +2,7 @@
 /* Baselines: statistics, the JSON both ways, every refusal; comparison verdicts. */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,65 +166,186 @@ static void single(struct baseline *b, unsigned long long heap, bool file)
 	profile_free(&p);
 }
 
+/* Compares; text, if given, gets the table (free it). */
+static struct compare_result compare_text(const struct baseline *base,
+					  const struct baseline *now,
+					  const struct tolerances *tol, bool verbose,
+					  char **text)
+{
+	struct compare_result res;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert(f);
+	compare_baselines(f, base, now, tol, verbose, &res);
+	fclose(f);
+	if (text)
+		*text = buf;
+	else
+		free(buf);
+	return res;
+}
+
 static struct compare_result verdicts(const struct baseline *base,
 				      const struct baseline *now,
 				      const struct tolerances *tol)
 {
-	struct compare_result res;
-	FILE *f = fopen("/dev/null", "w");
-
-	compare_baselines(f, base, now, tol, false, &res);
-	fclose(f);
-	return res;
+	return compare_text(base, now, tol, false, NULL);
 }
 
+/* The table's lines holding needle. */
+static int lines_with(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *l = text; (l = strstr(l, needle)); l++)
+		n++;
+	return n;
+}
+
+/* One line per regressed row, naming the counters that went with it. */
 START_TEST(tolerance_verdicts)
 {
 	struct tolerances none = { 0 }, tight = { 0 };
 	struct baseline base, now;
+	char *text;
 
 	single(&base, 1000, true);
 	single(&now, 1100, true);	/* +10%: at the limit, not over */
 	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
 	baseline_free(&now);
-	single(&now, 1101, true);	/* faults, minor and write over */
-	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 3);
+	single(&now, 1101, true);	/* faults, minor and write over: one row */
+	ck_assert_uint_eq(compare_text(&base, &now, &none, false, &text).regressions, 1);
+	ck_assert_msg(lines_with(text, "\n") == 2 &&
+		      strstr(text, "[heap] rw-p #0") && strstr(text, " faults ") &&
+		      strstr(text, "REGRESSION (limit 1100; also minor, write)"), "%s", text);
+	free(text);
+	/* every changed counter with -v, each with its verdict */
+	ck_assert_uint_eq(compare_text(&base, &now, &none, true, &text).regressions, 1);
+	ck_assert_msg(lines_with(text, "REGRESSION (limit 1100)") == 3, "%s", text);
+	free(text);
 	tight.per[PC_FAULTS] = (struct tolerance){ 0.2, 0, true, true };
-	ck_assert_uint_eq(verdicts(&base, &now, &tight).regressions, 2);
-	baseline_free(&now);
-	single(&now, 1000, false);	/* a row gone: never a regression */
-	ck_assert_uint_eq(verdicts(&base, &now, &none).gone_rows, 1);
-	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
-	/* the same row new: 3 faults are within the default min count of 8 */
-	ck_assert_uint_eq(verdicts(&now, &base, &none).new_rows, 1);
-	ck_assert_uint_eq(verdicts(&now, &base, &none).regressions, 0);
-	tight.all = (struct tolerance){ 0.1, 0, true, true };
-	ck_assert_uint_eq(verdicts(&now, &base, &tight).regressions, 1);
+	ck_assert_uint_eq(compare_text(&base, &now, &tight, false, &text).regressions, 1);
+	ck_assert_msg(strstr(text, " minor ") && strstr(text, "also write)"), "%s", text);
+	free(text);
 	baseline_free(&now);
 	baseline_free(&base);
 }
 END_TEST
 
-/* The spread recorded with -r widens the band: no verdict on seen variation. */
-START_TEST(spread_avoids_flaky_verdicts)
+/* A row only one side has is judged by its faults against zero. */
+START_TEST(new_and_gone_rows)
 {
-	struct tolerances tol = { .all = { 0, 0, true, true } };
-	struct profile runs[3];
+	struct tolerances none = { 0 }, tight = { .all = { 0.1, 0, true, true } };
 	struct baseline base, now;
+	struct compare_result res;
+	char *text;
 
-	profile_of(&runs[0], 100, false);
-	profile_of(&runs[1], 130, false);
-	profile_of(&runs[2], 110, false);
-	ck_assert_int_eq(baseline_from_profiles(&base, runs, 3), 0);
-	single(&now, 130, false);
-	ck_assert_uint_eq(verdicts(&base, &now, &tol).regressions, 0);
-	baseline_free(&now);
-	single(&now, 131, false);
-	ck_assert_uint_gt(verdicts(&base, &now, &tol).regressions, 0);
+	single(&base, 1000, true);
+	single(&now, 1000, false);	/* a row gone: never a regression */
+	res = compare_text(&base, &now, &none, false, &text);
+	ck_assert(res.gone_rows == 1 && res.regressions == 0 && !strstr(text, "gone"));
+	free(text);
+	compare_text(&base, &now, &none, true, &text);
+	ck_assert_msg(strstr(text, "data/x.bin r--s #0") && strstr(text, "row gone"), "%s", text);
+	free(text);
+	/* the same row new: 3 faults are within the default min count of 8 */
+	res = compare_text(&now, &base, &none, false, &text);
+	ck_assert(res.new_rows == 1 && res.regressions == 0 && lines_with(text, "\n") == 1);
+	free(text);
+	res = compare_text(&now, &base, &tight, false, &text);
+	ck_assert_uint_eq(res.regressions, 1);
+	ck_assert_msg(strstr(text, "data/x.bin r--s #0") &&
+		      strstr(text, "REGRESSION, new row (limit 0)"), "%s", text);
+	free(text);
 	baseline_free(&now);
 	baseline_free(&base);
+}
+END_TEST
+
+static void spread_of(struct baseline *b, unsigned long long x, unsigned long long y,
+		      unsigned long long z)
+{
+	struct profile runs[3];
+
+	profile_of(&runs[0], x, false);
+	profile_of(&runs[1], y, false);
+	profile_of(&runs[2], z, false);
+	ck_assert_int_eq(baseline_from_profiles(b, runs, 3), 0);
 	for (int i = 0; i < 3; i++)
 		profile_free(&runs[i]);
+}
+
+/*
+ * The spread recorded with -r widens the band by SPREAD_FACTOR times itself:
+ * 100, 130, 110 allow up to 130 + 2 * 30, past the fixed 10% or 8.
+ */
+START_TEST(spread_avoids_flaky_verdicts)
+{
+	struct tolerances none = { 0 }, zero = { .all = { 0, 0, true, true } };
+	struct baseline base, now;
+
+	spread_of(&base, 100, 130, 110);
+	single(&now, 130 + 30 * SPREAD_FACTOR, false);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
+	ck_assert_uint_eq(verdicts(&base, &now, &zero).regressions, 0);
+	baseline_free(&now);
+	single(&now, 131 + 30 * SPREAD_FACTOR, false);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 1);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).noisy, 0);
+	baseline_free(&now);
+	baseline_free(&base);
+	/* no spread: the fixed slack is the floor */
+	spread_of(&base, 100, 100, 100);
+	single(&now, 110, false);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
+	ck_assert_uint_eq(verdicts(&base, &now, &zero).regressions, 1);
+	baseline_free(&now);
+	baseline_free(&base);
+}
+END_TEST
+
+/* Runs that disagree by more than their median: noisy, never a regression. */
+START_TEST(noisy_rows_are_not_judged)
+{
+	struct tolerances none = { 0 };
+	struct baseline base, now;
+	struct compare_result res;
+	char *text, limit[32];
+
+	spread_of(&base, 10, 100, 20);	/* median 20, spread 90 */
+	single(&now, 500, false);
+	res = compare_text(&base, &now, &none, false, &text);
+	ck_assert_msg(res.regressions == 0 && res.noisy == 1, "%s", text);
+	ck_assert_msg(strstr(text, "[heap] rw-p #0") && strstr(text, "noisy, not judged (limit"),
+		      "%s", text);
+	snprintf(limit, sizeof(limit), "(limit %d)", 100 + SPREAD_FACTOR * 90);
+	ck_assert_msg(strstr(text, limit), "%s", text);
+	free(text);
+	baseline_free(&now);
+	baseline_free(&base);
+	/* a spread within the fixed slack is no noise: 0, 2, 1 allow 2 + 8 */
+	spread_of(&base, 0, 2, 1);
+	single(&now, 11, false);
+	res = verdicts(&base, &now, &none);
+	ck_assert(res.regressions == 1 && res.noisy == 0);
+	baseline_free(&now);
+	baseline_free(&base);
+}
+END_TEST
+
+/* Limits near 2^64 are capped, not wrapped into a verdict on nothing. */
+START_TEST(limits_do_not_wrap)
+{
+	struct tolerances none = { 0 };
+	struct baseline base, now;
+
+	spread_of(&base, ULLONG_MAX - 5, ULLONG_MAX - 5, ULLONG_MAX - 5);
+	single(&now, ULLONG_MAX, false);
+	ck_assert_uint_eq(verdicts(&base, &now, &none).regressions, 0);
+	baseline_free(&now);
+	baseline_free(&base);
 }
 END_TEST
 
@@ -274,7 +396,10 @@ Suite *baseline_suite(void)
 	tcase_add_test(tc, medians_and_round_trip);
 	tcase_add_test(tc, round_trip_of_any_bytes);
 	tcase_add_test(tc, tolerance_verdicts);
+	tcase_add_test(tc, new_and_gone_rows);
 	tcase_add_test(tc, spread_avoids_flaky_verdicts);
+	tcase_add_test(tc, noisy_rows_are_not_judged);
+	tcase_add_test(tc, limits_do_not_wrap);
 	tcase_add_test(tc, tolerance_syntax);
 	suite_add_tcase(s, tc);
 	return s;

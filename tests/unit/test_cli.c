@@ -119,29 +119,38 @@ START_TEST(usage_errors_exit_2)
 	char *negative[] = { "vmtrace", "-d", "-1", "-p", "1", NULL };
 	char *hex[] = { "vmtrace", "-d", "0x10", "-p", "1", NULL };
 	char *zero[] = { "vmtrace", "-d", "0", "-p", "1", NULL };
-	char *fast[] = { "vmtrace", "-i", "0.0001", "-p", "1", NULL };
-	char *just_fast[] = { "vmtrace", "-i", "0.049", "-p", "1", NULL };
-	char *dot[] = { "vmtrace", "-i", ".", "-p", "1", NULL };
+	char *fast[] = { "vmtrace", "-I", "0", "-p", "1", NULL };
+	char *just_fast[] = { "vmtrace", "-I", "49", "-p", "1", NULL };
+	char *seconds[] = { "vmtrace", "-I", "0.5", "-p", "1", NULL };
+	/* issue 13: perf's letters */
+	char *system_wide[] = { "vmtrace", "-a", "-p", "1", NULL };
+	char *pid_list[] = { "vmtrace", "-p", "1,2", NULL };
 	char **cases[] = { none, both, bad_pid, bad_sort, bad_top, two_pids, nan, inf,
-			   negative, hex, zero, fast, just_fast, dot };
-	int argcs[] = { 1, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5 };
+			   negative, hex, zero, fast, just_fast, seconds, system_wide,
+			   pid_list };
+	int argcs[] = { 1, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3 };
 
 	parse_or_exit(argcs[_i], cases[_i]);
 	ck_abort_msg("case %d did not exit", _i);
 }
 END_TEST
 
-/* The smallest interval and plain decimals pass; --orphan is off by default. */
+/*
+ * The smallest interval (milliseconds) and plain decimals pass; --orphan is
+ * off by default; -i is perf's --no-inherit, --all-vmas what -a was.
+ */
 START_TEST(seconds_and_orphan)
 {
-	char *ok[] = { "vmtrace", "-i", "0.05", "-d", ".5", "--orphan", "--", "x", NULL };
-	char *plain[] = { "vmtrace", "-d", "3.", "--", "x", NULL };
+	char *ok[] = { "vmtrace", "-I", "50", "-d", ".5", "--orphan", "--", "x", NULL };
+	char *plain[] = { "vmtrace", "-d", "3.", "-i", "--all-vmas", "--", "x", NULL };
 	struct config cfg;
 
 	ck_assert_int_eq(parse_args(8, ok, &cfg), 0);
 	ck_assert(cfg.interval == 0.05 && cfg.duration == 0.5 && cfg.orphan);
-	ck_assert_int_eq(parse_args(5, plain, &cfg), 0);
+	ck_assert(cfg.inherit && !cfg.all_vmas);
+	ck_assert_int_eq(parse_args(7, plain, &cfg), 0);
 	ck_assert(cfg.duration == 3 && !cfg.orphan);
+	ck_assert(cfg.no_inherit && !cfg.inherit && cfg.all_vmas);
 }
 END_TEST
 
@@ -156,7 +165,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, inherit_defaults);
 	tcase_add_test(tc, ci_commands);
 	tcase_add_test(tc, seconds_and_orphan);
-	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 14);
+	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 16);
 	suite_add_tcase(s, tc);
 	return s;
 }

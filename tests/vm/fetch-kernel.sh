@@ -8,22 +8,30 @@
 # A kernel already in the cache is never downloaded again.
 #
 # VMTRACE_KERNEL=6.1.0-56-amd64 pins a release (reproducible CI) instead of "newest".
+# VMTRACE_KERNEL_FLAVOUR=rt-amd64 takes the PREEMPT_RT build (linux-image-6.1.0-N-rt-amd64)
+# instead of the stock one (amd64): BPF programs there run preemptible, under
+# migrate_disable() only, which is where races between fault programs show.
 # Needs: apt (apt-get download, apt-cache), dpkg; kmod (depmod) for the module index.
 set -euo pipefail
 
+flavour=${VMTRACE_KERNEL_FLAVOUR:-amd64}
+[[ $flavour =~ ^(amd64|rt-amd64)$ ]] || { echo "fetch-kernel: flavour $flavour: amd64 or rt-amd64" >&2; exit 1; }
 cache=${1:-${VMTRACE_CACHE:-$HOME/.cache/vmtrace}}
 die() { echo "fetch-kernel: $*" >&2; exit 1; }
 
 # Kernel releases ("6.1.0-56-amd64") that apt knows about, newest last.  The signed
 # package and the -unsigned one carry the same kernel; either will do.
 apt_releases() {
-	apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$' |
-		sed -n 's/^linux-image-\(6\.1\.0-[0-9]*-amd64\).*/\1/p' | sort -uV
+	apt-cache search --names-only "^linux-image-6\\.1\\.0-[0-9]+-$flavour(-unsigned)?\$" |
+		sed -n "s/^linux-image-\\(6\\.1\\.0-[0-9]*-$flavour\\)[ -].*/\\1/p" | sort -uV
 }
 # Releases already unpacked in the cache, newest last.
 cached_releases() {
-	for d in "$cache"/linux-6.1.0-*-amd64; do
-		if [[ -d $d/boot ]]; then echo "${d##*/linux-}"; fi
+	for d in "$cache"/linux-6.1.0-*-"$flavour"; do
+		# linux-6.1.0-N-amd64 does not match the rt flavour's glob, but the
+		# rt one (linux-6.1.0-N-rt-amd64) matches amd64's: tell them apart
+		local r=${d##*/linux-}
+		if [[ -d $d/boot && ${r#6.1.0-} =~ ^[0-9]+-$flavour$ ]]; then echo "$r"; fi
 	done | sort -V
 }
 vmlinuz_of() { echo "$cache/linux-$1/boot/vmlinuz-$1"; }

@@ -205,10 +205,23 @@ static void __attribute__((noinline)) stack_prefault(long bytes)
 }
 
 /*
+ * 4 KiB faults on [p, p + len) even where THP is "always" (Debian's 6.1),
+ * and a VMA flag of their own, which splits them off a neighbour they would
+ * merge with. A kernel built without THP (Debian's PREEMPT_RT one) refuses
+ * MADV_NOHUGEPAGE with EINVAL: it faults 4 KiB pages anyway, and
+ * MADV_DONTDUMP sets the flag that splits them off instead.
+ */
+static int small_pages(void *p, size_t len)
+{
+	if (!madvise(p, len, MADV_NOHUGEPAGE))
+		return 0;
+	return errno == EINVAL ? madvise(p, len, MADV_DONTDUMP) : -1;
+}
+
+/*
  * Maps n pages between two PROT_NONE guard pages. The guards keep the
  * kernel from merging the pages with a neighbouring mapping, so the VMA is
- * exactly [p, p + n pages). MADV_NOHUGEPAGE gives 4 KiB faults even where
- * THP is "always" (Debian's 6.1).
+ * exactly [p, p + n pages), of 4 KiB pages (small_pages()).
  */
 static char *map_pages(long n, int prot)
 {
@@ -221,7 +234,7 @@ static char *map_pages(long n, int prot)
 	p = base + pg;
 	if (prot != PROT_NONE && mprotect(p, n * pg, prot))
 		return NULL;
-	if (madvise(p, n * pg, MADV_NOHUGEPAGE))
+	if (small_pages(p, n * pg))
 		return NULL;
 	return p;
 }
@@ -491,7 +504,7 @@ static int mode_brk(struct run *r, long n)
 		p = sbrk(step * pg);
 		if (p == (void *)-1)
 			return fail("grow the heap");
-		if (madvise(p, step * pg, MADV_NOHUGEPAGE))
+		if (small_pages(p, step * pg))
 			return fail("split the heap");
 		meter_start(&m, RUSAGE_SELF);
 		touch_write(p, step);
@@ -1010,7 +1023,7 @@ static int mode_mergecut(struct run *r, long n)
 	touch_write(a, n);
 	b = mmap(a + n * pg, n * pg, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (!dest || b != a + n * pg || madvise(b, n * pg, MADV_NOHUGEPAGE) ||
+	if (!dest || b != a + n * pg || small_pages(b, n * pg) ||
 	    maps_find((unsigned long)a, &v) || v.end != (unsigned long)(a + 2 * n * pg))
 		return fail("map a second half that merges with the first");
 	touch_write(b, n);
@@ -1034,7 +1047,7 @@ static char *heap_grow(char *start, long n)
 	char *p = sbrk(n * pg);
 
 	/* NOHUGEPAGE (see map_pages) also splits them from libc's heap */
-	if (p == (void *)-1 || madvise(start, (p - start) + n * pg, MADV_NOHUGEPAGE))
+	if (p == (void *)-1 || small_pages(start, (p - start) + n * pg))
 		return NULL;
 	return p;
 }
