@@ -108,6 +108,26 @@ static int note(char *msg, size_t len, const char *fmt, ...)
 	return 1;
 }
 
+/* Rows within 1 MiB of addr, whatever their state: what a miss looks like. */
+static void note_rows_near(json_object *vmas, unsigned long addr, char *msg,
+			   size_t len)
+{
+	for (size_t i = 0; i < json_object_array_length(vmas); i++) {
+		json_object *row = json_object_array_get_idx(vmas, i);
+		unsigned long start, end;
+
+		if (jaddr(jget(row, "start"), &start) || jaddr(jget(row, "end"), &end) ||
+		    end + (1UL << 20) < addr || start > addr + (1UL << 20))
+			continue;
+		note(msg, len, "; near: %lx-%lx %s %s faults %lld%s%s", start, end,
+		     json_object_get_string(jget(row, "perms")),
+		     json_object_get_string(jget(row, "label")),
+		     (long long)json_object_get_int64(jget(row, "faults")),
+		     json_object_get_boolean(jget(row, "changed")) ? " changed" : "",
+		     json_object_get_boolean(jget(row, "unmapped")) ? " unmapped" : "");
+	}
+}
+
 /*
  * The row of the VMA [addr, end): the one row with exactly that extent (and
  * changed as wanted), or else the one row holding addr with changed as
@@ -149,6 +169,7 @@ static json_object *row_for(const struct report *r, unsigned long addr,
 		return exact;
 	if (hits != 1) {
 		note(msg, len, "%d rows hold 0x%lx", hits, addr);
+		note_rows_near(vmas, addr, msg, len);
 		return NULL;
 	}
 	return found;
