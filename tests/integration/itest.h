@@ -67,7 +67,14 @@ pid_t text_pid(const char *text, const char *prefix);
 
 struct report {
 	json_object *root;
+	/*
+	 * For a part of a report (a process's image): the whole report's
+	 * program runs the kernel skipped, which that part does not repeat.
+	 */
+	long long missed;
 };
+
+long long report_missed_runs(const struct report *r);
 
 int report_load(struct report *r, const char *path, char *err, size_t len);
 int report_parse(struct report *r, const char *text);

@@ -55,9 +55,14 @@ static void trace_small_table(struct session *s, const char *const wargs[])
 
 	/* work bounded by counts: give it time on a loaded or emulated machine */
 	trace_cmd_for(s, opts, wargs, itest_timeout_ms(RECLAIM_TIMEOUT_S * 1000));
-	/* exact totals, and no drops but program runs the kernel skipped */
+	/*
+	 * Exact totals, and no row left behind: the table never fills. A
+	 * program run the kernel skipped (PREEMPT_RT) can be a munmap() whose
+	 * rows were never retired, so with any, a full table is no proof.
+	 */
 	check_report(s, s->wpid);
-	ck_assert_int_eq(report_int(&s->rep, "drop_details.rows_full"), 0);
+	if (!report_missed_runs(&s->rep))
+		ck_assert_int_eq(report_int(&s->rep, "drop_details.rows_full"), 0);
 }
 
 /*
