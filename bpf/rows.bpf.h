@@ -185,6 +185,13 @@ static __always_inline __u32 new_slot(struct vmt_row **row)
 	if (!bpf_map_pop_elem(&free_slots, &slot)) {
 		*row = bpf_map_lookup_elem(&rows, &slot);
 		if (*row) {
+			/*
+			 * Serial 0 first, with a full barrier: a fault handler
+			 * that still holds this slot sees it after its add, and
+			 * takes the add back (row_went_stale()), whether or not
+			 * the residue pass below saw it.
+			 */
+			__sync_lock_test_and_set(&(*row)->serial, 0);
 			reuse_slot(*row);
 			__sync_fetch_and_add(&reclaim.reused, 1);
 			return slot;

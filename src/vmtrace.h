@@ -285,6 +285,7 @@ struct vmt_reclaim {
 	__u64 folded;		/* retired rows folded into their identity's row */
 	__u64 reused;		/* slots taken from the free queue */
 	__u64 residue;		/* counts that arrived after a fold, moved on reuse */
+	__u64 stale;		/* faults whose row's slot was reused meanwhile: [unresolved] */
 };
 
 /* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */

@@ -501,11 +501,13 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 		"bpf_find_vma\n", tr->skel->bss->lookups.walk, tr->skel->bss->lookups.helper);
 	fprintf(out, "vmtrace: rows: %u slots used of %u; retired %llu changed, %llu "
 		"unmapped; %llu folded into their identity's row, %llu slots reused, "
-		"%llu late counts moved, %llu kept whole (no room)\n",
+		"%llu late counts moved, %llu kept whole (no room), %llu faults whose "
+		"slot was reused under them (in [unresolved])\n",
 		tr->skel->data->next_slot - 1, tr->skel->rodata->max_rows - 1,
 		tr->skel->bss->reclaim.sealed, tr->skel->bss->reclaim.unmapped,
 		tr->skel->bss->reclaim.folded, tr->skel->bss->reclaim.reused,
-		tr->skel->bss->reclaim.residue, tr->skel->bss->drops.unfolded);
+		tr->skel->bss->reclaim.residue, tr->skel->bss->drops.unfolded,
+		tr->skel->bss->reclaim.stale);
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
