@@ -286,6 +286,28 @@ struct vmt_reclaim {
 	__u64 reused;		/* slots taken from the free queue */
 	__u64 residue;		/* counts that arrived after a fold, moved on reuse */
 	__u64 stale;		/* faults whose row's slot was reused meanwhile: [unresolved] */
+	__u64 unlisted;		/* --dead-vmas: retired rows the ring had no room for */
+};
+
+/*
+ * --dead-vmas: one retired row as it was when it retired (its late counts,
+ * if any, went to the row it folded into), sent to user space to be listed
+ * one by one where the report folds them.
+ */
+struct vmt_dead_vma {
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;
+	__u64 pgoff;
+	__u64 ino;
+	__u32 dev;
+	__u32 tgid;
+	__u32 why;		/* VMT_ROW_SEALED or VMT_ROW_UNMAPPED */
+	__u32 row_flags;	/* the row's other flags (GROWSDOWN, STACK) */
+	__u64 faults;		/* read + write + exec */
+	__u64 major;
+	__u64 first_ns;		/* bpf_ktime_get_ns() when its row was made */
+	__u64 retired_ns;
 };
 
 /* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */

@@ -85,6 +85,11 @@ struct address_space {
 	const struct timeline *timeline;	/* heatmaps and rates, or NULL */
 	struct proc_set *procs;	/* every traced process, when following (procs.h) */
 	struct code_report *code;	/* --code: faulting functions (code.h), or NULL */
+	/* --dead-vmas: retired VMAs one by one (the tracer's: not freed here) */
+	bool dead_listed;
+	const struct vmt_dead_vma *dead;
+	size_t nr_dead;
+	uint64_t dead_unlisted;
 };
 
 static inline uint64_t file_readin(const struct file_stat *f)

@@ -11,6 +11,7 @@
 #include "report/format.h"
 #include "report/histogram.h"
 #include "report/json_writer.h"
+#include "report/dead_report.h"
 #include "report/code_report.h"
 #include "report/report.h"
 #include "report/procs_report.h"
@@ -593,6 +594,8 @@ void report_json_write(struct json_writer *w, const struct address_space *as)
 	json_drops(w, as);
 	if (as->code)
 		code_json(w, as);
+	if (as->dead_listed)
+		dead_json(w, as);
 	if (as->forks_unfollowed)
 		jw_uint64_field(w, "children_not_followed", as->forks_unfollowed);
 	if (as->procs) {

@@ -395,6 +395,7 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tr->skel->rodata->want_latency = cfg->latency || b != VMT_BACKEND_TRACEPOINT;
 	tr->skel->rodata->want_heatmap = cfg->heatmap;
 	tr->skel->rodata->want_code = cfg->code;
+	tracer_dead_size(tr, cfg);
 	if (!cfg->code)	/* preallocated: no memory for what is not asked */
 		bpf_map__set_max_entries(tr->skel->maps.code_ips, 1);
 	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
@@ -452,6 +453,10 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 	}
 	libbpf_set_print(print);
 	btf__free(vmlinux);
+	if (!err && (err = tracer_dead_open(tr, cfg))) {
+		tracer_close(tr);	/* it said why */
+		return err;
+	}
 	if (!err)
 		snprintf(tr->timing, sizeof(tr->timing), "%.0f ms: %s (load %.0f, attach %.0f)",
 			 mono_ms() - t0, timing, tr->load_ms, tr->attach_ms);
@@ -569,6 +574,7 @@ void tracer_close(struct tracer *tr)
 		detach_all(tr->links, tr->nr_links);
 	free(tr->links);
 	tracer_forget_kept(tr);
+	tracer_dead_close(tr);
 	vmtrace_bpf__destroy(tr->skel);
 	memset(tr, 0, sizeof(*tr));
 }
