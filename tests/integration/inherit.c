@@ -263,7 +263,7 @@ START_TEST(test_exited_rows_moved)
 	struct session s = { 0 };
 	struct expect e[MAX_PROCS];
 	const char *moved;
-	int64_t sum = 0;
+	int64_t sum = 0, want;
 	char pid[16];
 	long k;
 	int n;
@@ -288,8 +288,10 @@ START_TEST(test_exited_rows_moved)
 	ck_assert_msg(n == 3, "%d child expect lines, wanted 3", n);
 	for (int i = 0; i < n; i++)
 		sum += check_child(&s.rep, &e[i], s.wpid, 1);
-	ck_assert_msg(sum == children_rusage(s.work.out[P_OUT].data, &k),
-		      "children traced %lld faults, not their rusage", (long long)sum);
+	want = children_rusage(s.work.out[P_OUT].data, &k);
+	ck_assert_msg(sum <= want && sum >= want - report_missed_runs(&s.rep),
+		      "children traced %lld faults, their rusage %lld, %lld program runs "
+		      "missed", (long long)sum, (long long)want, report_missed_runs(&s.rep));
 	session_free(&s);
 }
 END_TEST

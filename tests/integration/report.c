@@ -320,7 +320,7 @@ int report_check_totals(const struct report *r, char *msg, size_t len)
 	 * too (a skipped munmap() exit leaves its rows in the table: rows.c)
 	 */
 	if (v[6] != missed && !(missed && v[6] == missed + rows_full))
-		bad += note(msg, len, "drops=%lld (%lld program runs missed)",
-			    (long long)v[6], missed);
+		bad += note(msg, len, "drops=%lld (%lld program runs missed, %lld "
+			    "rows full)", (long long)v[6], missed, (long long)rows_full);
 	return bad;
 }
