@@ -44,6 +44,14 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 	return v.slot;
 }
 
+static __always_inline void fn_clear(struct vmt_thread *t)
+{
+	t->fn_vma = 0;
+	t->fn_wp = 0;
+	t->fn_cow = 0;
+	t->fn_readin = 0;
+}
+
 static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 					  __u64 addr, unsigned int flags)
 {
@@ -54,8 +62,16 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	t = thread_state();
 	if (!t)
 		return 0;
-	if (!t->fn_vma)	/* not a retry: the fault starts now */
+	/*
+	 * A retry is the same page again (FAULT_FLAG_TRIED, or the mmap_lock
+	 * attempt after a per-VMA-lock one); another page starts a fault even
+	 * with one still noted: that one's exit was a program run the kernel
+	 * skipped (PREEMPT_RT), and its marks (WP, COW) must not stick here.
+	 */
+	if (!t->fn_vma || t->last_page != (addr & PAGE_MASK)) {
+		fn_clear(t);
 		t->fn_start = bpf_ktime_get_ns();
+	}
 	t->fn_vma = (__u64)vma;
 	t->fn_flags = flags;
 	t->last_page = addr & PAGE_MASK;
@@ -63,13 +79,6 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	return 0;
 }
 
-static __always_inline void fn_clear(struct vmt_thread *t)
-{
-	t->fn_vma = 0;
-	t->fn_wp = 0;
-	t->fn_cow = 0;
-	t->fn_readin = 0;
-}
 
 static __always_inline int fn_fault_exit(unsigned int ret)
 {

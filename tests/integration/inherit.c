@@ -146,15 +146,23 @@ static long faults_after(const char *text, const char *note)
 	return n;
 }
 
-/* The text report's program runs the kernel skipped (its drops line), or 0. */
-static long missed_in_text(const char *text)
+/* A count on the text report's drops line ("threads 3"), or 0. */
+static long drops_of(const char *text, const char *cause)
 {
-	const char *at = strstr(text, "program runs the kernel skipped ");
+	const char *line = strstr(text, "\ndrops: "), *at;
 	long n = 0;
 
-	if (at)
-		sscanf(at + strlen("program runs the kernel skipped "), "%ld", &n);
+	at = line ? strstr(line, cause) : NULL;
+	if (at && at < strchr(line + 1, '\n'))
+		sscanf(at + strlen(cause), " %ld", &n);
 	return n;
+}
+
+/* Faults the kernel kept from vmtrace (report_missed_runs()), from the text. */
+static long missed_in_text(const char *text)
+{
+	return drops_of(text, "program runs the kernel skipped") +
+	       drops_of(text, "threads");
 }
 
 /*

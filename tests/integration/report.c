@@ -186,15 +186,21 @@ static bool is_counter(const char *key)
 }
 
 /*
- * Program runs the kernel skipped (drop_details.missed_runs; a BPF program
- * preempted under PREEMPT_RT): each may have lost one count, so exact
- * counts may fall short by that many, never more, and never exceed.
+ * Faults the kernel kept vmtrace from seeing: program runs it skipped
+ * (drop_details.missed_runs; a BPF program preempted under PREEMPT_RT) and
+ * faults of threads whose state could not be had (drop_details.threads,
+ * the task storage busy). Each may have lost one count, so exact counts may
+ * fall short by that many, never more, and never exceed.
  */
 long long report_missed_runs(const struct report *r)
 {
 	int64_t v = report_int(r, "drop_details.missed_runs");
+	int64_t t = report_int(r, "drop_details.threads");
 
-	return v == INT64_MIN ? r->missed : v;
+	if (v == INT64_MIN)
+		return r->missed;
+	/* no thread state (its storage busy): also a fault not counted */
+	return v + (t == INT64_MIN ? 0 : t);
 }
 
 static int check_counter(json_object *o, const char *key, const char *val,
