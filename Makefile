@@ -21,10 +21,11 @@ endif
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
 	  -I$(OUTPUT) -Isrc
-LDLIBS := -lbpf -lelf -lz -ljson-c -pthread
+LDLIBS := -ldw -lbpf -lelf -lz -ljson-c -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
-LDLIBS += -lzstd -lpthread
+# libdw.a's own: MiniDebugInfo is xz, debug sections may be bzip2 or zstd
+LDLIBS += -llzma -lbz2 -lzstd -lpthread
 endif
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -135,6 +136,10 @@ $(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
 	$(call msg,WORKLOAD,$@)
 	$(Q)$(CC) -O1 -g -static -pthread $< -o $@
 
+# --code's bad input: no symbols at all, only module+offset may be shown
+$(OUTPUT)/vmwork-stripped: $(OUTPUT)/vmwork
+	$(Q)strip -o $@ $<
+
 ITEST_SRCS := $(wildcard tests/integration/*.c)
 $(OUTPUT)/itest: $(ITEST_SRCS) $(wildcard tests/integration/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,TEST,$@)
@@ -226,7 +231,7 @@ demo: deps
 unit-test: $(OUTPUT)/unit-tests
 	$(Q)./$(OUTPUT)/unit-tests
 
-itest: all man $(OUTPUT)/itest $(OUTPUT)/vmwork
+itest: all man $(OUTPUT)/itest $(OUTPUT)/vmwork $(OUTPUT)/vmwork-stripped
 	$(Q)VMTRACE=$(OUTPUT)/vmtrace VMWORK=$(OUTPUT)/vmwork ./$(OUTPUT)/itest
 
 test: deps

@@ -8,6 +8,7 @@
 #include "maple.bpf.h"
 #include "measure.bpf.h"
 #include "rows.bpf.h"
+#include "code.bpf.h"
 
 /* Reads a VMA and files it: its row's slot, also left in v->slot. */
 static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
@@ -30,11 +31,14 @@ static long vma_found(struct task_struct *task, struct vm_area_struct *vma,
 static __always_inline void cache_vma(struct vmt_thread *t,
 				      const struct vma_info *v)
 {
+	struct vmt_row *row = bpf_map_lookup_elem(&rows, &v->slot);
+
 	t->gen = v->gen;
 	t->start = v->start;
 	t->end = v->end;
 	t->vm_flags = v->vm_flags;
 	t->slot = v->slot;
+	t->serial = row ? row->serial : 0;
 	t->mapping = v->mapping;
 	t->cached = 1;
 }
@@ -160,8 +164,9 @@ static __always_inline struct vmt_row *fault_row(__u32 tgid, __u32 slot,
 	return bpf_map_lookup_elem(&rows, &slot);
 }
 
-static __always_inline void count(struct vmt_row *row, int access, bool wp,
-				  bool user, bool error)
+/* Adds n (1, or -1 to take a fault back) to the counters of one fault. */
+static __always_inline void count_n(struct vmt_row *row, int access, bool wp,
+				    bool user, bool error, __u64 n)
 {
 	int kind = access == ACC_EXEC ? VMT_C_EXEC :
 		   access == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
@@ -171,15 +176,41 @@ static __always_inline void count(struct vmt_row *row, int access, bool wp,
 	 * user space reads the row (vmt_derive_faults()). A locked add costs
 	 * ~35 ns on the 6.18 development VM (docs/kernels.md), a seventh of the fault path's BPF time.
 	 */
-	__sync_fetch_and_add(&row->counters[kind], 1);
+	__sync_fetch_and_add(&row->counters[kind], n);
 	if (error)
-		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], 1);
+		__sync_fetch_and_add(&row->counters[VMT_C_ERRORS], n);
 	else if (wp)
-		__sync_fetch_and_add(&row->counters[VMT_C_WP], 1);
+		__sync_fetch_and_add(&row->counters[VMT_C_WP], n);
 	if (!user)
-		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], 1);
+		__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], n);
 }
 
+static __always_inline void count(struct vmt_row *row, int access, bool wp,
+				  bool user, bool error)
+{
+	count_n(row, access, wp, user, error, 1);
+}
+
+/*
+ * A handler that found its row's slot, then was preempted (BPF programs are,
+ * under PREEMPT_RT), may resume after the row was retired, folded and its
+ * slot reused for another VMA: new_slot() zeroes the serial first. Checked
+ * before and after the add, the fault goes to [unresolved] instead (its
+ * counts in the new row are taken back), never into another VMA's row.
+ */
+static __always_inline bool row_went_stale(struct vmt_row *row, __u64 serial)
+{
+	if (row->serial == serial)
+		return false;
+	__sync_fetch_and_add(&reclaim.stale, 1);
+	return true;
+}
+
+static __always_inline struct vmt_row *unresolved_row(__u32 tgid, __u32 *slot)
+{
+	*slot = pseudo_row(tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
+	return bpf_map_lookup_elem(&rows, slot);
+}
 static __always_inline int pagefault_disabled(void)
 {
 	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(),
@@ -212,6 +243,7 @@ static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *
 		t->pfd_addr = addr;
 		t->pfd_ec = ec;
 		t->pfd_slot = slot;
+		t->pfd_serial = t->cached ? t->serial : 0;
 		t->pfd_pending = 1;
 	}
 	return true;
@@ -224,9 +256,9 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	struct vmt_proc *proc;
 	struct vmt_thread *t;
 	struct vmt_row *row;
-	bool error, wp;
+	bool error, wp, held;
+	__u64 gen, serial;
 	__u32 slot;
-	__u64 gen;
 
 	if ((__s64)addr < 0)
 		return 0;	/* a kernel address: not the process's memory */
@@ -248,6 +280,10 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (t->pfd_pending)
 		t->pfd_seen++;
 	row = fault_row(tgid, slot, addr);
+	held = t->cached;	/* a VMA's row: its slot can be reused under us */
+	serial = t->serial;
+	if (row && held && row_went_stale(row, serial))
+		row = unresolved_row(tgid, &slot);
 	if (!row)
 		return 0;
 	if (slot == VMT_OVERFLOW_SLOT)
@@ -255,9 +291,19 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	error = access_error(ec, t->vm_flags);
 	wp = wp_fault(ec);
 	count(row, access_of(ec), wp, user, error);
+	if (held && row_went_stale(row, serial)) {
+		count_n(row, access_of(ec), wp, user, error, -1);
+		row = unresolved_row(tgid, &slot);
+		if (!row)
+			return 0;
+		count(row, access_of(ec), wp, user, error);
+		held = false;
+	}
+	code_count(tgid, row, 1, wp && !error, user);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
+	t->last_serial = held ? serial : 0;
 	t->last_state = error ? FAULT_DONE : FAULT_PENDING;
 	if (want_latency) {
 		t->last_wp = wp;
@@ -271,11 +317,16 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 static __always_inline struct vmt_row *pending_fault(struct vmt_thread *t,
 						     __u32 tgid, __u64 addr)
 {
+	struct vmt_row *row;
+
 	if (!t || t->last_state != FAULT_PENDING ||
 	    t->last_page != (addr & PAGE_MASK))
 		return NULL;
 	t->last_state = FAULT_DONE;
-	return fault_row(tgid, t->last_slot, addr);
+	row = fault_row(tgid, t->last_slot, addr);
+	if (row && t->last_serial && row_went_stale(row, t->last_serial))
+		return NULL;	/* its major mark is lost, not misplaced */
+	return row;
 }
 
 /*
@@ -295,8 +346,10 @@ static __always_inline int handle_accounted(__u64 addr, bool major)
 	row = pending_fault(t, tgid, addr);
 	if (!row)
 		return 0;
-	if (major)
+	if (major) {
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
+		code_major(tgid, row);
+	}
 	if (t)
 		latency_end(t, row, major, false);
 	return 0;
@@ -312,8 +365,10 @@ static __always_inline void pfd_settle(struct task_struct *task)
 {
 	struct vmt_thread *t = bpf_task_storage_get(&threads, task, NULL, 0);
 	struct vmt_row *row;
+	struct vmt_code *c;
 	__u64 maj, flt, untraced;
 	int kind;
+	__u32 slot;
 
 	if (!t || !t->pfd_pending)
 		return;
@@ -323,16 +378,23 @@ static __always_inline void pfd_settle(struct task_struct *task)
 	if ((__s64)untraced <= 0)
 		return;
 	/* the event's row, found when it happened (its VMA may be gone now) */
-	row = fault_row(BPF_CORE_READ(task, tgid), t->pfd_slot, t->pfd_addr);
+	slot = t->pfd_slot;
+	row = fault_row(BPF_CORE_READ(task, tgid), slot, t->pfd_addr);
+	if (row && t->pfd_serial && row_went_stale(row, t->pfd_serial))
+		row = unresolved_row(BPF_CORE_READ(task, tgid), &slot);
 	if (!row)
 		return;
-	if (t->pfd_slot == VMT_OVERFLOW_SLOT)
+	if (slot == VMT_OVERFLOW_SLOT)
 		__sync_fetch_and_add(&drops.rows, untraced);
 	kind = access_of(t->pfd_ec) == ACC_WRITE ? VMT_C_WRITE : VMT_C_READ;
 	__sync_fetch_and_add(&row->counters[kind], untraced);
 	__sync_fetch_and_add(&row->counters[VMT_C_KERNEL], untraced);
-	if (maj > t->pfd_maj)
+	c = code_count(BPF_CORE_READ(task, tgid), row, untraced, false, false);
+	if (maj > t->pfd_maj) {
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], maj - t->pfd_maj);
+		if (c)
+			__sync_fetch_and_add(&c->c[VMT_CC_MAJOR], maj - t->pfd_maj);
+	}
 }
 
 /*
@@ -361,8 +423,10 @@ static __always_inline void count_refused(struct task_struct *task,
 	else
 		slot = widen_row(pseudo_row(v.tgid, VMT_ANCHOR_NOVMA, VMT_ROW_NOVMA), addr);
 	row = bpf_map_lookup_elem(&rows, &slot);
-	if (row)
+	if (row) {
 		count(row, access_of(ec), false, true, true);
+		code_count(v.tgid, row, 1, false, true);
+	}
 	t->last_page = addr & PAGE_MASK;
 	t->last_state = FAULT_DONE;
 }

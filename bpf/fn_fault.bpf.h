@@ -44,6 +44,14 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 	return v.slot;
 }
 
+static __always_inline void fn_clear(struct vmt_thread *t)
+{
+	t->fn_vma = 0;
+	t->fn_wp = 0;
+	t->fn_cow = 0;
+	t->fn_readin = 0;
+}
+
 static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 					  __u64 addr, unsigned int flags)
 {
@@ -54,8 +62,16 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	t = thread_state();
 	if (!t)
 		return 0;
-	if (!t->fn_vma)	/* not a retry: the fault starts now */
+	/*
+	 * A retry is the same page again (FAULT_FLAG_TRIED, or the mmap_lock
+	 * attempt after a per-VMA-lock one); another page starts a fault even
+	 * with one still noted: that one's exit was a program run the kernel
+	 * skipped (PREEMPT_RT), and its marks (WP, COW) must not stick here.
+	 */
+	if (!t->fn_vma || t->last_page != (addr & PAGE_MASK)) {
+		fn_clear(t);
 		t->fn_start = bpf_ktime_get_ns();
+	}
 	t->fn_vma = (__u64)vma;
 	t->fn_flags = flags;
 	t->last_page = addr & PAGE_MASK;
@@ -63,13 +79,6 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	return 0;
 }
 
-static __always_inline void fn_clear(struct vmt_thread *t)
-{
-	t->fn_vma = 0;
-	t->fn_wp = 0;
-	t->fn_cow = 0;
-	t->fn_readin = 0;
-}
 
 static __always_inline int fn_fault_exit(unsigned int ret)
 {
@@ -78,6 +87,7 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 		VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE;
 	struct vmt_thread *t;
 	struct vmt_row *row;
+	struct vmt_code *c;
 	bool error, major;
 	__u32 slot;
 
@@ -96,10 +106,12 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 			   flags & FAULT_FLAG_WRITE ? ACC_WRITE : ACC_READ,
 		      t->fn_wp, flags & FAULT_FLAG_USER, error);
 		count_heat(row, t, t->last_page);
+		c = code_count(bpf_get_current_pid_tgid() >> 32, row, 1, t->fn_wp && !error, flags & FAULT_FLAG_USER);
 		if (major)
 			__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 		if (!error && t->fn_cow)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
+		code_mark(c, major, !error && t->fn_cow);
 		if (t->fn_readin)
 			__sync_fetch_and_add(&row->counters[VMT_C_READIN], t->fn_readin);
 		if (ret & VM_FAULT_SIGBUS)

@@ -121,6 +121,32 @@ static __noinline void fold_row(__u32 slot, struct vmt_row *row)
 	bpf_map_push_elem(&free_slots, &slot, 0);
 }
 
+/* --dead-vmas: the retired row as it was, for user space to list. */
+static __noinline void send_dead(struct vmt_row *row, __u32 why)
+{
+	struct vmt_dead_vma *d = bpf_ringbuf_reserve(&dead_vmas, sizeof(*d), 0);
+
+	if (!d) {
+		__sync_fetch_and_add(&reclaim.unlisted, 1);
+		return;
+	}
+	d->start = row->start;
+	d->end = row->end;
+	d->vm_flags = row->vm_flags;
+	d->pgoff = row->pgoff;
+	d->ino = row->ino;
+	d->dev = row->dev;
+	d->tgid = row->tgid;
+	d->why = why;
+	d->row_flags = row->flags;
+	d->faults = row->counters[VMT_C_READ] + row->counters[VMT_C_WRITE] +
+		    row->counters[VMT_C_EXEC];
+	d->major = row->counters[VMT_C_MAJOR];
+	d->first_ns = row->first_ns;
+	d->retired_ns = row->sealed_ns;
+	bpf_ringbuf_submit(d, 0);
+}
+
 /*
  * Retires a row: its VMA changed (VMT_ROW_SEALED) or went (VMT_ROW_UNMAPPED).
  * It keeps the extent and permissions its counts were taken under, leaves the
@@ -150,6 +176,8 @@ static __always_inline void retire_row(struct vmt_row_key *key, __u32 slot,
 	__sync_fetch_and_or(&row->flags, why);
 	row->sealed_ns = bpf_ktime_get_ns();
 	__sync_fetch_and_add(why == VMT_ROW_SEALED ? &reclaim.sealed : &reclaim.unmapped, 1);
+	if (want_dead_list)
+		send_dead(row, why);
 	fold_row(slot, row);
 }
 
@@ -185,6 +213,13 @@ static __always_inline __u32 new_slot(struct vmt_row **row)
 	if (!bpf_map_pop_elem(&free_slots, &slot)) {
 		*row = bpf_map_lookup_elem(&rows, &slot);
 		if (*row) {
+			/*
+			 * Serial 0 first, with a full barrier: a fault handler
+			 * that still holds this slot sees it after its add, and
+			 * takes the add back (row_went_stale()), whether or not
+			 * the residue pass below saw it.
+			 */
+			__sync_lock_test_and_set(&(*row)->serial, 0);
 			reuse_slot(*row);
 			__sync_fetch_and_add(&reclaim.reused, 1);
 			return slot;

@@ -21,6 +21,7 @@ const volatile __u32 backend = VMT_BACKEND_TRACEPOINT;
 const volatile __u32 follow = 0;	/* trace the children of traced processes */
 const volatile bool want_latency = false;	/* measure.bpf.h */
 const volatile bool want_heatmap = false;
+const volatile bool want_dead_list = false;	/* --dead-vmas: rows.bpf.h */
 
 /* Globals user space reads. */
 __u32 next_slot = 1;	/* slot 0 is VMT_OVERFLOW_SLOT */
@@ -91,6 +92,12 @@ struct {
 	__type(key, int);
 	__type(value, struct vmt_thread);
 } threads SEC(".maps");
+
+/* --dead-vmas: each retired row (struct vmt_dead_vma), for user space to list. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);	/* user space sizes it when listing */
+} dead_vmas SEC(".maps");
 
 /* Scratch space too large for the 512-byte BPF stack. */
 struct path_scratch {

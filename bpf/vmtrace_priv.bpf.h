@@ -57,11 +57,13 @@ struct vmt_thread {
 	__u64 vm_flags;
 	__u32 slot;
 	__u32 cached;
+	__u64 serial;		/* the row's serial when slot was cached */
 	__u64 mapping;		/* its file's address_space (0: anonymous) */
 	/* the last fault, so its end (major) or failure (signal) finds its row */
 	__u64 last_page;
 	__u32 last_slot;
 	__u32 last_state;	/* enum fault_state */
+	__u64 last_serial;	/* last_slot's row's serial then */
 	__u64 fault_start;	/* ktime at its start (with latency histograms) */
 	__u8 last_wp;		/* it was a write-protect fault */
 	__u8 lat_pending;	/* its latency is still to be recorded */
@@ -93,6 +95,7 @@ struct vmt_thread {
 	__u64 pfd_ec;		/* its error code */
 	__u32 pfd_pending;
 	__u32 pfd_slot;		/* its row, found when it happened */
+	__u64 pfd_serial;	/* that row's serial then */
 	/* anchors of the VMAs an munmap/mremap/MAP_FIXED is about to remove */
 	__u64 doomed[DOOMED_MAX];
 	__u64 doomed_s, doomed_e;	/* the range removed */

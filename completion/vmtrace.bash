@@ -81,7 +81,7 @@ _vmtrace()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
-			--heatmap --full --all-vmas --features --follow --merge --orphan --backend
+			--heatmap --full --all-vmas --dead-vmas --code --features --follow --merge --orphan --backend
 			--max-vmas -u --user -v --verbose -V --version --help --usage --" -- "$cur"))
 	elif ((COMP_CWORD == 1)); then
 		COMPREPLY=($(compgen -W "record check diff" -- "$cur"))

@@ -45,8 +45,10 @@ enum {
 	OPT_FILES,
 	OPT_TOP,
 	OPT_ORPHAN,
+	OPT_CODE,
 	OPT_ALL_VMAS,
 	OPT_PRETTY,
+	OPT_DEAD_VMAS,
 };
 
 /* record/check/diff print the same lines: --version is main's (kernel_features.c) */
@@ -76,8 +78,13 @@ static const struct argp_option options[] = {
 	  "Fault latency histograms (always on with fentry/kprobe)" },
 	{ "heatmap", OPT_HEATMAP, NULL, 0,
 	  "Where in each VMA faults land, over time" },
+	{ "code", OPT_CODE, NULL, 0,
+	  "The functions whose instructions faulted, per VMA and overall" },
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all-vmas", OPT_ALL_VMAS, NULL, 0, "Also list VMAs that did not fault" },
+	{ "dead-vmas", OPT_DEAD_VMAS, "N", 0,
+	  "JSON: also list the first N VMAs that were unmapped or changed, one by "
+	  "one (the report folds them by identity)" },
 	{ "all-cpus", 'a', NULL, 0, "System-wide (reserved, as in perf: not supported yet)" },
 	{ "version", 'V', NULL, 0,
 	  "Version, git commit, libbpf, and this kernel's BPF features, a line each" },
@@ -245,11 +252,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_HEATMAP:
 		cfg->heatmap = true;
 		break;
+	case OPT_CODE:
+		cfg->code = true;
+		break;
 	case OPT_FULL:
 		cfg->latency = cfg->heatmap = true;
 		break;
 	case OPT_ALL_VMAS:
 		cfg->all_vmas = true;
+		break;
+	case OPT_DEAD_VMAS:
+		if (parse_uint(arg, 1, 1000000, &n))
+			usage_error("invalid --dead-vmas: '%s' (1 to 1000000)", arg);
+		cfg->dead_vmas = n;
 		break;
 	case 'a':
 		usage_error("-a (system-wide) is not supported yet: give -p PID or a "

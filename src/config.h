@@ -62,6 +62,8 @@ struct config {
 	const char *btf_path;	/* VMTRACE_BTF: where the kernel's BTF is */
 	bool latency;		/* --latency: fault latency histograms */
 	bool heatmap;		/* --heatmap: where in each VMA, over time */
+	bool code;		/* --code: the instructions that fault, symbolized */
+	unsigned int dead_vmas;	/* --dead-vmas: list this many retired VMAs (JSON) */
 	bool files;		/* --files: the whole per-file table */
 	unsigned int top;	/* --top: rows in the live view and top lists */
 	bool no_inherit;	/* --no-inherit: only the command, not its children */

@@ -165,6 +165,8 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		err = apply_snapshot(as, t->pid, final && !t->spawned, cfg->all_vmas);
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
+	if (!err && cfg->code && final)
+		err = tracer_read_code(tr, t->pid, as);
 	if (!err && (cfg->inherit || cfg->merge_comm) &&
 	    !(err = procs_collect(tr, as, cfg->sort, &as->procs))) {
 		as->procs->merge_comm = cfg->merge_comm;
@@ -352,7 +354,7 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 {
 	double deadline = cfg->duration ? w->start_s + cfg->duration : 0;
 	double next_print = w->sample_every ? w->start_s + w->sample_every : 0;
-	double next_reclaim = cfg->inherit ? w->start_s + RECLAIM_EVERY_S : 0;
+	double next_reclaim = cfg->inherit || cfg->dead_vmas ? w->start_s + RECLAIM_EVERY_S : 0;
 	double cost = 0;	/* of the last live view */
 
 	for (;;) {
@@ -371,11 +373,12 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 		if (next_print && now_s() >= next_print)
 			take_sample(cfg, tr, t, w, sg, deadline, &next_print, &cost);
 		if (next_reclaim && now_s() >= next_reclaim) {
-			int moved = tracer_reclaim_exited(tr);	/* drops show a failure */
+			int moved = cfg->inherit ? tracer_reclaim_exited(tr) : 0;
 
 			if (moved > 0 && cfg->verbose)
 				fprintf(stderr, "vmtrace: moved %d rows of exited processes "
 					"out of the kernel's table\n", moved);
+			tracer_dead_drain(tr);	/* the ring holds a few drains' worth */
 			next_reclaim = now_s() + RECLAIM_EVERY_S;
 		}
 	}

@@ -87,6 +87,35 @@ enum vmt_readin {
 	VMT_NR_READIN,
 };
 
+/*
+ * --code: faults per (process, row, user instruction), bpf/code.bpf.h. The
+ * row is known by its serial, not its slot (a slot is reused after a fold);
+ * serial 0: a fault on a deferred page, whose row is not known yet. For a
+ * fault taken in kernel mode (a system call copying to user memory) the IP is
+ * the user one at the call's entry.
+ */
+#define VMT_MAX_CODE		16384	/* (row, IP) pairs; more are counted in code_drops */
+
+struct vmt_code_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 serial;
+	__u64 ip;
+};
+
+enum vmt_code_counter {
+	VMT_CC_FAULTS,
+	VMT_CC_MAJOR,
+	VMT_CC_WP,
+	VMT_CC_COW,		/* fentry/kprobe only */
+	VMT_CC_KERNEL,		/* taken in kernel mode: IP at the system call's entry */
+	VMT_NR_CC,
+};
+
+struct vmt_code {
+	__u64 c[VMT_NR_CC];
+};
+
 /* How faults are seen; chosen at run time from what the kernel allows. */
 enum vmt_backend {
 	VMT_BACKEND_TRACEPOINT,	/* exceptions:page_fault_* + perf major event */
@@ -256,6 +285,29 @@ struct vmt_reclaim {
 	__u64 folded;		/* retired rows folded into their identity's row */
 	__u64 reused;		/* slots taken from the free queue */
 	__u64 residue;		/* counts that arrived after a fold, moved on reuse */
+	__u64 stale;		/* faults whose row's slot was reused meanwhile: [unresolved] */
+	__u64 unlisted;		/* --dead-vmas: retired rows the ring had no room for */
+};
+
+/*
+ * --dead-vmas: one retired row as it was when it retired (its late counts,
+ * if any, went to the row it folded into), sent to user space to be listed
+ * one by one where the report folds them.
+ */
+struct vmt_dead_vma {
+	__u64 start;
+	__u64 end;
+	__u64 vm_flags;
+	__u64 pgoff;
+	__u64 ino;
+	__u32 dev;
+	__u32 tgid;
+	__u32 why;		/* VMT_ROW_SEALED or VMT_ROW_UNMAPPED */
+	__u32 row_flags;	/* the row's other flags (GROWSDOWN, STACK) */
+	__u64 faults;		/* read + write + exec */
+	__u64 major;
+	__u64 first_ns;		/* bpf_ktime_get_ns() when its row was made */
+	__u64 retired_ns;
 };
 
 /* How VMA lookups on a cache miss were answered (vmtrace -v prints them). */

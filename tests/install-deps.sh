@@ -8,6 +8,7 @@ packages=(
 	libbpf-dev bpftool		# libbpf (also libbpf.a for STATIC=1), skeletons
 	libelf-dev zlib1g-dev libzstd-dev	# libbpf's own dependencies
 	libjson-c-dev			# JSON reports and (later) baselines
+	libdw-dev liblzma-dev libbz2-dev	# --code: elfutils' libdwfl names IPs (static: xz, bzip2)
 	check				# the C unit test framework
 	libclang-rt-dev			# libFuzzer and clang's sanitizers (tests/fuzz; a Recommends of clang)
 	util-linux			# setpriv for the not-root test

@@ -69,7 +69,8 @@ vm_log=$(mktemp)
 vm_pid=
 if vm_on; then
 	make -s STATIC=1 OUTPUT=.output/static .output/static/vmtrace >/dev/null &&
-		make -s OUTPUT=.output/static .output/static/itest .output/static/vmwork >/dev/null
+		make -s OUTPUT=.output/static .output/static/itest .output/static/vmwork \
+			.output/static/vmwork-stripped >/dev/null
 	tests/vm/vmtest.sh >"$vm_log" 2>&1 &
 	vm_pid=$!
 fi

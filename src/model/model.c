@@ -8,6 +8,7 @@
 #include "model/array.h"
 #include "model/elf_bss.h"
 #include "model/model.h"
+#include "model/code.h"
 
 #define VM_READ		0x1ULL
 #define VM_WRITE	0x2ULL
@@ -31,6 +32,8 @@ void aspace_free(struct address_space *as)
 	as->vmas = NULL;
 	as->nr = as->cap = 0;
 	files_free(as);
+	code_free(as->code);
+	as->code = NULL;
 }
 
 static struct vma *new_vma(struct address_space *as)
@@ -504,6 +507,8 @@ static void fold_rows(struct address_space *as)
 		if ((as->vmas[i].row_flags & VMT_ROW_STACK_GROWTH) &&
 		    as->vmas[i].start && as->vmas[i].start < to->start)
 			to->start = as->vmas[i].start;
+		if (as->vmas[i].row_flags & VMT_ROW_STACK_GROWTH)
+			to->growth_serial = as->vmas[i].serial;
 		as->vmas[i].faulted = false;
 		as->vmas[i].slot = 0;
 		memset(as->vmas[i].counters, 0, sizeof(as->vmas[i].counters));

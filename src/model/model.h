@@ -36,6 +36,7 @@ struct vma {
 	bool changed;		/* its VMA was cut, moved or re-protected since */
 	uint32_t nr_vmas;	/* VMAs of one identity folded into the row (1: one) */
 	uint64_t serial;	/* the BPF row's: later rows have higher ones */
+	uint64_t growth_serial;	/* the stack growth row folded into it, or 0 */
 	uint64_t first_ns, retired_ns;	/* CLOCK_MONOTONIC; retired_ns 0: live */
 	uint64_t counters[VMT_NR_COUNTERS];
 	uint64_t recent_faults;	/* in the last interval (live view) */
@@ -53,6 +54,7 @@ struct file_stat {
 };
 
 struct timeline;
+struct code_report;
 
 struct sc_stat {
 	uint64_t calls, bytes;
@@ -82,6 +84,12 @@ struct address_space {
 	uint64_t latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];
 	const struct timeline *timeline;	/* heatmaps and rates, or NULL */
 	struct proc_set *procs;	/* every traced process, when following (procs.h) */
+	struct code_report *code;	/* --code: faulting functions (code.h), or NULL */
+	/* --dead-vmas: retired VMAs one by one (the tracer's: not freed here) */
+	bool dead_listed;
+	const struct vmt_dead_vma *dead;
+	size_t nr_dead;
+	uint64_t dead_unlisted;
 };
 
 static inline uint64_t file_readin(const struct file_stat *f)

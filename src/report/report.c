@@ -11,6 +11,8 @@
 #include "report/format.h"
 #include "report/histogram.h"
 #include "report/json_writer.h"
+#include "report/dead_report.h"
+#include "report/code_report.h"
 #include "report/report.h"
 #include "report/procs_report.h"
 
@@ -538,6 +540,7 @@ void report_text(FILE *out, const struct address_space *as,
 	latency_text(out, as);
 	timeline_text(out, as);
 	heatmaps_text(out, as, cfg->top);
+	code_text(out, as, cfg->top);
 	if (as->unavailable && as->unavailable[0])
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
@@ -587,6 +590,7 @@ static void json_vma(struct json_writer *w, const struct address_space *as,
 	}
 	heatmap_json(w, as, v);
 	rate_json(w, as, v);
+	code_json_vma(w, as, v);
 	jw_end_object(w);
 }
 
@@ -707,6 +711,10 @@ static void json_report(struct json_writer *w, const struct address_space *as,
 	jw_uint64_field(w, "drops", as->drops_total);
 	jw_name(w, "drop_details");
 	json_drops(w, as);
+	if (as->code)
+		code_json(w, as);
+	if (as->dead_listed)
+		dead_json(w, as);
 	if (as->forks_unfollowed)
 		jw_uint64_field(w, "children_not_followed", as->forks_unfollowed);
 	if (as->procs) {

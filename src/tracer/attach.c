@@ -396,6 +396,10 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	/* fentry/kprobe time every fault anyway; the tracepoint backend on request */
 	tr->skel->rodata->want_latency = cfg->latency || b != VMT_BACKEND_TRACEPOINT;
 	tr->skel->rodata->want_heatmap = cfg->heatmap;
+	tr->skel->rodata->want_code = cfg->code;
+	tracer_dead_size(tr, cfg);
+	if (!cfg->code)	/* preallocated: no memory for what is not asked */
+		bpf_map__set_max_entries(tr->skel->maps.code_ips, 1);
 	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
 		bpf_program__set_autoload(tr->skel->progs.perf_minor_fault, false);
 	tr->skel->rodata->max_rows = cfg->max_vmas;
@@ -451,6 +455,10 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 	}
 	libbpf_set_print(print);
 	btf__free(vmlinux);
+	if (!err && (err = tracer_dead_open(tr, cfg))) {
+		tracer_close(tr);	/* it said why */
+		return err;
+	}
 	if (!err)
 		snprintf(tr->timing, sizeof(tr->timing), "%.0f ms: %s (load %.0f, attach %.0f)",
 			 mono_ms() - t0, timing, tr->load_ms, tr->attach_ms);
@@ -500,11 +508,13 @@ void tracer_print_stats(struct tracer *tr, FILE *out)
 		"bpf_find_vma\n", tr->skel->bss->lookups.walk, tr->skel->bss->lookups.helper);
 	fprintf(out, "vmtrace: rows: %u slots used of %u; retired %llu changed, %llu "
 		"unmapped; %llu folded into their identity's row, %llu slots reused, "
-		"%llu late counts moved, %llu kept whole (no room)\n",
+		"%llu late counts moved, %llu kept whole (no room), %llu faults whose "
+		"slot was reused under them (in [unresolved])\n",
 		tr->skel->data->next_slot - 1, tr->skel->rodata->max_rows - 1,
 		tr->skel->bss->reclaim.sealed, tr->skel->bss->reclaim.unmapped,
 		tr->skel->bss->reclaim.folded, tr->skel->bss->reclaim.reused,
-		tr->skel->bss->reclaim.residue, tr->skel->bss->drops.unfolded);
+		tr->skel->bss->reclaim.residue, tr->skel->bss->drops.unfolded,
+		tr->skel->bss->reclaim.stale);
 	bpf_object__for_each_program(prog, tr->skel->obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
@@ -566,6 +576,7 @@ void tracer_close(struct tracer *tr)
 		detach_all(tr->links, tr->nr_links);
 	free(tr->links);
 	tracer_forget_kept(tr);
+	tracer_dead_close(tr);
 	vmtrace_bpf__destroy(tr->skel);
 	memset(tr, 0, sizeof(*tr));
 }

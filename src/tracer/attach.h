@@ -34,6 +34,12 @@ struct tracer {
 	size_t nr_kept, cap_kept;
 	__u32 *drained;		/* the pids whose rows were moved */
 	size_t nr_drained, cap_drained;
+	/* --dead-vmas: retired rows, as they were (tracer/dead.c) */
+	struct ring_buffer *dead_rb;
+	struct vmt_dead_vma *dead;
+	size_t nr_dead, cap_dead;
+	unsigned int max_dead;
+	__u64 dead_over;	/* past max_dead */
 };
 
 /* Slot numbers the kept rows are visited under: above any BPF slot. */
@@ -89,9 +95,18 @@ void tracer_set_verbose(bool verbose);
  * rows as it does live ones. Returns the rows moved, or -errno.
  */
 int tracer_reclaim_exited(struct tracer *tr);
+/* --code: pid's faults by (row, IP), named, into as->code (as must be final). */
+int tracer_read_code(struct tracer *tr, pid_t pid, struct address_space *as);
 /* Forgets the kept rows (a new run starts: procs_forget()). */
 void tracer_forget_kept(struct tracer *tr);
 /* Detaches every link and frees everything; safe on a half-open tracer. */
 void tracer_close(struct tracer *tr);
+
+/* --dead-vmas (tracer/dead.c): sized before load, read at each drain. */
+void tracer_dead_size(struct tracer *tr, const struct config *cfg);
+int tracer_dead_open(struct tracer *tr, const struct config *cfg);
+void tracer_dead_drain(struct tracer *tr);
+__u64 tracer_dead_unlisted(const struct tracer *tr);
+void tracer_dead_close(struct tracer *tr);
 
 #endif

@@ -172,6 +172,11 @@ int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 	*base_majflt = proc.base_majflt;
 	as->drops = tr->skel->bss->drops;
 	as->drops.missed = tracer_missed_runs(tr);
+	tracer_dead_drain(tr);
+	as->dead_listed = tr->max_dead > 0;
+	as->dead = tr->dead;
+	as->nr_dead = tr->nr_dead;
+	as->dead_unlisted = tracer_dead_unlisted(tr);
 	as->forks_unfollowed = tr->skel->bss->forks_unfollowed;
 	as->backend = tr->backend;
 	as->unavailable = tr->unavailable;

@@ -68,7 +68,14 @@ pid_t text_pid(const char *text, const char *prefix);
 
 struct report {
 	json_object *root;
+	/*
+	 * For a part of a report (a process's image): the whole report's
+	 * program runs the kernel skipped, which that part does not repeat.
+	 */
+	long long missed;
 };
+
+long long report_missed_runs(const struct report *r);
 
 /* A report vmtrace wrote (kept for the schema suite); report_read: any file. */
 int report_load(struct report *r, const char *path, char *err, size_t len);
@@ -145,6 +152,7 @@ Suite *ci_suite(void);
 Suite *rows_suite(void);
 Suite *names_suite(void);
 Suite *hostile_suite(void);
+Suite *code_suite(void);
 Suite *cli_suite(void);
 Suite *install_suite(void);
 Suite *privilege_suite(void);

@@ -14,11 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=.output/static
 make -s STATIC=1 OUTPUT=$out $out/vmtrace
-make -s $out/itest $out/vmwork OUTPUT=$out
+make -s $out/itest $out/vmwork $out/vmwork-stripped OUTPUT=$out
 guest=$(mktemp -d)
 trap 'rm -rf "$guest"' EXIT
 sed "1a VMTEST_BACKENDS='${VMTEST_BACKENDS:-fentry kprobe tracepoint}' VMTEST_SKIP='${VMTEST_SKIP:-}'" \
 	tests/vm/guest-tests.sh > "$guest/run-tests.sh"
 tests/vm/run.sh -t "${VMTEST_TIMEOUT:-1500}" -s "${VMTEST_SMP:-1}" -M loop -M ext4 -- \
-	$out/vmtrace $out/itest $out/vmwork tests/integration/sample.json \
+	$out/vmtrace $out/itest $out/vmwork $out/vmwork-stripped tests/integration/sample.json \
 	"$guest/run-tests.sh"

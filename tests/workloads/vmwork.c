@@ -19,6 +19,8 @@
  *   vmwork: child=PID rusage minflt=N majflt=N
  *   vmwork: child=PID done           cow --pause-child; the child waits
  *   vmwork: readfile pages=N         mode readfile: pages read by read(2)
+ *   code fn=NAME faults=N major=N kernel=N   mode code: faults whose IP
+ *                                    is in function NAME (vmtrace --code)
  *   vmwork: rusage minflt=N majflt=N critical sections only
  *   vmwork: done                     --pause-end; waits for SIGUSR1
  *   vmwork: holding                  --hold; waits until stdin has a byte,
@@ -795,6 +797,84 @@ static int mode_read(struct run *r, long n)
 	return 0;
 }
 
+/*
+ * --code's proof: functions that fault known pages. noipa: never inlined,
+ * cloned or folded with a twin, so each fault's IP is in the function named.
+ * Each is run once on no pages first, so its own text is mapped before.
+ */
+static void __attribute__((noipa)) fill_a(char *p, long n)
+{
+	for (long i = 0; i < n; i++)
+		((volatile char *)p)[i * pg] = 'a';
+}
+
+static void __attribute__((noipa)) fill_b(char *p, long n)
+{
+	for (long i = 0; i < n; i++)
+		((volatile char *)p)[i * pg] = 'b';
+}
+
+static long __attribute__((noipa)) peek(const char *p, long n)
+{
+	long sum = 0;
+
+	for (long i = 0; i < n; i++)
+		sum += ((const volatile char *)p)[i * pg];
+	return sum;
+}
+
+/*
+ * read(2) by its own syscall instruction (not libc's wrapper), so the kernel's
+ * faults in the fresh buffer count at an IP in this function.
+ */
+static long __attribute__((noipa)) read_fresh(int fd, char *p, long len)
+{
+	long ret;
+
+	asm volatile("syscall" : "=a"(ret)
+		     : "0"((long)SYS_read), "D"((long)fd), "S"(p), "d"(len)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void code_say(const char *fn, long faults, long kernel)
+{
+	say("code fn=%s faults=%ld major=0 kernel=%ld", fn, faults, kernel);
+}
+
+static int mode_code(struct run *r, long n)
+{
+	char *a = map_pages(n, PROT_READ | PROT_WRITE), *b = map_pages(3 * n, PROT_READ | PROT_WRITE);
+	char *c = map_pages(n / 2, PROT_READ | PROT_WRITE), *d = map_pages(n / 2, PROT_READ | PROT_WRITE);
+	int fd = open("/dev/zero", O_RDONLY);
+	struct meter m;
+	long got;
+
+	if (!a || !b || !c || !d || fd < 0)
+		return fail("set up the code mode");
+	fill_a(a, 0), fill_b(b, 0), peek(c, 0);
+	if (read_fresh(fd, scratch, 1) != 1)
+		return fail("read /dev/zero");
+	meter_start(&m, RUSAGE_SELF);
+	fill_a(a, n);
+	fill_b(b, 3 * n);
+	peek(c, n / 2);
+	got = read_fresh(fd, d, n / 2 * pg);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	close(fd);
+	if (got != n / 2 * pg)
+		return fail("read /dev/zero in one call");
+	r->want_min += n + 3 * n + n / 2 + n / 2;
+	expect_writes(r, a, n, n, 0);
+	expect_writes(r, b, 3 * n, 3 * n, 0);
+	expect_writes(r, d, n / 2, n / 2, 0);
+	code_say("fill_a", n, 0);
+	code_say("fill_b", 3 * n, 0);
+	code_say("peek", n / 2, 0);
+	code_say("read_fresh", n / 2, n / 2);
+	return 0;
+}
+
 struct worker {
 	pthread_t tid;
 	pthread_barrier_t *start;
@@ -1231,7 +1311,8 @@ static int usage(void)
 	     " file PATH [N] | read [N] | threads [T] [N] | unmap [N] | segv |"
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
 	     " half [N] | churn [N] [COUNT] | forks [K] [N] [exec] |"
-	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S]"
+	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S] |"
+	     " code [N]"
 	     "\n  N pages (default 256), T threads (default 4), COUNT VMAs"
 	     " (default 1000), K children (default 3)\n  --also-file PATH: one more file mapping\n"
 	     "  --hold: at the end, wait until stdin has a byte, ends or fails");
@@ -1381,6 +1462,8 @@ static int run_mode(struct run *r, int argc, char **argv)
 		return mode_cow(r, n);
 	if (!strcmp(mode, "read"))
 		return mode_read(r, n);
+	if (!strcmp(mode, "code"))
+		return mode_code(r, n);
 	if (!strcmp(mode, "unmap"))
 		return mode_unmap(r, n);
 	if (!strcmp(mode, "half"))
