@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ci/compare.h"
+#include "ci/match.h"
 #include "report/format.h"
 
 enum verdict { V_OK, V_BETTER, V_REGRESSION, V_NOISY };
@@ -95,6 +96,25 @@ static const char *const verdict_names[] = {
 	[V_NOISY] = "noisy, not judged",
 };
 
+/* Advice never fails: no word a reader (or a grep) takes for a verdict. */
+static const char *const advisory_names[] = {
+	[V_OK] = "ok", [V_BETTER] = "better", [V_REGRESSION] = "over",
+	[V_NOISY] = "noisy",
+};
+
+/* "advisory: new member, over (limit 8)" */
+static void advisory_text(char *buf, size_t size, enum presence kind, struct judgement j)
+{
+	if (kind == GONE_ROW)
+		snprintf(buf, size, "advisory: member gone");
+	else if (kind == NEW_ROW)
+		snprintf(buf, size, "advisory: new member%s%s (limit %llu)",
+			 j.v == V_OK ? "" : ", ", j.v == V_OK ? "" : advisory_names[j.v],
+			 j.limit);
+	else
+		snprintf(buf, size, "advisory: %s (limit %llu)", advisory_names[j.v], j.limit);
+}
+
 /* "REGRESSION, new row (limit 8; also minor, write)" */
 static void verdict_text(char *buf, size_t size, enum presence kind,
 			 struct judgement j, const char *also)
@@ -109,28 +129,48 @@ static void verdict_text(char *buf, size_t size, enum presence kind,
 		 *also ? "; also " : "", also);
 }
 
-static void line(FILE *out, const struct profile_row *id, int c, enum presence kind,
-		 const struct spread *b, const struct spread *n, struct judgement j,
-		 const char *also)
+/* "libc.so.6 r--p #2 (was #1)": a member matched at another ordinal says so. */
+static void row_name(const struct baseline_row *b, const struct baseline_row *n,
+		     char *buf, size_t size)
 {
-	char id_text[PROFILE_ID_MAX], name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
-	char command[NAME_TEXT_MAX(PROFILE_COMMAND_MAX)], verdict[160];
+	char id_text[PROFILE_ID_MAX + 16];
+	size_t len;
+
+	profile_row_id(n ? &n->id : &b->id, id_text, PROFILE_ID_MAX);
+	len = strlen(id_text);
+	if (b && n && b->id.position != n->id.position)
+		snprintf(id_text + len, sizeof(id_text) - len, " (was #%u)", b->id.position);
+	name_text(id_text, buf, size);
+}
+
+/* One counter of a row; b or n NULL when only one side has the row. */
+static void line(const struct comparison *cmp, const struct baseline_row *b,
+		 const struct baseline_row *n, int c, struct judgement j,
+		 const char *also, bool advisory)
+{
+	static const struct spread zero;
+	enum presence kind = !b ? NEW_ROW : !n ? GONE_ROW : BOTH;
+	const struct spread *bs = b ? &b->c[c] : &zero, *ns = n ? &n->c[c] : &zero;
+	char name[NAME_TEXT_MAX(PROFILE_ID_MAX + 16)], verdict[160];
+	char command[NAME_TEXT_MAX(PROFILE_COMMAND_MAX)];
 	char base[64] = "-", now[32] = "-", change[16] = "";
 
-	profile_row_id(id, id_text, sizeof(id_text));
-	name_text(id_text, name, sizeof(name));
+	row_name(b, n, name, sizeof(name));
 	if (kind != NEW_ROW)
-		snprintf(base, sizeof(base), "%llu (%llu-%llu)", b->median, b->min, b->max);
+		snprintf(base, sizeof(base), "%llu (%llu-%llu)", bs->median, bs->min, bs->max);
 	if (kind != GONE_ROW)
-		snprintf(now, sizeof(now), "%llu", n->median);
-	if (kind == BOTH && b->median)
+		snprintf(now, sizeof(now), "%llu", ns->median);
+	if (kind == BOTH && bs->median)
 		snprintf(change, sizeof(change), "%+.1f%%",
-			 100.0 * ((double)n->median - (double)b->median) / (double)b->median);
-	else if (kind == BOTH && n->median)
+			 100.0 * ((double)ns->median - (double)bs->median) / (double)bs->median);
+	else if (kind == BOTH && ns->median)
 		snprintf(change, sizeof(change), "from 0");
-	verdict_text(verdict, sizeof(verdict), kind, j, also);
-	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
-		name_text(id->command, command, sizeof(command)), name,
+	if (advisory)
+		advisory_text(verdict, sizeof(verdict), kind, j);
+	else
+		verdict_text(verdict, sizeof(verdict), kind, j, also);
+	fprintf(cmp->out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
+		name_text((b ? b : n)->id.command, command, sizeof(command)), name,
 		pcounter_names[c], base, now, change, verdict);
 }
 
@@ -163,15 +203,21 @@ static void note(struct row_verdict *rv, int c, struct judgement j)
 }
 
 /*
+ * How a row's lines are shown: judged and shown; judged, but shown in its
+ * command's [total] (a command only one side ran); or advice, never judged.
+ */
+enum shown { SHOWN, HIDDEN, ADVISORY };
+
+/*
  * One row, b or n NULL when only one side has it: those are judged by their
  * faults alone, against zero.
  */
 static void compare_row(struct comparison *cmp, const struct baseline_row *b,
-			const struct baseline_row *n, bool show)
+			const struct baseline_row *n, enum shown how)
 {
 	static const struct spread zero;
 	enum presence kind = !b ? NEW_ROW : !n ? GONE_ROW : BOTH;
-	const struct profile_row *id = b ? &b->id : &n->id;
+	bool judged = how != ADVISORY;
 	struct row_verdict rv = { .counter = -1 };
 
 	for (int c = 0; c < (kind == BOTH ? NR_PCOUNTERS : PC_FAULTS + 1); c++) {
@@ -181,29 +227,18 @@ static void compare_row(struct comparison *cmp, const struct baseline_row *b,
 
 		if (!comparable(cmp, c) || bs->median == ns->median)
 			continue;
-		cmp->res->changed += kind == BOTH;
+		cmp->res->changed += kind == BOTH && judged;
 		j = judge(bs, ns, &t);
 		note(&rv, c, j);
-		if (cmp->verbose && show)
-			line(cmp->out, id, c, kind, bs, ns, j, "");
+		if (cmp->verbose && how != HIDDEN)
+			line(cmp, b, n, c, j, "", !judged);
 	}
+	if (!judged)
+		return;
 	cmp->res->regressions += rv.counter >= 0 && rv.j.v == V_REGRESSION;
 	cmp->res->noisy += rv.counter >= 0 && rv.j.v == V_NOISY;
-	if (!cmp->verbose && show && rv.counter >= 0)
-		line(cmp->out, id, rv.counter, kind, b ? &b->c[rv.counter] : &zero,
-		     n ? &n->c[rv.counter] : &zero, rv.j, rv.also);
-}
-
-static int by_identity(const void *key, const void *row)
-{
-	return profile_row_cmp(key, &((const struct baseline_row *)row)->id);
-}
-
-/* Rows are sorted by identity (baseline.h): a binary search. */
-static const struct baseline_row *find_row(const struct baseline *b,
-					   const struct profile_row *id)
-{
-	return b->nr ? bsearch(id, b->rows, b->nr, sizeof(*b->rows), by_identity) : NULL;
+	if (!cmp->verbose && how == SHOWN && rv.counter >= 0)
+		line(cmp, b, n, rv.counter, rv.j, rv.also, false);
 }
 
 /* Sorted by command first: the first row not below command's. */
@@ -228,26 +263,129 @@ static bool hidden(const struct baseline_row *r, const struct baseline *other)
 	return strcmp(r->id.label, PROFILE_TOTAL_LABEL) && !has_command(other, r->id.command);
 }
 
-/* Rows only one side has (with faults: a row of none changes nothing). */
-static void one_sided(struct comparison *cmp)
+/* A row only one side has (with faults: a row of none changes nothing). */
+static void one_sided(struct comparison *cmp, const struct baseline_row *b,
+		      const struct baseline_row *n, enum shown how)
 {
-	for (size_t i = 0; i < cmp->base->nr; i++) {
-		const struct baseline_row *r = &cmp->base->rows[i];
+	const struct baseline_row *r = b ? b : n;
 
-		if (find_row(cmp->now, &r->id) || !r->c[PC_FAULTS].median)
-			continue;
-		cmp->res->gone_rows++;
-		compare_row(cmp, r, NULL, !hidden(r, cmp->now));
-	}
-	for (size_t i = 0; i < cmp->now->nr; i++) {
-		const struct baseline_row *r = &cmp->now->rows[i];
+	if (!r->c[PC_FAULTS].median)
+		return;
+	cmp->res->gone_rows += !n;
+	cmp->res->new_rows += !b;
+	if (how == SHOWN && hidden(r, b ? cmp->now : cmp->base))
+		how = HIDDEN;
+	if (b || how != HIDDEN)	/* a new row of a command never seen is not judged */
+		compare_row(cmp, b, n, how);
+}
 
-		if (find_row(cmp->base, &r->id) || !r->c[PC_FAULTS].median)
-			continue;
-		cmp->res->new_rows++;
-		if (!hidden(r, cmp->base))
-			compare_row(cmp, NULL, r, true);
+/* The members of one class (command, label, perms), in address order. */
+struct class_rows {
+	const struct baseline_row *rows;
+	size_t n;
+};
+
+static bool same_class(const struct profile_row *a, const struct profile_row *b)
+{
+	return !strcmp(a->command, b->command) && !strcmp(a->label, b->label) &&
+	       !strcmp(a->perms, b->perms);
+}
+
+/* The class of b's row i: rows are sorted by identity (baseline.h), so a run of them. */
+static struct class_rows class_at(const struct baseline *b, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < b->nr && same_class(&b->rows[i].id, &b->rows[k].id))
+		k++;
+	return (struct class_rows){ &b->rows[i], k - i };
+}
+
+/* b's members of id's class, if any: a binary search for its first. */
+static struct class_rows find_class(const struct baseline *b, const struct profile_row *id)
+{
+	struct profile_row key = *id;
+	size_t lo = 0, hi = b->nr;
+
+	key.position = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (profile_row_cmp(&b->rows[mid].id, &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < b->nr && same_class(&b->rows[lo].id, id))
+		return class_at(b, lo);
+	return (struct class_rows){ NULL, 0 };
+}
+
+/* A class's members summed: one row, named "(all)". */
+static struct baseline_row class_total(struct class_rows cr)
+{
+	struct baseline_row t = { .id = cr.rows[0].id };
+
+	t.id.position = PROFILE_ALL_POSITIONS;
+	t.id.size = 0;
+	for (size_t i = 0; i < cr.n; i++)
+		for (int c = 0; c < NR_PCOUNTERS; c++) {
+			t.c[c].median = add_capped(t.c[c].median, cr.rows[i].c[c].median);
+			t.c[c].min = add_capped(t.c[c].min, cr.rows[i].c[c].min);
+			t.c[c].max = add_capped(t.c[c].max, cr.rows[i].c[c].max);
+		}
+	return t;
+}
+
+static void sizes_of(struct class_rows cr, uint64_t *sizes)
+{
+	for (size_t i = 0; i < cr.n; i++)
+		sizes[i] = cr.rows[i].id.size;
+}
+
+/* Each pair, or member only one side has, judged or as advice. */
+static void compare_pairs(struct comparison *cmp, struct class_rows b, struct class_rows n,
+			  const struct match_pair *pairs, size_t nr, enum shown how)
+{
+	for (size_t k = 0; k < nr; k++) {
+		const struct baseline_row *x = pairs[k].base >= 0 ? &b.rows[pairs[k].base] : NULL;
+		const struct baseline_row *y = pairs[k].now >= 0 ? &n.rows[pairs[k].now] : NULL;
+
+		if (x && y)
+			compare_row(cmp, x, y, how);
+		else
+			one_sided(cmp, x, y, how);
+	}
+}
+
+/*
+ * A class both sides have: members matched by best fit (match.h); judged
+ * one by one if the match is confident, else by their sum, the members
+ * shown (-v) as advice.
+ */
+static void compare_class(struct comparison *cmp, struct class_rows b, struct class_rows n)
+{
+	uint64_t *sizes = calloc(b.n + n.n + 1, sizeof(*sizes));
+	struct match_pair *pairs = calloc(b.n + n.n + 1, sizeof(*pairs));
+	bool confident = false;
+	size_t nr = 0;
+
+	if (sizes && pairs) {
+		sizes_of(b, sizes);
+		sizes_of(n, sizes + b.n);
+		nr = match_members(sizes, b.n, sizes + b.n, n.n, pairs, &confident);
+	}
+	if (confident) {
+		compare_pairs(cmp, b, n, pairs, nr, SHOWN);
+	} else {
+		struct baseline_row tb = class_total(b), tn = class_total(n);
+
+		cmp->res->by_total++;
+		compare_row(cmp, &tb, &tn, SHOWN);
+		compare_pairs(cmp, b, n, pairs, nr, ADVISORY);
+	}
+	free(sizes);
+	free(pairs);
 }
 
 void compare_baselines(FILE *out, const struct baseline *base,
@@ -255,14 +393,25 @@ void compare_baselines(FILE *out, const struct baseline *base,
 		       bool verbose, struct compare_result *res)
 {
 	struct comparison cmp = { out, base, now, cli, verbose, res };
+	struct class_rows b, n;
 
 	memset(res, 0, sizeof(*res));
 	header(out);
-	for (size_t i = 0; i < base->nr; i++) {
-		const struct baseline_row *n = find_row(now, &base->rows[i].id);
-
-		if (n)
-			compare_row(&cmp, &base->rows[i], n, true);
+	for (size_t i = 0; i < base->nr; i += b.n) {
+		b = class_at(base, i);
+		n = find_class(now, &b.rows[0].id);
+		if (b.n == 1 && n.n == 1)	/* most rows: nothing to match */
+			compare_row(&cmp, b.rows, n.rows, SHOWN);
+		else if (n.n)
+			compare_class(&cmp, b, n);
+		else
+			for (size_t k = 0; k < b.n; k++)
+				one_sided(&cmp, &b.rows[k], NULL, SHOWN);
 	}
-	one_sided(&cmp);
+	for (size_t i = 0; i < now->nr; i += n.n) {
+		n = class_at(now, i);
+		if (!find_class(base, &n.rows[0].id).n)
+			for (size_t k = 0; k < n.n; k++)
+				one_sided(&cmp, NULL, &n.rows[k], SHOWN);
+	}
 }
