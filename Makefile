@@ -67,7 +67,7 @@ BPF_SRCS := bpf/vmtrace.bpf.c
 TEST_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all clean demo test unit-test itest realtest realcitest vmtest deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers man install help
+.PHONY: all clean demo test unit-test itest realtest realcitest vmtest vmtest-rt deps vmlinux bench vmbench fuzz fuzz-corpus ci-example bpf-headers man install help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -251,6 +251,13 @@ realcitest: all
 vmtest: deps
 	$(Q)tests/vm/vmtest.sh
 
+# The suites about rows, processes and workloads under Debian's 6.1 PREEMPT_RT
+# kernel in qemu (fentry): BPF programs are preemptible there (docs/kernels.md).
+vmtest-rt: deps
+	$(Q)VMTRACE_KERNEL_FLAVOUR=rt-amd64 VMTEST_BACKENDS=fentry \
+		VMTEST_SKIP="parser attach errors backends insight ci names hostile cli" \
+		tests/vm/vmtest.sh
+
 # Man pages: docs/man/*.md, one per page, rendered by pandoc (Debian's).
 MAN_SRCS := $(wildcard docs/man/*.md)
 MAN_PAGES := $(patsubst docs/man/%.md,$(OUTPUT)/man/%,$(MAN_SRCS))
@@ -285,6 +292,7 @@ help:
 	@echo 'make realtest    Debian programs against perf (root)'
 	@echo 'make realcitest  CI mode on Debian programs: no false failures, regressions caught'
 	@echo 'make vmtest      the integration suite in qemu, Debian 6.1 kernel'
+	@echo 'make vmtest-rt   rows, processes, workloads in qemu, Debian 6.1 PREEMPT_RT'
 	@echo 'make fuzz        the baseline reader and JSON writer under libFuzzer'
 	@echo 'make bench       vmtrace against perf and bpftrace; make vmbench in qemu'
 	@echo 'make ci-example  examples/ci: record, check, a regression caught'

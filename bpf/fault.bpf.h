@@ -206,10 +206,28 @@ static __always_inline bool row_went_stale(struct vmt_row *row, __u64 serial)
 	return true;
 }
 
-static __always_inline struct vmt_row *unresolved_row(__u32 tgid, __u32 *slot)
+/*
+ * Not inlined: every program that can find a row stale would hold another
+ * copy of create_row(); tp_sys_exit went past the verifier's million.
+ */
+static __noinline struct vmt_row *unresolved_row(__u32 tgid, __u32 *slot)
 {
 	*slot = pseudo_row(tgid, VMT_ANCHOR_UNRESOLVED, VMT_ROW_UNRESOLVED);
 	return bpf_map_lookup_elem(&rows, slot);
+}
+
+/*
+ * A fault whose row went stale (row_went_stale()) is counted in [unresolved]
+ * and done with: no major mark, heat or code for it.
+ */
+static __always_inline void count_unresolved(__u32 tgid, int access, bool wp, bool user,
+					bool error)
+{
+	__u32 slot;
+	struct vmt_row *row = unresolved_row(tgid, &slot);
+
+	if (row)
+		count(row, access, wp, user, error);
 }
 static __always_inline int pagefault_disabled(void)
 {
@@ -280,30 +298,30 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (t->pfd_pending)
 		t->pfd_seen++;
 	row = fault_row(tgid, slot, addr);
-	held = t->cached;	/* a VMA's row: its slot can be reused under us */
-	serial = t->serial;
-	if (row && held && row_went_stale(row, serial))
-		row = unresolved_row(tgid, &slot);
 	if (!row)
 		return 0;
-	if (slot == VMT_OVERFLOW_SLOT)
-		__sync_fetch_and_add(&drops.rows, 1);
+	held = t->cached;	/* a VMA's row: its slot can be reused under us */
+	serial = t->serial;
 	error = access_error(ec, t->vm_flags);
 	wp = wp_fault(ec);
+	t->last_state = FAULT_DONE;
+	if (held && row_went_stale(row, serial)) {
+		count_unresolved(tgid, access_of(ec), wp, user, error);
+		return 0;
+	}
+	if (slot == VMT_OVERFLOW_SLOT)
+		__sync_fetch_and_add(&drops.rows, 1);
 	count(row, access_of(ec), wp, user, error);
 	if (held && row_went_stale(row, serial)) {
 		count_n(row, access_of(ec), wp, user, error, -1);
-		row = unresolved_row(tgid, &slot);
-		if (!row)
-			return 0;
-		count(row, access_of(ec), wp, user, error);
-		held = false;
+		count_unresolved(tgid, access_of(ec), wp, user, error);
+		return 0;
 	}
 	code_count(tgid, row, 1, wp && !error, user);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
-	t->last_serial = held ? serial : 0;
+	t->last_serial = held ? serial : 0;	/* held: it was not stale */
 	t->last_state = error ? FAULT_DONE : FAULT_PENDING;
 	if (want_latency) {
 		t->last_wp = wp;

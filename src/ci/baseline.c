@@ -68,6 +68,21 @@ void baseline_unavailable(bool *out, const char *list)
 	}
 }
 
+/* A member's size over the runs: the largest, so one run's unknown is no 0. */
+static uint64_t largest_size(const struct profile *runs, size_t n,
+			     const struct profile_row *id)
+{
+	uint64_t size = 0;
+
+	for (size_t r = 0; r < n; r++) {
+		const struct profile_row *x = profile_find(&runs[r], id);
+
+		if (x && x->size > size)
+			size = x->size;
+	}
+	return size;
+}
+
 int baseline_from_profiles(struct baseline *b, const struct profile *runs, size_t n)
 {
 	unsigned long long *v;
@@ -87,6 +102,7 @@ int baseline_from_profiles(struct baseline *b, const struct profile *runs, size_
 		struct baseline_row *row = &b->rows[b->nr++];
 
 		row->id = all.rows[i];
+		row->id.size = largest_size(runs, n, &all.rows[i]);
 		for (int c = 0; c < NR_PCOUNTERS; c++) {
 			for (size_t r = 0; r < n; r++) {
 				const struct profile_row *x = profile_find(&runs[r], &all.rows[i]);
@@ -143,6 +159,8 @@ static void json_row(struct json_writer *w, const struct baseline_row *r)
 {
 	jw_begin_object(w);
 	profile_id_json(w, &r->id);
+	if (r->id.size)
+		jw_uint64_field(w, "size", r->id.size);
 	jw_name(w, "counters");
 	jw_begin_object(w);
 	for (int k = 0; k < NR_PCOUNTERS; k++) {
@@ -412,12 +430,19 @@ static bool valid_perms(const char *p)
 }
 
 enum { R_COMMAND, R_LABEL, R_PERMS, R_POSITION, R_COUNTERS, R_COMMAND_BYTES,
-       R_LABEL_BYTES, NR_ROW_KEYS };
+       R_LABEL_BYTES, R_SIZE, NR_ROW_KEYS };
 #define ROW_REQUIRED	ALL_OF(R_COMMAND_BYTES)
+/* The largest user address space (57 bits, five-level paging): no VMA is larger. */
+#define ROW_SIZE_MAX	(1ULL << 57)
 
-/* KEY_bytes: the exact bytes of a name that was not UTF-8 (the writer's). */
+/*
+ * KEY_bytes: the exact bytes of a name that was not UTF-8 (the writer's);
+ * size: optional, the mapping's bytes, for matching (baselines without it
+ * match by position).
+ */
 static const char *const row_keys[NR_ROW_KEYS] = {
 	"command", "label", "perms", "position", "counters", "command_bytes", "label_bytes",
+	"size",
 };
 
 /*
@@ -466,7 +491,7 @@ static int get_name(struct reader *r, char *out, size_t size, unsigned int bit,
 static int get_row_field(struct reader *r, int k, void *row)
 {
 	struct profile_row *id = &((struct baseline_row *)row)->id;
-	unsigned long long pos;
+	unsigned long long pos, size;
 
 	switch (k) {
 	case R_COMMAND:
@@ -481,6 +506,11 @@ static int get_row_field(struct reader *r, int k, void *row)
 		if (get_count(r, 1 << 20, &pos))
 			return -EINVAL;
 		id->position = pos;
+		return 0;
+	case R_SIZE:
+		if (get_count(r, ROW_SIZE_MAX, &size))
+			return -EINVAL;
+		id->size = size;
 		return 0;
 	case R_COMMAND_BYTES:
 		r->long_names &= ~(1u << R_COMMAND);

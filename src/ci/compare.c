@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ci/compare.h"
+#include "ci/match.h"
 #include "report/format.h"
 #include "report/json_writer.h"
 
@@ -23,7 +24,7 @@ struct judgement {
 struct comparison {
 	FILE *out;
 	struct json_writer *json;	/* rows as JSON objects instead of lines */
-	FILE *junit;
+	FILE *junit;			/* a <testcase> per row judged, or NULL */
 	const struct baseline *base, *now;
 	const struct tolerances *cli;
 	bool verbose;
@@ -98,6 +99,25 @@ static const char *const verdict_names[] = {
 	[V_NOISY] = "noisy, not judged",
 };
 
+/* Advice never fails: no word a reader (or a grep) takes for a verdict. */
+static const char *const advisory_names[] = {
+	[V_OK] = "ok", [V_BETTER] = "better", [V_REGRESSION] = "over",
+	[V_NOISY] = "noisy",
+};
+
+/* "advisory: new member, over (limit 8)" */
+static void advisory_text(char *buf, size_t size, enum presence kind, struct judgement j)
+{
+	if (kind == GONE_ROW)
+		snprintf(buf, size, "advisory: member gone");
+	else if (kind == NEW_ROW)
+		snprintf(buf, size, "advisory: new member%s%s (limit %llu)",
+			 j.v == V_OK ? "" : ", ", j.v == V_OK ? "" : advisory_names[j.v],
+			 j.limit);
+	else
+		snprintf(buf, size, "advisory: %s (limit %llu)", advisory_names[j.v], j.limit);
+}
+
 /* "REGRESSION, new row (limit 8; also minor, write)" */
 static void verdict_text(char *buf, size_t size, enum presence kind,
 			 struct judgement j, const char *also)
@@ -112,49 +132,46 @@ static void verdict_text(char *buf, size_t size, enum presence kind,
 		 *also ? "; also " : "", also);
 }
 
+/* "libc.so.6 r--p #2 (was #1)": a member matched at another ordinal says so. */
+static void row_name(const struct baseline_row *b, const struct baseline_row *n,
+		     char *buf, size_t size)
+{
+	char id_text[PROFILE_ID_MAX + 16];
+	size_t len;
+
+	profile_row_id(n ? &n->id : &b->id, id_text, PROFILE_ID_MAX);
+	len = strlen(id_text);
+	if (b && n && b->id.position != n->id.position)
+		snprintf(id_text + len, sizeof(id_text) - len, " (was #%u)", b->id.position);
+	name_text(id_text, buf, size);
+}
+
 static const char *const verdict_keys[] = {
 	[V_OK] = "ok", [V_BETTER] = "better", [V_REGRESSION] = "regression",
 	[V_NOISY] = "noisy",
 };
 
-/* The row's line as an object of the verdict's "rows" (docs/ci.md). */
-static void json_line(struct json_writer *w, const struct profile_row *id, int c,
-		      enum presence kind, const struct spread *b, const struct spread *n,
-		      struct judgement j, const char *also)
+/* A spread as [median, min, max], or null for the side without the row. */
+static void json_spread(struct json_writer *w, const char *name, const struct spread *s)
 {
-	jw_begin_object(w);
-	jw_string_field(w, "command", id->command);
-	jw_string_field(w, "label", id->label);
-	jw_string_field(w, "perms", id->perms);
-	jw_uint64_field(w, "position", id->position);
-	jw_string_field(w, "counter", pcounter_names[c]);
-	jw_string_field(w, "row", kind == NEW_ROW ? "new" : kind == GONE_ROW ? "gone" : "both");
-	jw_name(w, "baseline");
-	if (kind == NEW_ROW) {
+	jw_name(w, name);
+	if (!s) {
 		jw_null(w);
-	} else {
-		jw_begin_array(w);
-		jw_uint64(w, b->median);
-		jw_uint64(w, b->min);
-		jw_uint64(w, b->max);
-		jw_end_array(w);
+		return;
 	}
-	if (kind == GONE_ROW)
-		jw_null_field(w, "now");
-	else
-		jw_uint64_field(w, "now", n->median);
-	jw_uint64_field(w, "limit", j.limit);
-	jw_string_field(w, "verdict", kind == GONE_ROW ? "ok" : verdict_keys[j.v]);
-	jw_name(w, "also");
-	jw_words(w, also);
-	jw_end_object(w);
+	jw_begin_array(w);
+	jw_uint64(w, s->median);
+	jw_uint64(w, s->min);
+	jw_uint64(w, s->max);
+	jw_end_array(w);
 }
 
-/* also: "minor, write" to the words "minor write" */
-static void json_row(struct json_writer *w, const struct profile_row *id, int c,
-		     enum presence kind, const struct spread *b, const struct spread *n,
-		     struct judgement j, const char *also)
+/* A line as an object of the verdict's "rows" (docs/ci.md); also: "minor, write". */
+static void json_line(struct json_writer *w, const struct baseline_row *b,
+		      const struct baseline_row *n, int c, struct judgement j,
+		      const char *also, bool advisory)
 {
+	const struct profile_row *id = n ? &n->id : &b->id;
 	char words[128];
 	size_t k = 0;
 
@@ -162,43 +179,60 @@ static void json_row(struct json_writer *w, const struct profile_row *id, int c,
 		if (*p != ',')
 			words[k++] = *p;
 	words[k] = '\0';
-	json_line(w, id, c, kind, b, n, j, words);
+	jw_begin_object(w);
+	jw_string_field(w, "command", id->command);
+	jw_string_field(w, "label", id->label);
+	jw_string_field(w, "perms", id->perms);
+	jw_uint64_field(w, "position", id->position);
+	jw_string_field(w, "counter", pcounter_names[c]);
+	jw_string_field(w, "row", !b ? "new" : !n ? "gone" : "both");
+	json_spread(w, "baseline", b ? &b->c[c] : NULL);
+	if (n)
+		jw_uint64_field(w, "now", n->c[c].median);
+	else
+		jw_null_field(w, "now");
+	jw_uint64_field(w, "limit", j.limit);
+	jw_string_field(w, "verdict", !n ? "ok" : verdict_keys[j.v]);
+	jw_bool_field(w, "advisory", advisory);
+	jw_name(w, "also");
+	jw_words(w, words);
+	jw_end_object(w);
 }
 
-static void line(FILE *out, const struct profile_row *id, int c, enum presence kind,
-		 const struct spread *b, const struct spread *n, struct judgement j,
-		 const char *also)
+/* One counter of a row; b or n NULL when only one side has the row. */
+static void line(const struct comparison *cmp, const struct baseline_row *b,
+		 const struct baseline_row *n, int c, struct judgement j,
+		 const char *also, bool advisory)
 {
-	char id_text[PROFILE_ID_MAX], name[NAME_TEXT_MAX(PROFILE_ID_MAX)];
-	char command[NAME_TEXT_MAX(PROFILE_COMMAND_MAX)], verdict[160];
+	static const struct spread zero;
+	enum presence kind = !b ? NEW_ROW : !n ? GONE_ROW : BOTH;
+	const struct spread *bs = b ? &b->c[c] : &zero, *ns = n ? &n->c[c] : &zero;
+	char name[NAME_TEXT_MAX(PROFILE_ID_MAX + 16)], verdict[160];
+	char command[NAME_TEXT_MAX(PROFILE_COMMAND_MAX)];
 	char base[64] = "-", now[32] = "-", change[16] = "";
 
-	profile_row_id(id, id_text, sizeof(id_text));
-	name_text(id_text, name, sizeof(name));
-	if (kind != NEW_ROW)
-		snprintf(base, sizeof(base), "%llu (%llu-%llu)", b->median, b->min, b->max);
-	if (kind != GONE_ROW)
-		snprintf(now, sizeof(now), "%llu", n->median);
-	if (kind == BOTH && b->median)
-		snprintf(change, sizeof(change), "%+.1f%%",
-			 100.0 * ((double)n->median - (double)b->median) / (double)b->median);
-	else if (kind == BOTH && n->median)
-		snprintf(change, sizeof(change), "from 0");
-	verdict_text(verdict, sizeof(verdict), kind, j, also);
-	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
-		name_text(id->command, command, sizeof(command)), name,
-		pcounter_names[c], base, now, change, verdict);
-}
+	if (cmp->json) {
+		json_line(cmp->json, b, n, c, j, also, advisory);
+		return;
+	}
 
-/* A line of the table, or an object of the JSON's rows. */
-static void emit(const struct comparison *cmp, const struct profile_row *id, int c,
-		 enum presence kind, const struct spread *b, const struct spread *n,
-		 struct judgement j, const char *also)
-{
-	if (cmp->json)
-		json_row(cmp->json, id, c, kind, b, n, j, also);
+	row_name(b, n, name, sizeof(name));
+	if (kind != NEW_ROW)
+		snprintf(base, sizeof(base), "%llu (%llu-%llu)", bs->median, bs->min, bs->max);
+	if (kind != GONE_ROW)
+		snprintf(now, sizeof(now), "%llu", ns->median);
+	if (kind == BOTH && bs->median)
+		snprintf(change, sizeof(change), "%+.1f%%",
+			 100.0 * ((double)ns->median - (double)bs->median) / (double)bs->median);
+	else if (kind == BOTH && ns->median)
+		snprintf(change, sizeof(change), "from 0");
+	if (advisory)
+		advisory_text(verdict, sizeof(verdict), kind, j);
 	else
-		line(cmp->out, id, c, kind, b, n, j, also);
+		verdict_text(verdict, sizeof(verdict), kind, j, also);
+	fprintf(cmp->out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
+		name_text((b ? b : n)->id.command, command, sizeof(command)), name,
+		pcounter_names[c], base, now, change, verdict);
 }
 
 /* A counter both runs could measure. */
@@ -249,10 +283,12 @@ static void xml_text(FILE *out, const char *s)
  * A row as a JUnit test case, named "COMMAND: LABEL PERMS #POS": a failure
  * when it regressed, skipped when too noisy to judge.
  */
-static void junit_case(FILE *out, const struct profile_row *id,
-		       const struct row_verdict *rv, const struct spread *b,
-		       const struct spread *n)
+static void junit_case(FILE *out, const struct baseline_row *b,
+		       const struct baseline_row *n, const struct row_verdict *rv)
 {
+	static const struct spread zero;
+	const struct profile_row *id = n ? &n->id : &b->id;
+	const struct spread *bs, *ns;
 	char row[PROFILE_ID_MAX];
 
 	profile_row_id(id, row, sizeof(row));
@@ -260,14 +296,15 @@ static void junit_case(FILE *out, const struct profile_row *id,
 	xml_text(out, id->command);
 	fputs("\" name=\"", out);
 	xml_text(out, row);
-	if (rv->counter < 0) {
+	if (rv->counter < 0 || (rv->j.v != V_REGRESSION && rv->j.v != V_NOISY)) {
 		fputs("\"/>\n", out);
 		return;
 	}
+	bs = b ? &b->c[rv->counter] : &zero;
+	ns = n ? &n->c[rv->counter] : &zero;
 	fprintf(out, "\">\n      <%s message=\"%s %llu, baseline %llu (%llu-%llu), limit %llu",
-		rv->j.v == V_REGRESSION ? "failure" : "skipped",
-		pcounter_names[rv->counter], n->median, b->median, b->min, b->max,
-		rv->j.limit);
+		rv->j.v == V_REGRESSION ? "failure" : "skipped", pcounter_names[rv->counter],
+		ns->median, bs->median, bs->min, bs->max, rv->j.limit);
 	if (rv->also[0])
 		fprintf(out, "; also %s", rv->also);
 	fprintf(out, "%s\"/>\n    </testcase>\n",
@@ -275,15 +312,21 @@ static void junit_case(FILE *out, const struct profile_row *id,
 }
 
 /*
+ * How a row's lines are shown: judged and shown; judged, but shown in its
+ * command's [total] (a command only one side ran); or advice, never judged.
+ */
+enum shown { SHOWN, HIDDEN, ADVISORY };
+
+/*
  * One row, b or n NULL when only one side has it: those are judged by their
  * faults alone, against zero.
  */
 static void compare_row(struct comparison *cmp, const struct baseline_row *b,
-			const struct baseline_row *n, bool show)
+			const struct baseline_row *n, enum shown how)
 {
 	static const struct spread zero;
 	enum presence kind = !b ? NEW_ROW : !n ? GONE_ROW : BOTH;
-	const struct profile_row *id = b ? &b->id : &n->id;
+	bool judged = how != ADVISORY;
 	struct row_verdict rv = { .counter = -1 };
 
 	for (int c = 0; c < (kind == BOTH ? NR_PCOUNTERS : PC_FAULTS + 1); c++) {
@@ -293,33 +336,21 @@ static void compare_row(struct comparison *cmp, const struct baseline_row *b,
 
 		if (!comparable(cmp, c) || bs->median == ns->median)
 			continue;
-		cmp->res->changed += kind == BOTH;
+		cmp->res->changed += kind == BOTH && judged;
 		j = judge(bs, ns, &t);
 		note(&rv, c, j);
-		if (cmp->verbose && show)
-			emit(cmp, id, c, kind, bs, ns, j, "");
+		if (cmp->verbose && how != HIDDEN)
+			line(cmp, b, n, c, j, "", !judged);
 	}
-	if (cmp->junit && show)
-		junit_case(cmp->junit, id, &rv, b ? &b->c[rv.counter < 0 ? 0 : rv.counter] : &zero,
-			   n ? &n->c[rv.counter < 0 ? 0 : rv.counter] : &zero);
-	cmp->res->rows += show;
+	if (!judged)
+		return;
+	if (cmp->junit && how == SHOWN)
+		junit_case(cmp->junit, b, n, &rv);
+	cmp->res->rows += how == SHOWN;
 	cmp->res->regressions += rv.counter >= 0 && rv.j.v == V_REGRESSION;
 	cmp->res->noisy += rv.counter >= 0 && rv.j.v == V_NOISY;
-	if (!cmp->verbose && show && rv.counter >= 0)
-		emit(cmp, id, rv.counter, kind, b ? &b->c[rv.counter] : &zero,
-		     n ? &n->c[rv.counter] : &zero, rv.j, rv.also);
-}
-
-static int by_identity(const void *key, const void *row)
-{
-	return profile_row_cmp(key, &((const struct baseline_row *)row)->id);
-}
-
-/* Rows are sorted by identity (baseline.h): a binary search. */
-static const struct baseline_row *find_row(const struct baseline *b,
-					   const struct profile_row *id)
-{
-	return b->nr ? bsearch(id, b->rows, b->nr, sizeof(*b->rows), by_identity) : NULL;
+	if (!cmp->verbose && how == SHOWN && rv.counter >= 0)
+		line(cmp, b, n, rv.counter, rv.j, rv.also, false);
 }
 
 /* Sorted by command first: the first row not below command's. */
@@ -344,26 +375,129 @@ static bool hidden(const struct baseline_row *r, const struct baseline *other)
 	return strcmp(r->id.label, PROFILE_TOTAL_LABEL) && !has_command(other, r->id.command);
 }
 
-/* Rows only one side has (with faults: a row of none changes nothing). */
-static void one_sided(struct comparison *cmp)
+/* A row only one side has (with faults: a row of none changes nothing). */
+static void one_sided(struct comparison *cmp, const struct baseline_row *b,
+		      const struct baseline_row *n, enum shown how)
 {
-	for (size_t i = 0; i < cmp->base->nr; i++) {
-		const struct baseline_row *r = &cmp->base->rows[i];
+	const struct baseline_row *r = b ? b : n;
 
-		if (find_row(cmp->now, &r->id) || !r->c[PC_FAULTS].median)
-			continue;
-		cmp->res->gone_rows++;
-		compare_row(cmp, r, NULL, !hidden(r, cmp->now));
-	}
-	for (size_t i = 0; i < cmp->now->nr; i++) {
-		const struct baseline_row *r = &cmp->now->rows[i];
+	if (!r->c[PC_FAULTS].median)
+		return;
+	cmp->res->gone_rows += !n;
+	cmp->res->new_rows += !b;
+	if (how == SHOWN && hidden(r, b ? cmp->now : cmp->base))
+		how = HIDDEN;
+	if (b || how != HIDDEN)	/* a new row of a command never seen is not judged */
+		compare_row(cmp, b, n, how);
+}
 
-		if (find_row(cmp->base, &r->id) || !r->c[PC_FAULTS].median)
-			continue;
-		cmp->res->new_rows++;
-		if (!hidden(r, cmp->base))
-			compare_row(cmp, NULL, r, true);
+/* The members of one class (command, label, perms), in address order. */
+struct class_rows {
+	const struct baseline_row *rows;
+	size_t n;
+};
+
+static bool same_class(const struct profile_row *a, const struct profile_row *b)
+{
+	return !strcmp(a->command, b->command) && !strcmp(a->label, b->label) &&
+	       !strcmp(a->perms, b->perms);
+}
+
+/* The class of b's row i: rows are sorted by identity (baseline.h), so a run of them. */
+static struct class_rows class_at(const struct baseline *b, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < b->nr && same_class(&b->rows[i].id, &b->rows[k].id))
+		k++;
+	return (struct class_rows){ &b->rows[i], k - i };
+}
+
+/* b's members of id's class, if any: a binary search for its first. */
+static struct class_rows find_class(const struct baseline *b, const struct profile_row *id)
+{
+	struct profile_row key = *id;
+	size_t lo = 0, hi = b->nr;
+
+	key.position = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (profile_row_cmp(&b->rows[mid].id, &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < b->nr && same_class(&b->rows[lo].id, id))
+		return class_at(b, lo);
+	return (struct class_rows){ NULL, 0 };
+}
+
+/* A class's members summed: one row, named "(all)". */
+static struct baseline_row class_total(struct class_rows cr)
+{
+	struct baseline_row t = { .id = cr.rows[0].id };
+
+	t.id.position = PROFILE_ALL_POSITIONS;
+	t.id.size = 0;
+	for (size_t i = 0; i < cr.n; i++)
+		for (int c = 0; c < NR_PCOUNTERS; c++) {
+			t.c[c].median = add_capped(t.c[c].median, cr.rows[i].c[c].median);
+			t.c[c].min = add_capped(t.c[c].min, cr.rows[i].c[c].min);
+			t.c[c].max = add_capped(t.c[c].max, cr.rows[i].c[c].max);
+		}
+	return t;
+}
+
+static void sizes_of(struct class_rows cr, uint64_t *sizes)
+{
+	for (size_t i = 0; i < cr.n; i++)
+		sizes[i] = cr.rows[i].id.size;
+}
+
+/* Each pair, or member only one side has, judged or as advice. */
+static void compare_pairs(struct comparison *cmp, struct class_rows b, struct class_rows n,
+			  const struct match_pair *pairs, size_t nr, enum shown how)
+{
+	for (size_t k = 0; k < nr; k++) {
+		const struct baseline_row *x = pairs[k].base >= 0 ? &b.rows[pairs[k].base] : NULL;
+		const struct baseline_row *y = pairs[k].now >= 0 ? &n.rows[pairs[k].now] : NULL;
+
+		if (x && y)
+			compare_row(cmp, x, y, how);
+		else
+			one_sided(cmp, x, y, how);
+	}
+}
+
+/*
+ * A class both sides have: members matched by best fit (match.h); judged
+ * one by one if the match is confident, else by their sum, the members
+ * shown (-v) as advice.
+ */
+static void compare_class(struct comparison *cmp, struct class_rows b, struct class_rows n)
+{
+	uint64_t *sizes = calloc(b.n + n.n + 1, sizeof(*sizes));
+	struct match_pair *pairs = calloc(b.n + n.n + 1, sizeof(*pairs));
+	bool confident = false;
+	size_t nr = 0;
+
+	if (sizes && pairs) {
+		sizes_of(b, sizes);
+		sizes_of(n, sizes + b.n);
+		nr = match_members(sizes, b.n, sizes + b.n, n.n, pairs, &confident);
+	}
+	if (confident) {
+		compare_pairs(cmp, b, n, pairs, nr, SHOWN);
+	} else {
+		struct baseline_row tb = class_total(b), tn = class_total(n);
+
+		cmp->res->by_total++;
+		compare_row(cmp, &tb, &tn, SHOWN);
+		compare_pairs(cmp, b, n, pairs, nr, ADVISORY);
+	}
+	free(sizes);
+	free(pairs);
 }
 
 void compare_baselines(const struct compare_out *out, const struct baseline *base,
@@ -372,15 +506,26 @@ void compare_baselines(const struct compare_out *out, const struct baseline *bas
 {
 	struct comparison cmp = { out->text, out->json, out->junit, base, now, cli, verbose,
 				  res };
+	struct class_rows b, n;
 
 	memset(res, 0, sizeof(*res));
 	if (!out->json)
 		header(out->text);
-	for (size_t i = 0; i < base->nr; i++) {
-		const struct baseline_row *n = find_row(now, &base->rows[i].id);
-
-		if (n)
-			compare_row(&cmp, &base->rows[i], n, true);
+	for (size_t i = 0; i < base->nr; i += b.n) {
+		b = class_at(base, i);
+		n = find_class(now, &b.rows[0].id);
+		if (b.n == 1 && n.n == 1)	/* most rows: nothing to match */
+			compare_row(&cmp, b.rows, n.rows, SHOWN);
+		else if (n.n)
+			compare_class(&cmp, b, n);
+		else
+			for (size_t k = 0; k < b.n; k++)
+				one_sided(&cmp, &b.rows[k], NULL, SHOWN);
 	}
-	one_sided(&cmp);
+	for (size_t i = 0; i < now->nr; i += n.n) {
+		n = class_at(now, i);
+		if (!find_class(base, &n.rows[0].id).n)
+			for (size_t k = 0; k < n.n; k++)
+				one_sided(&cmp, NULL, &n.rows[k], SHOWN);
+	}
 }

@@ -14,7 +14,9 @@
  * spread is larger than its median and than the fixed slack cannot be judged:
  * over the limit it is "noisy", never a regression. A row only one side has
  * is judged by its faults against zero: a new one regresses like any counter
- * that grew from 0, a gone one never does.
+ * that grew from 0, a gone one never does. The members of a class (libc's
+ * r--p mappings) are matched by size (match.h); a class they cannot be
+ * matched in with confidence is judged by its sum, its members only advised on.
  */
 #ifndef VMT_COMPARE_H
 #define VMT_COMPARE_H
@@ -36,6 +38,7 @@ struct compare_result {
 	unsigned int changed;		/* (row, counter) pairs that changed at all */
 	unsigned int new_rows, gone_rows;
 	unsigned int rows;		/* rows judged: JUnit's test cases */
+	unsigned int by_total;		/* classes whose members could not be matched */
 };
 
 /* Where a comparison goes: the text table, else JSON rows; and JUnit cases. */

@@ -240,11 +240,23 @@ static const char *mode_name(const struct config *cfg)
 	return cfg->ci == CI_DIFF ? "diff" : "check";
 }
 
+/* "; 1 class judged by its sum (-v: its members, as advice)", or "". */
+static const char *by_total_text(char *buf, size_t size, const struct compare_result *res)
+{
+	buf[0] = '\0';
+	if (res->by_total)
+		snprintf(buf, size, "; %u class%s judged by %s sum (-v: %s members, as advice)",
+			 res->by_total, res->by_total == 1 ? "" : "es",
+			 res->by_total == 1 ? "its" : "their", res->by_total == 1 ? "its" : "their");
+	return buf;
+}
+
 /* The table, then one line: the verdict. */
 static void verdict_text(const struct config *cfg, const struct baseline *base,
 			 const struct baseline *now, FILE *junit, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
+	char by_total[96];
 
 	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
@@ -253,11 +265,12 @@ static void verdict_text(const struct config *cfg, const struct baseline *base,
 			  &cfg->tol, cfg->verbose, res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
-	       "%u rows gone (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
+	       "%u rows gone%s (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
 	       "at least %dx the runs' spread)\n", mode_name(cfg),
 	       res->regressions ? "FAIL" : "PASS",
 	       res->regressions, res->regressions == 1 ? "" : "s", res->noisy, res->changed,
-	       res->new_rows, res->gone_rows, base->runs, base->runs == 1 ? "" : "s",
+	       res->new_rows, res->gone_rows, by_total_text(by_total, sizeof(by_total), res),
+	       base->runs, base->runs == 1 ? "" : "s",
 	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR);
 }
 
@@ -288,6 +301,7 @@ static void verdict_json(const struct config *cfg, const struct baseline *base,
 	jw_uint64_field(&w, "changed", res->changed);
 	jw_uint64_field(&w, "new_rows", res->new_rows);
 	jw_uint64_field(&w, "gone_rows", res->gone_rows);
+	jw_uint64_field(&w, "by_total", res->by_total);
 	jw_uint64_field(&w, "baseline_runs", base->runs);
 	jw_uint64_field(&w, "runs", now->runs);
 	jw_double_field(&w, "faults_tolerance_pct", t.relative * 100);

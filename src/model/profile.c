@@ -40,6 +40,8 @@ void profile_row_id(const struct profile_row *r, char *buf, size_t size)
 {
 	if (!strcmp(r->label, PROFILE_TOTAL_LABEL))
 		snprintf(buf, size, "%s", r->label);
+	else if (r->position == PROFILE_ALL_POSITIONS)
+		snprintf(buf, size, "%s %s (all)", r->label, r->perms);
 	else
 		snprintf(buf, size, "%s %s #%u", r->label, r->perms, r->position);
 }
@@ -60,23 +62,33 @@ const struct profile_row *profile_find(const struct profile *p,
 	return NULL;
 }
 
+/* The row with this identity, created (counters 0) if there is none. */
+static struct profile_row *row_for(struct profile *p, const char *command,
+				   const char *label, const char *perms,
+				   unsigned int position)
+{
+	struct profile_row *r;
+
+	for (size_t i = 0; i < p->nr; i++)
+		if (same_row(&p->rows[i], command, label, perms, position))
+			return &p->rows[i];
+	r = array_push(p->rows, p->nr, p->cap, 32);
+	if (!r)
+		return NULL;
+	snprintf(r->command, sizeof(r->command), "%s", command);
+	snprintf(r->label, sizeof(r->label), "%s", label);
+	snprintf(r->perms, sizeof(r->perms), "%s", perms);
+	r->position = position;
+	return r;
+}
+
 int profile_add(struct profile *p, const char *command, const char *label,
 		const char *perms, unsigned int position, const uint64_t *c)
 {
-	struct profile_row *r = NULL;
+	struct profile_row *r = row_for(p, command, label, perms, position);
 
-	for (size_t i = 0; i < p->nr && !r; i++)
-		if (same_row(&p->rows[i], command, label, perms, position))
-			r = &p->rows[i];
-	if (!r) {
-		r = array_push(p->rows, p->nr, p->cap, 32);
-		if (!r)
-			return -ENOMEM;
-		snprintf(r->command, sizeof(r->command), "%s", command);
-		snprintf(r->label, sizeof(r->label), "%s", label);
-		snprintf(r->perms, sizeof(r->perms), "%s", perms);
-		r->position = position;
-	}
+	if (!r)
+		return -ENOMEM;
 	for (int i = 0; i < NR_PCOUNTERS; i++)
 		r->c[i] += c[i];
 	return 0;
@@ -152,6 +164,29 @@ static unsigned int position_of(const struct address_space *as, size_t i,
 	return pos;
 }
 
+/*
+ * One VMA's counters into its row; a row that shows one VMA keeps its size
+ * (the largest, if processes of one command disagree) for matching.
+ */
+static int add_vma(struct profile *p, const char *command, const struct address_space *as,
+		   size_t i, const char *labels)
+{
+	const struct vma *v = &as->vmas[i];
+	const char *label = labels + i * LABEL_MAX;
+	struct profile_row *r = row_for(p, command, label, v->perms,
+					position_of(as, i, labels));
+	uint64_t c[NR_PCOUNTERS];
+
+	if (!r)
+		return -ENOMEM;
+	pcounters_of(v->counters, c);
+	for (int k = 0; k < NR_PCOUNTERS; k++)
+		r->c[k] += c[k];
+	if (has_position(v, label) && v->end - v->start > r->size)
+		r->size = v->end - v->start;
+	return 0;
+}
+
 static int add_image(struct profile *p, const struct proc_image *img,
 		     const char *root)
 {
@@ -162,11 +197,8 @@ static int add_image(struct profile *p, const struct proc_image *img,
 
 	for (size_t i = 0; !err && i < as->nr; i++)
 		stable_label(&as->vmas[i], root, labels + i * LABEL_MAX, LABEL_MAX);
-	for (size_t i = 0; !err && i < as->nr; i++) {
-		pcounters_of(as->vmas[i].counters, c);
-		err = profile_add(p, img->comm, labels + i * LABEL_MAX,
-				  as->vmas[i].perms, position_of(as, i, labels), c);
-	}
+	for (size_t i = 0; !err && i < as->nr; i++)
+		err = add_vma(p, img->comm, as, i, labels);
 	pcounters_of(as->totals, c);
 	if (!err)
 		err = profile_add(p, img->comm, PROFILE_TOTAL_LABEL, "----", 0, c);

@@ -7,7 +7,10 @@
  * mapping ([heap], [text], a file's path relative to a root, [bss:libc.so.6]),
  * and position is its rank, in address order, among the rows of the same
  * label and perms in one process image (libc's two r--p mappings are #0 and
- * #1). Addresses move with ASLR and load order; these do not.
+ * #1). Addresses move with ASLR and load order; these do not. The members
+ * of one class (command, label, perms) are matched across runs by size, not
+ * by position (ci/match.h): size is the mapping's extent in bytes for rows
+ * that show one VMA, 0 (unknown) for rows that sum many.
  */
 #ifndef VMT_PROFILE_H
 #define VMT_PROFILE_H
@@ -40,6 +43,7 @@ struct profile_row {
 	char label[LABEL_MAX];
 	char perms[5];
 	unsigned int position;
+	uint64_t size;		/* bytes; 0: unknown, or a class of many */
 	uint64_t c[NR_PCOUNTERS];
 };
 
@@ -59,6 +63,9 @@ int profile_from_procs(struct profile *p, const struct proc_set *set,
 int profile_add(struct profile *p, const char *command, const char *label,
 		const char *perms, unsigned int position, const uint64_t *c);
 void profile_free(struct profile *p);
+/* A position naming every member of a class at once: their sum. */
+#define PROFILE_ALL_POSITIONS	(~0u)
+
 /* "[heap] rw-p #0": how a row is named in tables and matched in baselines. */
 void profile_row_id(const struct profile_row *r, char *buf, size_t size);
 /* The row with the same identity as r, or NULL. */

@@ -11,6 +11,9 @@
 	",\"kernel_mode\":" v ",\"cow\":" v ",\"readin\":" v ",\"sigbus\":" v ",\"oom\":" v "}"
 #define BL_ROW(label, perms, pos, ctr) "{\"command\":\"app\",\"label\":\"" label \
 	"\",\"perms\":\"" perms "\",\"position\":" pos ",\"counters\":" ctr "}"
+/* A file row of the given size (a JSON value), every counter at 1. */
+#define BL_SIZED(size) "{\"command\":\"app\",\"label\":\"x.so\",\"perms\":\"r--p\"," \
+	"\"position\":0,\"size\":" size ",\"counters\":" BL_CTR("[1,1,1]") "}"
 #define BL_DOC(ver, rows) "{\"vmtrace_baseline\":" ver ",\"runs\":1,\"rows\":[" rows "]}"
 
 /* A valid baseline: one [heap] row with every counter at 10. */
@@ -165,6 +168,10 @@ static const struct bad_baseline bad_baselines[] = {
 	  "expected [median, min, max], got more numbers" },
 	{ "a raw control byte", BL_DOC("1", BL_ROW("[he\tap]", "rw-p", "0", BL_CTR("[1,1,1]"))),
 	  "a control byte in a string" },
+	{ "a size as a string", BL_DOC("1", BL_SIZED("\"4096\"")),
+	  "rows[0].size: expected a non-negative integer, got a string" },
+	{ "a size past 2^57", BL_DOC("1", BL_SIZED("144115188075855873")),
+	  "rows[0].size: 144115188075855873 is too large" },
 };
 
 #define NR_BAD_BASELINES (int)(sizeof(bad_baselines) / sizeof(bad_baselines[0]))

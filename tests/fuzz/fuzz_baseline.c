@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < b.nr; i++)
 		if (memcmp(b.rows[i].c, again.rows[i].c, sizeof(b.rows[i].c)) ||
-		    strcmp(b.rows[i].id.label, again.rows[i].id.label))
+		    strcmp(b.rows[i].id.label, again.rows[i].id.label) ||
+		    b.rows[i].id.size != again.rows[i].id.size)
 			abort();
 	free(text);
 	baseline_free(&again);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "ci/baseline.h"
 #include "ci/compare.h"
+#include "ci/match.h"
 #include "suites.h"
 #include "../fuzz/cases.h"
 
@@ -387,6 +388,184 @@ START_TEST(limits_do_not_wrap)
 }
 END_TEST
 
+/* Pairs as "b-n" words, -1 as "x": "0-0 1-2 x-1". */
+static void pairs_text(const struct match_pair *p, size_t nr, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < nr && len < size; k++) {
+		char b[8] = "x", n[8] = "x";
+
+		if (p[k].base >= 0)
+			snprintf(b, sizeof(b), "%d", p[k].base);
+		if (p[k].now >= 0)
+			snprintf(n, sizeof(n), "%d", p[k].now);
+		len += snprintf(buf + len, size - len, "%s%s-%s", k ? " " : "", b, n);
+	}
+}
+
+static const char *matched(const uint64_t *b, size_t m, const uint64_t *n, size_t nn,
+			   bool *confident)
+{
+	static char text[128];
+	struct match_pair p[16];
+
+	pairs_text(p, match_members(b, m, n, nn, p, confident), text, sizeof(text));
+	return text;
+}
+
+/* Best fit on size, order breaking ties; confident only when all fit, one for one. */
+START_TEST(members_match_by_size)
+{
+	const uint64_t two[] = { 4096, 8192 }, inserted[] = { 4096, 1 << 20, 8192 };
+	const uint64_t swapped[] = { 8192, 4096 }, grown[] = { 4096, 65536 };
+	const uint64_t unknown[] = { 0, 0 }, same[] = { 4096, 4096, 4096 };
+	bool confident;
+
+	ck_assert_str_eq(matched(two, 2, inserted, 3, &confident), "0-0 1-2 x-1");
+	ck_assert(!confident);
+	ck_assert_str_eq(matched(inserted, 3, two, 2, &confident), "0-0 1-x 2-1");
+	ck_assert(!confident);
+	ck_assert_str_eq(matched(two, 2, swapped, 2, &confident), "0-1 1-0");
+	ck_assert(confident);
+	/* 8 KiB to 64 KiB is past 2x: no pair, each a member only one side has */
+	ck_assert_str_eq(matched(two, 2, grown, 2, &confident), "0-0 1-x x-1");
+	ck_assert(!confident);
+	/* no sizes (an older baseline): by ordinal, as before */
+	ck_assert_str_eq(matched(unknown, 2, swapped, 2, &confident), "0-0 1-1");
+	ck_assert(confident);
+	/* equal sizes: order decides, from the nearer end (a member went from the front) */
+	ck_assert_str_eq(matched(same, 3, same, 2, &confident), "0-0 1-1 2-x");
+	ck_assert(!confident);
+}
+END_TEST
+
+/* A class of file rows: (size, faults) per member, in address order. */
+static void members_of(struct baseline *b, const unsigned long long (*m)[2], size_t n)
+{
+	uint64_t c[NR_PCOUNTERS] = { 0 };
+	struct profile p = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		c[PC_FAULTS] = c[PC_MINOR] = c[PC_READ] = m[i][1];
+		ck_assert(!profile_add(&p, "app", "lib/libx.so", "r--p", i, c));
+		p.rows[p.nr - 1].size = m[i][0];
+	}
+	ck_assert_int_eq(baseline_from_profiles(b, &p, 1), 0);
+	profile_free(&p);
+}
+
+/* Two classes of members compared with the default tolerances; text: the table. */
+static struct compare_result compare_members(const unsigned long long (*before)[2], size_t m,
+					     const unsigned long long (*after)[2], size_t n,
+					     bool verbose, char **text)
+{
+	struct tolerances none = { 0 };
+	struct baseline base, now;
+	struct compare_result res;
+
+	members_of(&base, before, m);
+	members_of(&now, after, n);
+	res = compare_text(&base, &now, &none, verbose, text);
+	baseline_free(&now);
+	baseline_free(&base);
+	return res;
+}
+
+/*
+ * A member mapped in the middle: by ordinal the last would be compared with
+ * the new one (and itself be a new row of 50 faults, a regression); matched
+ * by size, each member meets itself and the class's sum, 63 against 60, passes.
+ */
+START_TEST(inserted_member_regresses_nothing)
+{
+	const unsigned long long before[][2] = { { 4096, 10 }, { 8192, 50 } };
+	const unsigned long long after[][2] = { { 4096, 10 }, { 1 << 20, 3 }, { 8192, 50 } };
+	struct compare_result res;
+	char *text;
+
+	res = compare_members(before, 2, after, 3, false, &text);
+	ck_assert_msg(res.regressions == 0 && res.by_total == 1 && lines_with(text, "\n") == 1,
+		      "%s", text);
+	free(text);
+	res = compare_members(before, 2, after, 3, true, &text);
+	ck_assert_msg(strstr(text, "lib/libx.so r--p (all)") &&
+		      strstr(text, "lib/libx.so r--p #1 ") &&
+		      strstr(text, "advisory: new member (limit 8)") &&
+		      !strstr(text, "#2 (was #1)") && !strstr(text, "REGRESSION"), "%s", text);
+	ck_assert_uint_eq(res.new_rows, 1);
+	free(text);
+}
+END_TEST
+
+/*
+ * Members that cannot be matched (a size past 2x): only the class's sum is
+ * judged; a member's own growth is advice, never a regression.
+ */
+START_TEST(unmatched_members_judged_by_sum)
+{
+	const unsigned long long before[][2] = { { 4096, 10 }, { 8192, 50 } };
+	const unsigned long long moved[][2] = { { 4096, 40 }, { 65536, 20 } };
+	const unsigned long long grew[][2] = { { 4096, 40 }, { 65536, 40 } };
+	struct compare_result res;
+	char *text;
+
+	res = compare_members(before, 2, moved, 2, true, &text);	/* the sum stays 60 */
+	ck_assert_msg(res.regressions == 0 && res.by_total == 1 &&
+		      strstr(text, "advisory: over (limit 18)") &&
+		      strstr(text, "advisory: member gone") &&
+		      strstr(text, "advisory: new member, over") &&
+		      !strstr(text, "REGRESSION"), "%s", text);
+	free(text);
+	res = compare_members(before, 2, grew, 2, false, &text);	/* 60 -> 80: once */
+	ck_assert_msg(res.regressions == 1 && lines_with(text, "\n") == 2 &&
+		      strstr(text, "lib/libx.so r--p (all)") &&
+		      strstr(text, "REGRESSION (limit 68"), "%s", text);
+	free(text);
+}
+END_TEST
+
+/* Members in another order, each matched by size: a regression names the right one. */
+START_TEST(reordered_members_matched)
+{
+	const unsigned long long before[][2] = { { 4096, 10 }, { 1 << 20, 500 } };
+	const unsigned long long after[][2] = { { 1 << 20, 500 }, { 4096, 30 } };
+	struct compare_result res;
+	char *text;
+
+	res = compare_members(before, 2, after, 2, false, &text);
+	ck_assert_msg(res.regressions == 1 && res.by_total == 0 &&
+		      strstr(text, "lib/libx.so r--p #1 (was #0)") &&
+		      strstr(text, "REGRESSION (limit 18"), "%s", text);
+	free(text);
+}
+END_TEST
+
+/* A member's size goes in the file and comes back; a file without one still reads. */
+START_TEST(size_round_trip)
+{
+	const unsigned long long m[][2] = { { 8192, 5 } };
+	char *text = NULL, err[BASELINE_ERR_MAX];
+	struct baseline b, back;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	members_of(&b, m, 1);
+	ck_assert_int_eq(baseline_write(f, &b), 0);
+	fclose(f);
+	ck_assert_msg(strstr(text, "\"size\": 8192"), "%s", text);
+	ck_assert_msg(!baseline_parse(text, len, &back, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(back.rows[0].id.size, 8192);
+	baseline_free(&back);
+	ck_assert(!baseline_parse(BL_GOOD, strlen(BL_GOOD), &back, err, sizeof(err)));
+	ck_assert_uint_eq(back.rows[0].id.size, 0);
+	baseline_free(&back);
+	baseline_free(&b);
+	free(text);
+}
+END_TEST
+
 START_TEST(tolerance_syntax)
 {
 	struct tolerance per[NR_PCOUNTERS] = { 0 };
@@ -439,6 +618,11 @@ Suite *baseline_suite(void)
 	tcase_add_test(tc, spread_avoids_flaky_verdicts);
 	tcase_add_test(tc, noisy_rows_are_not_judged);
 	tcase_add_test(tc, limits_do_not_wrap);
+	tcase_add_test(tc, members_match_by_size);
+	tcase_add_test(tc, inserted_member_regresses_nothing);
+	tcase_add_test(tc, unmatched_members_judged_by_sum);
+	tcase_add_test(tc, reordered_members_matched);
+	tcase_add_test(tc, size_round_trip);
 	tcase_add_test(tc, tolerance_syntax);
 	suite_add_tcase(s, tc);
 	return s;
