@@ -395,7 +395,7 @@ static void pairs_text(const struct match_pair *p, size_t nr, char *buf, size_t 
 
 	buf[0] = '\0';
 	for (size_t k = 0; k < nr && len < size; k++) {
-		char b[8] = "x", n[8] = "x";
+		char b[12] = "x", n[12] = "x";
 
 		if (p[k].base >= 0)
 			snprintf(b, sizeof(b), "%d", p[k].base);
