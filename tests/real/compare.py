@@ -156,13 +156,18 @@ def load_vmtrace(report):
                   'major': report['totals']['major'], 'errors': report['totals']['errors'],
                   'kernel': report.get('kernel')}]
     for p in procs:
+        # the command's own process, when it ran one image, is the report itself
+        imgs = p.get('images')
+        if imgs is None and p['pid'] == report.get('pid'):
+            imgs = [report]
+        imgs = imgs or []
         out[p['pid']] = dict(images=[VImage(p['pid'], i, img) for i, img in
-                                     enumerate(p['images'])],
+                                     enumerate(imgs)],
                              faults=p['faults'], major=p['major'], errors=p['errors'],
                              kernel=p.get('kernel'), unaccounted=None)
         for k in UNACCOUNTED_KEYS:
-            tot = sum((img.get('totals') or {}).get(k, 0) or 0 for img in p['images'])
-            if any(k in (img.get('totals') or {}) for img in p['images']):
+            tot = sum((img.get('totals') or {}).get(k, 0) or 0 for img in imgs)
+            if any(k in (img.get('totals') or {}) for img in imgs):
                 out[p['pid']]['unaccounted'] = tot
                 break
     return out

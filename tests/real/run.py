@@ -230,7 +230,12 @@ def run_program(name, argv, work, vmtrace, res, keep):
     res.line('ERROR' if problems else 'PASS', '%s oracle' % name, health, problems)
     if orc.target_pid is None:
         return
-    for c in compare.compare(orc, rep, name):
+    try:
+        checks = list(compare.compare(orc, rep, name))
+    except (KeyError, TypeError, ValueError) as e:	# a report it cannot read
+        res.line('ERROR', '%s compare' % name, 'cannot read vmtrace\'s report: %r' % e)
+        return
+    for c in checks:
         res.line('PASS' if c.ok else 'FAIL', c.name, c.summary, c.details)
     if orc.maps_marks:
         c = compare.check_snapshots(name, orc, os.path.join(d, 'maps'))
