@@ -50,16 +50,32 @@ static __always_inline int peek_vma(struct task_struct *task, __u64 p,
 }
 
 /*
+ * The row at a was made during this call (its first generation is at least
+ * the exit's less one; an older row's is below the entry's) for the VMA the
+ * row at p grew into: a fault in another thread found the merged VMA before
+ * this exit re-anchored the row. The same VMA, grown: one row, the older.
+ */
+static __always_inline bool raced_growth(const struct vmt_row *row_p,
+					 const struct vmt_row *row_a, __u64 gen)
+{
+	return row_a->first_gen + 1 >= gen && row_a->ino == row_p->ino &&
+	       row_a->dev == row_p->dev &&
+	       !((row_a->vm_flags ^ row_p->vm_flags) & VMT_VM_PERMS);
+}
+
+/*
  * The row anchored at p lost its VMA to the one anchored at a (it merged into
  * a VMA that starts lower): when a has no row, the row follows its VMA (the
- * merged extent holds its own); otherwise two faulted VMAs became one, and the
- * row at p is retired with its own extent.
+ * merged extent holds its own); when a's row was made by a fault racing this
+ * call, its counts join the row at p's, which it keeps counting in (the row at
+ * p, empty, retires and leaves the report); otherwise two faulted VMAs became
+ * one, and the row at p is retired with its own extent.
  */
 static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
-				     struct vmt_row_key *at_a)
+				     struct vmt_row_key *at_a, __u64 gen)
 {
 	__u32 *slot_a = bpf_map_lookup_elem(&row_index, at_a);
-	struct vmt_row *row;
+	struct vmt_row *row, *row_a;
 
 	if (!slot_a) {
 		bpf_map_update_elem(&row_index, at_a, &slot_p, BPF_NOEXIST);
@@ -67,6 +83,15 @@ static __always_inline void reanchor(struct vmt_row_key *at_p, __u32 slot_p,
 		return;
 	}
 	row = bpf_map_lookup_elem(&rows, &slot_p);
+	row_a = bpf_map_lookup_elem(&rows, slot_a);
+	if (row && row_a && raced_growth(row, row_a, gen)) {
+		move_counts(row, row_a);
+		row_a->first_gen = row->first_gen;
+		row_a->first_ns = row->first_ns;
+		row->nr_vmas = 0;	/* its VMA is row_a's: no VMA of its own */
+		retire_row(at_p, slot_p, VMT_ROW_SEALED);
+		return;
+	}
 	if (row) {
 		row->merged_into = *slot_a;
 		__sync_fetch_and_or(&row->flags, VMT_ROW_MERGED);
@@ -103,7 +128,7 @@ static __always_inline void refresh_at(__u32 tgid, __u64 p, bool boundary,
 	}
 	at_a.anchor = v.vm_flags & VM_GROWSDOWN ? v.end : v.start;
 	if (slot_p && at_a.anchor != p)
-		reanchor(&at_p, slot_p, &at_a);
+		reanchor(&at_p, slot_p, &at_a, gen);
 	found = bpf_map_lookup_elem(&row_index, &at_a);
 	if (!found)
 		return;
