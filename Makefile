@@ -21,7 +21,7 @@ endif
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
 	  -I$(OUTPUT) -Isrc
-LDLIBS := -ldw -lbpf -lelf -lz -ljson-c -pthread
+LDLIBS := -ldw -lbpf -lelf -lz -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 # libdw.a's own: MiniDebugInfo is xz, debug sections may be bzip2 or zstd

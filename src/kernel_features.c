@@ -12,7 +12,6 @@
 #include "tracer/attach.h"
 #include "tracer/probe.h"
 #include "version.h"
-#include <bpf/libbpf.h>
 
 static const char *owner_name(int backend)
 {
@@ -109,7 +108,7 @@ int print_version(const struct config *cfg)
 
 	uname(&u);
 	printf("vmtrace %s\ncommit %s\nlibbpf %s\nkernel %s\nkernel BTF %s\n",
-	       VMTRACE_VERSION, VMTRACE_COMMIT, libbpf_version_string(), u.release,
+	       VMTRACE_VERSION, VMTRACE_COMMIT, tracer_libbpf_version(), u.release,
 	       access(btf, R_OK) ? "missing" : btf);
 	if (access(btf, R_OK) || tracer_list_points(cfg, count_point, &p))
 		return 0;

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <json-c/json.h>
 #include "ci/baseline.h"
 #include "ci/jsonin.h"
 #include "model/array.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Baselines: a command's fault profile over one or more runs, each counter's
- * median and spread (min, max) per row, as versioned JSON (README: "Baseline
+ * median and spread (min, max) per row, as versioned JSON (docs/ci.md, "Baseline
  * format"). The reader trusts nothing: any file that is not a well-formed
  * baseline of a known version is a one-line error, never a pass.
  */

@@ -667,8 +667,9 @@ static void json_drops(struct json_writer *w, const struct address_space *as)
 }
 
 /*
- * Streamed: as one json-c tree, 16,384 rows held ~54 MB at once (tests/bench:
- * a 100,000-VMA target, vmtrace's peak RSS 74 MB with -j, 20 MB without).
+ * Streamed: as one json-c tree, 16,384 rows held ~54 MB at once (tests/bench
+ * on the 6.18 development VM: a 100,000-VMA target, vmtrace's peak RSS 74 MB
+ * with -j, 20 MB without).
  * Nothing of the JSON is held now: `vmtrace -v -j -- vmwork churn 4 15000`
  * (15,000 rows, 17 MB of JSON) peaked at 20 MB instead of 33 MB on the
  * 2-core development VM (kernel 6.18).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the baseline reader (src/baseline.c): any input must
+ * libFuzzer target for the baseline reader (src/ci/baseline.c): any input must
  * either parse into a baseline that can be written back out and parsed
  * again to the same rows, or be refused with a reason; never crash, leak or
  * read out of bounds (built with ASan and UBSan). `make fuzz` runs it for
