@@ -154,7 +154,7 @@ static bool validate(const char *dir, char *last, size_t size)
 	int st;
 
 	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
-	st = proc_wait(&p, itest_timeout());
+	st = proc_wait(&p, itest_timeout_ms(800 * 1000));	/* a hang guard: see schema_suite() */
 	out = text_of(&p, P_OUT);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 2, "check-schema.py: status 0x%x: %s",
 		      st, text_of(&p, P_ERR));
@@ -217,6 +217,13 @@ Suite *schema_suite(void)
 	Suite *s = suite_create("schema");
 	TCase *tc = tracer_tcase("validate");
 
+	/*
+	 * A guard against a hang, not a bound on speed: python3-jsonschema
+	 * takes seconds of CPU per megabyte of report, and every report the
+	 * suites wrote is validated; on a busy 2-core machine that ran past
+	 * the default 60 s.
+	 */
+	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, every_document);
 	suite_add_tcase(s, tc);
 	return s;
