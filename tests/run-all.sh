@@ -46,12 +46,16 @@ count_check() {
 	done <<<"$lines"
 }
 
+# Each tier's wall-clock time, so CI's 30 minutes can be budgeted.
+took() { echo "--- $1: $(($SECONDS - $2)) s"; }
+
 tier() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
 	count_check "$name"
+	took "$name" "$t0"
 }
 
 make -s all man .output/unit-tests .output/itest .output/vmwork .output/vmwork-stripped || {
@@ -108,6 +112,7 @@ sanitize() {
 }
 
 tier_sanitize() {
+	local t0=$SECONDS
 	echo "=== sanitize"
 	sanitize 2>&1 | tee "$log"
 	local status=${PIPESTATUS[0]}
@@ -115,6 +120,7 @@ tier_sanitize() {
 	if [ "$status" -ne 0 ] && ! grep -q "Failures: [1-9]" "$log"; then
 		failed=$((failed + 1))	# a sanitizer report, not a Check failure
 	fi
+	took sanitize "$t0"
 }
 
 tier_sanitize
@@ -134,6 +140,7 @@ if [ -n "$vm_pid" ]; then
 	vm_pid=
 	tee "$log" <"$vm_log"
 	count_check vm
+	echo "--- vm: ended ${SECONDS} s after the start (beside the tiers above)"
 	# a guest that timed out or died printed fewer summaries, none failing
 	if [ "$vm_status" -ne 0 ] && ! grep -q "Failures: [1-9]\|Errors: [1-9]" "$log"; then
 		echo "run-all: the qemu tier exited with status $vm_status: counted as one failure"
