@@ -140,7 +140,7 @@ if [ -n "$vm_pid" ]; then
 	vm_pid=
 	tee "$log" <"$vm_log"
 	count_check vm
-	echo "--- vm: ended ${SECONDS} s after the start (beside the tiers above)"
+	echo "--- vm: done by ${SECONDS} s after the start (it ran beside the tiers above)"
 	# a guest that timed out or died printed fewer summaries, none failing
 	if [ "$vm_status" -ne 0 ] && ! grep -q "Failures: [1-9]\|Errors: [1-9]" "$log"; then
 		echo "run-all: the qemu tier exited with status $vm_status: counted as one failure"
