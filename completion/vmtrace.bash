@@ -72,7 +72,7 @@ _vmtrace()
 	diff)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--tolerance --tolerance-for --min-count --strict
-				--json --pretty --junit -v --verbose --help" -- "$cur"))
+				--json --pretty --junit --root -w --wide -v --verbose --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi

@@ -15,7 +15,7 @@ static const char doc[] =
 "\n"
 "USAGE: vmtrace record -o BASELINE [-r N] [OPTIONS] -- COMMAND [ARGS...]\n"
 "       vmtrace check --baseline BASELINE [-r N] [OPTIONS] -- COMMAND [ARGS...]\n"
-"       vmtrace diff [OPTIONS] BASELINE OTHER\n"
+"       vmtrace diff [OPTIONS] BASELINE OTHER   (baselines, or -j reports)\n"
 "\n"
 "check and diff exit 0 within tolerance, 1 on a regression, 2 on a usage or\n"
 "input error (a malformed baseline, a command that failed).\n"
@@ -24,7 +24,8 @@ static const char doc[] =
 "  vmtrace record -o base.json -r 5 -- ./app      # medians of 5 runs\n"
 "  vmtrace check --baseline base.json -- ./app    # 10% and 8 faults of slack\n"
 "  vmtrace check --baseline base.json --tolerance 5% --tolerance-for major=0 -- ./app\n"
-"  vmtrace diff base.json new.json                # two stored runs\n";
+"  vmtrace diff base.json new.json                # two stored runs\n"
+"  vmtrace diff old-report.json new-report.json    # two vmtrace -j reports\n";
 
 enum {
 	OPT_BASELINE = 0x200,
@@ -98,7 +99,7 @@ static void check_ci_args(struct config *cfg)
 {
 	if (cfg->ci == CI_DIFF) {
 		if (!cfg->other)
-			usage_error("diff needs two baseline files");
+			usage_error("diff needs two files (baselines, or -j reports)");
 		if (cfg->runs || cfg->output)
 			usage_error("diff runs nothing: -r and -o do not apply");
 		return;

@@ -193,7 +193,7 @@ static int load(const struct config *cfg, const char *path, struct baseline *b)
 {
 	char err[BASELINE_ERR_MAX], backend[PATH_MAX + 64];
 
-	if (baseline_load(path, b, err, sizeof(err))) {
+	if (baseline_load(path, cfg->root, b, err, sizeof(err))) {
 		fprintf(stderr, "vmtrace: baseline %s: %s\n", path, err);
 		return -EINVAL;
 	}
