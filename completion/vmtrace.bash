@@ -65,7 +65,7 @@ _vmtrace()
 	case $sub in
 	record | check)
 		COMPREPLY=($(compgen -W "-o --output --baseline -r --runs --root --tolerance
-			--tolerance-for --min-count --strict --json --pretty --junit --backend --max-vmas -i
+			--tolerance-for --min-count --strict --json --pretty --junit -w --wide --backend --max-vmas -i
 			--no-inherit -u --user
 			-v --verbose --help --" -- "$cur"))
 		return ;;

@@ -54,6 +54,9 @@ static const struct argp_option options[] = {
 	{ "json", OPT_JSON, NULL, 0,
 	  "check, diff: the verdict as one JSON object on stdout (rows, counts, pass or fail)" },
 	{ "pretty", OPT_PRETTY, NULL, 0, "With --json: indented" },
+	{ "wide", 'w', NULL, 0,
+	  "check, diff: every column of the table, nothing cut (default: 100 columns, "
+	  "or the terminal's)" },
 	{ "junit", OPT_JUNIT, "FILE", 0,
 	  "check, diff: also the verdict as JUnit XML in FILE, a test case per row" },
 	{ "strict", OPT_STRICT, NULL, 0,
@@ -167,6 +170,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PRETTY:
 		cfg->pretty = true;
+		break;
+	case 'w':
+		cfg->wide = true;
 		break;
 	case OPT_JUNIT:
 		cfg->junit = arg;

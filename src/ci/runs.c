@@ -19,6 +19,7 @@
 #include "ci/compare.h"
 #include "report/json_writer.h"
 #include "report/output.h"
+#include "report/report.h"
 #include "model/procs.h"
 #include "ci/runs.h"
 #include "tracer/target.h"
@@ -256,21 +257,26 @@ static void verdict_text(const struct config *cfg, const struct baseline *base,
 			 const struct baseline *now, FILE *junit, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
+	unsigned int columns = terminal_columns(STDOUT_FILENO);
+	struct compare_out out = {
+		.text = stdout, .junit = junit,
+		.width = cfg->wide ? SIZE_MAX : columns ? columns : DEFAULT_COLUMNS,
+	};
 	char by_total[96];
 
 	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
 		       base->backend, now->backend);
-	compare_baselines(&(struct compare_out){ .text = stdout, .junit = junit }, base, now,
-			  &cfg->tol, cfg->verbose, res);
+	compare_baselines(&out, base, now, &cfg->tol, cfg->verbose, res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
+	/* the verdict, then how it was judged: on a line of its own unless -w */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
-	       "%u rows gone%s (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
+	       "%u rows gone%s%s(baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
 	       "at least %dx the runs' spread)\n", mode_name(cfg),
 	       res->regressions ? "FAIL" : "PASS",
 	       res->regressions, res->regressions == 1 ? "" : "s", res->noisy, res->changed,
 	       res->new_rows, res->gone_rows, by_total_text(by_total, sizeof(by_total), res),
-	       base->runs, base->runs == 1 ? "" : "s",
+	       cfg->wide ? " " : "\n  ", base->runs, base->runs == 1 ? "" : "s",
 	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR);
 }
 

@@ -212,6 +212,54 @@ START_TEST(test_new_file_row)
 }
 END_TEST
 
+/* The widest line of check's table in text (after what the command printed). */
+static size_t widest(const char *text)
+{
+	size_t w = 0;
+
+	text = strstr(text, "COMMAND ");
+	ck_assert_msg(text, "no table");
+	for (const char *l = text; *l; l += strcspn(l, "\n") + !!l[strcspn(l, "\n")])
+		w = strcspn(l, "\n") > w ? strcspn(l, "\n") : w;
+	return w;
+}
+
+/*
+ * check's table fits 100 columns as the report's does: a row name too long
+ * is cut in its middle, its perms and position kept; -w shows it whole.
+ */
+START_TEST(test_table_width)
+{
+	const char *words[] = { "vmwork", "...", "data r--s #0", "new row", NULL };
+	const char *name = "a-file-whose-name-is-longer-than-its-column.data";
+	char base[1100], extra[1100], full[128];
+	struct proc p;
+
+	path_in(base, sizeof(base), "base.json");
+	path_in(extra, sizeof(extra), name);
+	snprintf(full, sizeof(full), "%s r--s #0", name);
+	record(base, "100");
+	for (int wide = 0; wide < 2; wide++) {
+		const char *args[] = { "check", "-v", "--baseline", base, "--root", itest_dir,
+				       wide ? "-w" : "-v", "--", vmwork_path, "--also-file", extra,
+				       "brk", "100", NULL };
+		int code = vmtrace(&p, args);
+
+		ck_assert_msg(code == 0 || code == 1, "check exited %d; stderr: %s", code,
+			      out_of(&p, P_ERR));
+		if (wide)
+			ck_assert_msg(strstr(out_of(&p, P_OUT), full) &&
+				      widest(out_of(&p, P_OUT)) > 100,
+				      "-w: not whole: %s", out_of(&p, P_OUT));
+		else
+			ck_assert_msg(widest(out_of(&p, P_OUT)) <= 100 &&
+				      line_with(out_of(&p, P_OUT), words),
+				      "wider than 100, or no new row cut: %s", out_of(&p, P_OUT));
+		proc_free(&p);
+	}
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -550,6 +598,7 @@ Suite *ci_suite(void)
 	tcase_add_test(runs, test_new_file_row);
 	tcase_add_test(runs, test_exec_names_new_program);
 	tcase_add_test(runs, test_diff_reports);
+	tcase_add_test(runs, test_table_width);
 	tcase_add_loop_test(input, test_bad_baseline, 0, NR_BAD_BASELINES);
 	tcase_add_test(input, test_diff_verdicts);
 	tcase_add_test(input, test_bad_report);
