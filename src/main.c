@@ -23,6 +23,7 @@
 #include "model/procs.h"
 #include "report/output.h"
 #include "report/report.h"
+#include "ci/repeat.h"
 #include "ci/runs.h"
 #include "tracer/target.h"
 #include "model/timeline.h"
@@ -527,6 +528,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (cfg.features)
 		return print_features(&cfg);
+	if (cfg.runs)	/* -r: record's runner, each row's mean and spread */
+		return repeat_run(&cfg);
 	if (output_open(&out, cfg.output, fileno(report_stream(&cfg))))
 		return 1;
 	cfg.columns = terminal_columns(out.fd);	/* the report is made in memory */
