@@ -58,7 +58,7 @@ _vmtrace()
 	--root)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	-d | --duration | -I | --interval | --top | --max-vmas | -r | --runs | \
+	-d | --duration | -I | --interval | --top | --max-vmas | -r | --runs | --repeat | \
 	--tolerance | --tolerance-for | --min-count)
 		return ;;
 	esac
@@ -79,7 +79,7 @@ _vmtrace()
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -d --duration -I
+		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -r --repeat -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
 			--heatmap --full --all-vmas --dead-vmas --code --features --follow --merge --orphan --backend
 			--max-vmas -u --user -v --verbose -V --version --help --usage --" -- "$cur"))
