@@ -246,7 +246,7 @@ static int get_spread(struct reader *r, struct spread *s)
 		return -EINVAL;
 	if (n != 3)
 		return rd_fail(r, "expected [median, min, max], got %zu number%s", n,
-			    n == 1 ? "" : "s");
+			       n == 1 ? "" : "s");
 	if (v[1] > v[0] || v[0] > v[2])
 		return rd_fail(r, "not min <= median <= max");
 	*s = (struct spread){ .median = v[0], .min = v[1], .max = v[2] };
@@ -349,7 +349,7 @@ static int get_row_field(struct reader *r, int k, void *row)
 		return get_bytes(r, id->label, sizeof(id->label));
 	default:
 		return rd_object(r, pcounter_names, NR_PCOUNTERS, ALL_OF(NR_PCOUNTERS),
-				  get_counter, row);
+				 get_counter, row);
 	}
 }
 
@@ -371,14 +371,14 @@ static int get_rows(struct reader *r, struct baseline *b)
 		mark = rd_at(r, idx, "");
 		r->long_names &= LONG_COMMAND;
 		if (rd_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
-			       row))
+			      row))
 			return -EINVAL;
 		if (r->long_names & ~LONG_COMMAND) {
 			bool label = r->long_names & 1u << R_LABEL;
 
 			rd_at(r, label ? ".label" : ".command", "");
 			return rd_fail(r, "longer than %zu bytes", label ?
-				    sizeof(row->id.label) - 1 : sizeof(row->id.command) - 1);
+				       sizeof(row->id.label) - 1 : sizeof(row->id.command) - 1);
 		}
 		rd_back(r, mark);
 	}
@@ -448,7 +448,7 @@ static int get_tolerance(struct reader *r, int k, void *tol)
 static int get_counter_tolerance(struct reader *r, int c, void *b)
 {
 	return rd_object(r, tol_keys, T_COUNTERS, 0, get_tolerance,
-			  &((struct baseline *)b)->tol_for[c]);
+			 &((struct baseline *)b)->tol_for[c]);
 }
 
 /* The baseline's tolerance, and the counters' own. */
@@ -586,7 +586,7 @@ static int get_baseline(struct reader *r, struct baseline *b)
 {
 	b->runs = 1;
 	if (get_version(r) || rd_object(r, root_keys, NR_ROOT_KEYS,
-					 1u << K_VERSION | 1u << K_ROWS, get_field, b))
+					1u << K_VERSION | 1u << K_ROWS, get_field, b))
 		return -EINVAL;
 	if (r->long_names & LONG_COMMAND)
 		return jin_fail(&r->j, "command: longer than %zu bytes",
