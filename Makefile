@@ -186,7 +186,8 @@ FUZZ_RUNS ?= 100000
 FUZZ_LIMIT ?= -runs=$(FUZZ_RUNS) -seed=1
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/model/profile.c \
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/ci/keyed.c \
+	src/ci/reportin.c src/model/profile.c \
 	src/report/profile_report.c $(JSON_WRITER_SRCS)
 $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)
