@@ -44,8 +44,10 @@ static int features_json(const struct config *cfg, const struct utsname *u,
 	struct json_writer w;
 	int err;
 
-	jw_init(&w, stdout, JW_PRETTY);
+	/* like a report: one line unless asked, or read on a terminal */
+	jw_init(&w, stdout, cfg->pretty || isatty(STDOUT_FILENO) ? JW_PRETTY : JW_COMPACT);
 	jw_begin_object(&w);
+	jw_string_field(&w, "schema", FEATURES_SCHEMA);
 	jw_string_field(&w, "kernel", u->release);
 	jw_bool_field(&w, "btf", !access(cfg->btf_path ? cfg->btf_path :
 					 "/sys/kernel/btf/vmlinux", R_OK));

@@ -54,9 +54,14 @@ int baseline_write(FILE *out, const struct baseline *b);
  */
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen);
-/* Reads path (at most BASELINE_MAX_BYTES); errors as baseline_parse, or
- * "is a directory", "cannot open: ...". */
-int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen);
+/*
+ * Reads path (at most BASELINE_MAX_BYTES): a baseline, or a -j report as one
+ * run (ci/reportin.h; its paths under root made relative to it, as record
+ * makes them). Errors as baseline_parse, or "is a directory", "cannot
+ * open: ...".
+ */
+int baseline_load(const char *path, const char *root, struct baseline *b, char *err,
+		  size_t errlen);
 
 /* "cow readin oom": which counters a backend's word list names, into out. */
 void baseline_unavailable(bool *out, const char *list);

@@ -46,6 +46,7 @@ struct compare_result {
 /* Where a comparison goes: the text table, else JSON rows; and JUnit cases. */
 struct compare_out {
 	FILE *text;
+	size_t width;			/* the table's, cut to fit; 0 or SIZE_MAX: -w */
 	struct json_writer *json;	/* an open array: one object per row listed */
 	FILE *junit;			/* or NULL: a <testcase> per row judged */
 };

@@ -69,10 +69,10 @@ START_TEST(load_names_the_problem)
 	struct baseline b;
 
 	ck_assert(mkdtemp(dir));
-	ck_assert_int_eq(baseline_load(dir, &b, err, sizeof(err)), -EISDIR);
+	ck_assert_int_eq(baseline_load(dir, NULL, &b, err, sizeof(err)), -EISDIR);
 	ck_assert_str_eq(err, "is a directory");
 	ck_assert(!rmdir(dir));
-	ck_assert_int_eq(baseline_load(dir, &b, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(baseline_load(dir, NULL, &b, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "cannot open: No such file or directory");
 	ck_assert_ptr_null(b.rows);
 }
