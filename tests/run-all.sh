@@ -2,6 +2,7 @@
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
 #   layers       src/ includes point down a layer only, no cycles (check-layers.py)
+#   links        the README's and docs/' links and anchors resolve (docs/check-links.py)
 #   fuzz         the baseline reader and the JSON writer under libFuzzer, 100,000
 #                inputs each from a fixed seed (VMTRACE_FUZZ_RUNS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
@@ -78,6 +79,15 @@ if vm_on; then
 fi
 tier unit ./.output/unit-tests
 tier layers tests/check-layers.py
+# Every relative link and #anchor in the README and docs/ leads somewhere.
+doc_links() {
+	if python3 docs/check-links.py; then
+		echo "100%: Checks: 1, Failures: 0, Errors: 0"
+	else
+		echo "0%: Checks: 1, Failures: 1, Errors: 0"
+	fi
+}
+tier links doc_links
 # The baseline reader and the JSON writer under libFuzzer, a fixed number of
 # inputs from a fixed seed (VMTRACE_FUZZ_RUNS; see make fuzz to explore longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
