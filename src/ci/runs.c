@@ -300,14 +300,14 @@ static void verdict_text(const struct config *cfg, const struct baseline *base,
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
 	/* the verdict, then how it was judged: on a line of its own unless -w */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
-	       "%u rows gone%s%s(baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
-	       "at least %dx the runs' spread%s)\n", mode_name(cfg),
+	       "%u rows gone%s%s(baseline %u run%s, now %u; slack: the most of %.4g%% or %llu, "
+	       "%dx the spread%s)\n", mode_name(cfg),
 	       res->regressions ? "FAIL" : "PASS",
 	       res->regressions, res->regressions == 1 ? "" : "s", res->noisy, res->changed,
 	       res->new_rows, res->gone_rows, by_total_text(by_total, sizeof(by_total), res),
 	       cfg->wide ? " " : "\n  ", base->runs, base->runs == 1 ? "" : "s",
 	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR,
-	       t.relative > 0 ? " and 3 x sqrt(median)" : "");
+	       t.relative > 0 ? ", 3 x sqrt(median)" : "");
 }
 
 /* --json: the same as one object (docs/schema/verdict.schema.json). */
