@@ -509,7 +509,8 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 /*
  * An attached process's counters where its window opens: the whole
  * process's, and its live threads' alone, which their exits will sum from
- * (a thread that exits between the two reads is counted twice).
+ * (a thread that exits while vmtrace attaches, after its lineage began and
+ * before these reads, is counted twice in a window read from the sums).
  */
 static void open_attached(struct target *t)
 {
