@@ -2,11 +2,16 @@
 # PIDs and files. Installed by `make install` as
 # $(PREFIX)/share/bash-completion/completions/vmtrace.
 
+# -p takes a comma list, as perf's: the PID after the last comma completes.
 _vmtrace_pids()
 {
-	local pids
+	local pids cur=$1 head=""
+	if [[ $cur == *,* ]]; then
+		head=${cur%,*},
+		cur=${cur##*,}
+	fi
 	pids=$(cd /proc 2>/dev/null && compgen -G '[0-9]*')
-	COMPREPLY=($(compgen -W "$pids" -- "$1"))
+	COMPREPLY=($(compgen -P "$head" -W "$pids" -- "$cur"))
 }
 
 # The command after "--" completes as a command of its own.

@@ -17,13 +17,14 @@ const char *argp_program_bug_address = "the project's issue tracker";
 static const char doc[] =
 "Trace the page faults of a process, per virtual memory area.\n"
 "\n"
-"USAGE: vmtrace [OPTIONS] -p PID\n"
+"USAGE: vmtrace [OPTIONS] -p PID[,PID...]\n"
 "       vmtrace [OPTIONS] -- COMMAND [ARGS...]\n"
 "       vmtrace record|check|diff ...  (CI mode: vmtrace check --help)\n"
 "\n"
 "EXAMPLES:\n"
 "  vmtrace -p 1234                  # trace PID 1234 until Ctrl-C, then report\n"
 "  vmtrace -p 1234 -d 10 -I 1000   # 10 seconds, a live view every second\n"
+"  vmtrace -p 1234,1240             # two processes, until both exit or Ctrl-C\n"
 "  vmtrace -- ./app arg1 arg2       # run ./app under the tracer (report on stderr)\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
 "  vmtrace -r 5 -- ./app            # 5 runs: each row's mean +- standard deviation\n"
@@ -55,7 +56,9 @@ enum {
 /* record/check/diff print the same lines: --version is main's (kernel_features.c) */
 
 static const struct argp_option options[] = {
-	{ "pid", 'p', "PID", 0, "Trace this running process (one; a comma list is refused)" },
+	{ "pid", 'p', "PID[,PID...]", 0,
+	  "Trace these running processes (at most 64; -p may be repeated): the "
+	  "report's is the first, the others are listed beside it" },
 	{ "json", 'j', NULL, 0,
 	  "Print the report as JSON: one line, indented on a terminal (-I: one "
 	  "report a line)" },
@@ -179,23 +182,41 @@ void parse_backend(const char *arg, struct config *cfg)
 }
 
 /*
- * -p PID, or perf's comma list. The tracer follows one process (and, with
- * --follow, what it forks), so a second PID, in a list or a second -p, is
- * refused rather than one of them silently kept.
+ * One element of -p's list: a PID not listed before. A duplicate is refused
+ * rather than traced once: it is more likely a typo for another PID.
  */
-static void parse_pid(const char *arg, struct config *cfg)
+static void add_pid(const char *elem, size_t len, const char *arg,
+		    struct config *cfg)
 {
+	char text[24];
 	long n;
 
-	if (strchr(arg, ','))
-		usage_error("-p %s: vmtrace traces one process, not a list (--follow "
-			    "adds its children)", arg);
-	if (parse_uint(arg, 1, INT_MAX, &n))
-		usage_error("invalid PID: '%s'", arg);
-	if (cfg->pid)
-		usage_error("-p given twice (%d and %ld): vmtrace traces one process "
-			    "(--follow adds its children)", (int)cfg->pid, n);
-	cfg->pid = n;
+	if (!len)
+		usage_error("-p %s: an empty element in the PID list", arg);
+	snprintf(text, sizeof(text), "%.*s", (int)(len < 23 ? len : 23), elem);
+	if (len > 22 || parse_uint(text, 1, INT_MAX, &n))
+		usage_error("invalid PID: '%s'", text);
+	for (unsigned int i = 0; i < cfg->nr_pids; i++)
+		if (cfg->pids[i] == n)
+			usage_error("-p: PID %ld listed twice", n);
+	if (cfg->nr_pids == MAX_TARGET_PIDS)
+		usage_error("-p: more than %d PIDs", MAX_TARGET_PIDS);
+	cfg->pids[cfg->nr_pids++] = n;
+}
+
+/* -p PID[,PID...], as perf's; a second -p adds to the list, as in perf. */
+static void parse_pid(const char *arg, struct config *cfg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		add_pid(p, len, arg, cfg);
+		if (!p[len])
+			return;
+		p += len + 1;
+	}
 }
 
 struct parse_ctx {
@@ -212,7 +233,7 @@ struct parse_ctx {
 static void check_repeat(const struct config *cfg)
 {
 	const struct { bool set; const char *what; } conflicts[] = {
-		{ cfg->pid, "-p" }, { cfg->interval, "-I" }, { cfg->duration, "-d" },
+		{ cfg->nr_pids, "-p" }, { cfg->interval, "-I" }, { cfg->duration, "-d" },
 		{ cfg->files, "--files" }, { cfg->latency, "--latency" },
 		{ cfg->heatmap, "--heatmap" }, { cfg->code, "--code" },
 		{ cfg->dead_vmas, "--dead-vmas" }, { cfg->merge_comm, "--merge" },
@@ -334,8 +355,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (cfg->user && !cfg->command)
 			usage_error("-u %s: runs a command as that user; give -- COMMAND",
 				    cfg->user);
-		if (!cfg->pid == !cfg->command)
-			usage_error(cfg->pid ?
+		if (!cfg->nr_pids == !cfg->command)
+			usage_error(cfg->nr_pids ?
 				     "give either -p PID or a command, not both" :
 				     "nothing to trace: give -p PID or -- COMMAND");
 		if (cfg->runs)

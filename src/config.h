@@ -41,8 +41,16 @@ enum ci_mode {
 /* -I: a smaller interval redraws faster than anyone reads, at 100% CPU */
 #define MIN_INTERVAL_S	0.05
 
+/*
+ * -p PID,PID...: at most this many. Each listed process takes one of the
+ * kernel's VMT_MAX_PROCS (1024) process slots, which --follow shares with
+ * their children; and the wait loop polls one descriptor per process.
+ */
+#define MAX_TARGET_PIDS	64
+
 struct config {
-	pid_t pid;		/* -p: attach to this process */
+	pid_t pids[MAX_TARGET_PIDS];	/* -p: attach to these processes */
+	unsigned int nr_pids;		/* the first is the report's own */
 	char **command;		/* -- CMD ARGS: run this under the tracer */
 	bool json;
 	bool pretty;		/* --pretty: JSON indented (default: on a terminal, without -I) */

@@ -34,13 +34,17 @@
  */
 #define HEATMAP_SAMPLE_S 0.25
 
-/* The traced window: its start, the kernel's counters then, samples since. */
+/* The traced window: its start and samples since (each -p process's counters: struct target). */
 struct window {
 	double start_s;
-	bool have_start;
-	struct proc_stat start;
 	double sample_every;	/* 0: no timeline */
 	struct timeline tl;
+};
+
+/* What is traced: a spawned command, or -p's list, the report's process first. */
+struct targets {
+	struct target t[MAX_TARGET_PIDS];
+	size_t nr;
 };
 
 enum stop_reason { STOP_NONE, STOP_EXITED, STOP_SIGNAL, STOP_DURATION, STOP_ERROR };
@@ -98,24 +102,78 @@ static void command_line(const struct config *cfg, const struct target *t,
 }
 
 /*
+ * An attached process's window. Once it has exited: its threads' counters
+ * as BPF summed them at their exits (from attach on), however soon its
+ * parent reaped it, less its live threads' at attach (what exited before
+ * is in the process's total, not in the sums). While it runs: its stat now
+ * less at attach.
+ */
+static bool attached_kernel(struct tracer *tr, const struct target *t,
+			    uint64_t *minflt, uint64_t *majflt)
+{
+	struct proc_stat end;
+
+	if (!t->have_start)
+		return false;
+	if (!tracer_exit_faults(tr, t->pid, minflt, majflt)) {
+		*minflt -= t->threads_minflt;
+		*majflt -= t->threads_majflt;
+		return true;
+	}
+	if (read_stat(t->pid, &end))
+		return false;	/* reaped between the two reads */
+	*minflt = end.minflt - t->start.minflt;
+	*majflt = end.majflt - t->start.majflt;
+	return true;
+}
+
+/*
  * The kernel's counters over the traced window. A spawned command's window
  * opened at its exec (BPF recorded the counters then); an attached process's
  * when vmtrace read its stat just after attaching.
  */
-static void kernel_window(struct target *t, const struct window *w,
-			  uint64_t base_min, uint64_t base_maj,
-			  struct address_space *as, struct proc_stat *end)
+static void kernel_window(struct tracer *tr, struct target *t, uint64_t base_min,
+			  uint64_t base_maj, struct address_space *as)
 {
-	bool exited = t->spawned && !t->reaped;
-	int err = exited ? target_final_stat(t, end) : read_stat(t->pid, end);
+	struct proc_stat end;
+	int err;
 
-	if (t->spawned && exited && err)
-		err = read_stat(t->pid, end);
-	if (err || (!t->spawned && !w->have_start))
+	if (!t->spawned) {
+		as->kernel_known = attached_kernel(tr, t, &as->kernel_minflt,
+						   &as->kernel_majflt);
+		return;
+	}
+	err = t->reaped ? read_stat(t->pid, &end) : target_final_stat(t, &end);
+	if (!t->reaped && err)
+		err = read_stat(t->pid, &end);
+	if (err)
 		return;
 	as->kernel_known = true;
-	as->kernel_minflt = end->minflt - (t->spawned ? base_min : w->start.minflt);
-	as->kernel_majflt = end->majflt - (t->spawned ? base_maj : w->start.majflt);
+	as->kernel_minflt = end.minflt - base_min;
+	as->kernel_majflt = end.majflt - base_maj;
+}
+
+/* The process still has an address space to list (not reaped, not a zombie). */
+static bool has_mm(const struct target *t)
+{
+	struct proc_stat st;
+
+	return !t->reaped && !read_stat(t->pid, &st) && st.state != 'Z' && st.state != 'X';
+}
+
+/* The windows of -p's other processes, for their lines beside the report's. */
+static size_t peer_windows(struct tracer *tr, const struct targets *ts,
+			   struct proc_kernel *k)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < ts->nr; i++, n++) {
+		memset(&k[n], 0, sizeof(k[n]));
+		k[n].pid = ts->t[i].pid;
+		k[n].exited = ts->t[i].exited;
+		k[n].known = attached_kernel(tr, &ts->t[i], &k[n].minflt, &k[n].majflt);
+	}
+	return n;
 }
 
 static int merge_line(const struct maps_entry *e, void *m)
@@ -143,37 +201,57 @@ static int apply_snapshot(struct address_space *as, pid_t pid, bool final,
 	return err;
 }
 
+/* Every traced process, each with its rows, beside the report's own. */
+static int add_processes(const struct config *cfg, struct tracer *tr,
+			 const struct targets *ts, const struct window *w,
+			 struct address_space *as)
+{
+	struct proc_kernel peers[MAX_TARGET_PIDS];
+	size_t n = peer_windows(tr, ts, peers);
+	int err = procs_collect(tr, as, peers, n, cfg->sort, &as->procs);
+
+	if (err)
+		return err;
+	as->procs->merge_comm = cfg->merge_comm;
+	for (size_t i = 0; w->sample_every && i < as->procs->nr; i++)
+		timeline_apply(&w->tl, &as->procs->images[i].as);
+	return 0;
+}
+
 /* The report of the window so far; final once tracing has stopped. */
 static int build_report(const struct config *cfg, struct tracer *tr,
-			struct target *t, const struct window *w, bool final,
+			struct targets *ts, const struct window *w, bool final,
 			struct address_space *as)
 {
+	struct target *t = &ts->t[0];
 	uint64_t base_min = 0, base_maj = 0;
-	struct proc_stat end;
 	int err;
 
 	aspace_init(as, t->pid);
 	command_line(cfg, t, as->command, sizeof(as->command));
 	as->duration_s = now_s() - w->start_s;
+	as->peers = ts->nr - 1;
 	err = tracer_read(tr, t->pid, as, &base_min, &base_maj);
 	if (err)
 		return err;
 	if (w->sample_every)
 		timeline_apply(&w->tl, as);
-	kernel_window(t, w, base_min, base_maj, as, &end);
-	if (!t->reaped && end.state != 'Z')
+	kernel_window(tr, t, base_min, base_maj, as);
+	if (has_mm(t))
 		err = apply_snapshot(as, t->pid, final && !t->spawned, cfg->all_vmas);
 	if (!err)
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
 	if (!err && cfg->code && final)
 		err = tracer_read_code(tr, t->pid, as);
-	if (!err && (cfg->inherit || cfg->merge_comm) &&
-	    !(err = procs_collect(tr, as, cfg->sort, &as->procs))) {
-		as->procs->merge_comm = cfg->merge_comm;
-		for (size_t i = 0; w->sample_every && i < as->procs->nr; i++)
-			timeline_apply(&w->tl, &as->procs->images[i].as);
-	}
+	if (!err && (cfg->inherit || cfg->merge_comm || ts->nr > 1))
+		err = add_processes(cfg, tr, ts, w, as);
 	return err;
+}
+
+/* Rows of one process, or of every one (-1): children, or -p's list. */
+static pid_t rows_of(const struct config *cfg, const struct targets *ts)
+{
+	return cfg->inherit || ts->nr > 1 ? -1 : ts->t[0].pid;
 }
 
 static int emit(const struct config *cfg, FILE *f, const struct address_space *as)
@@ -199,17 +277,17 @@ static FILE *report_stream(const struct config *cfg)
 
 /* A sample for the timeline; with -I, the live view (or a JSON report). */
 static void sample(const struct config *cfg, struct tracer *tr,
-		   struct target *t, struct window *w, bool view)
+		   struct targets *ts, struct window *w, bool view)
 {
 	FILE *f = report_stream(cfg);
 	struct address_space as;
 
-	if (tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl))
+	if (tracer_sample(tr, rows_of(cfg, ts), &w->tl))
 		fprintf(stderr, "vmtrace: warning: failed to sample the rows: %s\n",
 			strerror(errno));
 	if (!cfg->interval || !view)
 		return;
-	if (!build_report(cfg, tr, t, w, false, &as)) {
+	if (!build_report(cfg, tr, ts, w, false, &as)) {
 		if (cfg->json)
 			emit(cfg, f, &as);
 		else
@@ -332,7 +410,7 @@ static bool stop_on_signal(const struct target *t, struct signals *sg)
  * once anyway). Ticks missed while drawing are skipped, not caught up in a
  * burst: their faults land in the next tick.
  */
-static void take_sample(const struct config *cfg, struct tracer *tr, struct target *t,
+static void take_sample(const struct config *cfg, struct tracer *tr, struct targets *ts,
 			struct window *w, struct signals *sg, double deadline,
 			double *next, double *cost)
 {
@@ -340,7 +418,7 @@ static void take_sample(const struct config *cfg, struct tracer *tr, struct targ
 	bool view = !deadline || start + *cost < deadline;
 
 	atomic_store(&sg->phase, PH_REPORT);
-	sample(cfg, tr, t, w, view);
+	sample(cfg, tr, ts, w, view);
 	atomic_store(&sg->phase, PH_WAIT);
 	if (view && cfg->interval)
 		*cost = now_s() - start;
@@ -349,8 +427,55 @@ static void take_sample(const struct config *cfg, struct tracer *tr, struct targ
 		*next = now_s() + w->sample_every;
 }
 
+/* The signal's wake fd, then the pidfd of each process still running. */
+static nfds_t poll_set(const struct targets *ts, const struct signals *sg,
+		       struct pollfd *fds, size_t *which)
+{
+	nfds_t n = 1;
+
+	fds[0] = (struct pollfd){ sg->wake, POLLIN, 0 };
+	for (size_t i = 0; i < ts->nr; i++)
+		if (!ts->t[i].exited) {
+			which[n] = i;
+			fds[n++] = (struct pollfd){ ts->t[i].pidfd, POLLIN, 0 };
+		}
+	return n;
+}
+
+/*
+ * Marks the processes whose pidfd says they exited; true once none is
+ * left. One that exits early keeps its rows, and BPF summed its counters
+ * at its exit (attached_kernel()): tracing goes on for the others.
+ */
+static bool note_exits(const struct config *cfg, struct targets *ts,
+		       const struct pollfd *fds, const size_t *which, nfds_t n)
+{
+	nfds_t left = n - 1;
+
+	for (nfds_t i = 1; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		ts->t[which[i]].exited = true;
+		if (--left && cfg->verbose)
+			fprintf(stderr, "vmtrace: PID %d exited; %u still traced\n",
+				ts->t[which[i]].pid, (unsigned int)left);
+	}
+	return !left;
+}
+
+/* Moves exited children's rows out of BPF, and drains the dead VMAs' ring. */
+static void reclaim(const struct config *cfg, struct tracer *tr)
+{
+	int moved = cfg->inherit ? tracer_reclaim_exited(tr) : 0;
+
+	if (moved > 0 && cfg->verbose)
+		fprintf(stderr, "vmtrace: moved %d rows of exited processes "
+			"out of the kernel's table\n", moved);
+	tracer_dead_drain(tr);	/* the ring holds a few drains' worth */
+}
+
 static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
-				  struct target *t, struct signals *sg, struct window *w)
+				  struct targets *ts, struct signals *sg, struct window *w)
 {
 	double deadline = cfg->duration ? w->start_s + cfg->duration : 0;
 	double next_print = w->sample_every ? w->start_s + w->sample_every : 0;
@@ -358,47 +483,58 @@ static enum stop_reason wait_loop(const struct config *cfg, struct tracer *tr,
 	double cost = 0;	/* of the last live view */
 
 	for (;;) {
-		struct pollfd fds[2] = { { sg->wake, POLLIN, 0 }, { t->pidfd, POLLIN, 0 } };
+		struct pollfd fds[1 + MAX_TARGET_PIDS];
+		size_t which[1 + MAX_TARGET_PIDS];
+		nfds_t n = poll_set(ts, sg, fds, which);
 		double wake = earliest(earliest(deadline, next_print), next_reclaim);
 		int timeout = wake ? (int)((wake - now_s()) * 1000) + 1 : -1;
 
-		if (poll(fds, 2, timeout < 0 && wake ? 0 : timeout) < 0 && errno != EINTR)
+		if (poll(fds, n, timeout < 0 && wake ? 0 : timeout) < 0 && errno != EINTR)
 			return STOP_ERROR;
-		if (fds[1].revents)
+		if (note_exits(cfg, ts, fds, which, n))
 			return STOP_EXITED;
-		if (fds[0].revents && stop_on_signal(t, sg))
+		if (fds[0].revents && stop_on_signal(&ts->t[0], sg))
 			return STOP_SIGNAL;
 		if (deadline && now_s() >= deadline)
 			return STOP_DURATION;
 		if (next_print && now_s() >= next_print)
-			take_sample(cfg, tr, t, w, sg, deadline, &next_print, &cost);
+			take_sample(cfg, tr, ts, w, sg, deadline, &next_print, &cost);
 		if (next_reclaim && now_s() >= next_reclaim) {
-			int moved = cfg->inherit ? tracer_reclaim_exited(tr) : 0;
-
-			if (moved > 0 && cfg->verbose)
-				fprintf(stderr, "vmtrace: moved %d rows of exited processes "
-					"out of the kernel's table\n", moved);
-			tracer_dead_drain(tr);	/* the ring holds a few drains' worth */
+			reclaim(cfg, tr);
 			next_reclaim = now_s() + RECLAIM_EVERY_S;
 		}
 	}
 }
 
+/*
+ * An attached process's counters where its window opens: the whole
+ * process's, and its live threads' alone, which their exits will sum from
+ * (a thread that exits while vmtrace attaches, after its lineage began and
+ * before these reads, is counted twice in a window read from the sums).
+ */
+static void open_attached(struct target *t)
+{
+	t->have_start = !read_stat(t->pid, &t->start) &&
+			!read_threads_faults(t->pid, &t->threads_minflt,
+					     &t->threads_majflt);
+}
+
 /* Opens the window: the kernel's counters now, or the command's exec. */
-static int start_window(const struct config *cfg, struct target *t,
+static int start_window(const struct config *cfg, struct targets *ts,
 			struct window *w)
 {
 	w->start_s = now_s();
 	w->sample_every = cfg->interval ? cfg->interval :
 			  cfg->heatmap ? HEATMAP_SAMPLE_S : 0;
 	timeline_init(&w->tl, w->sample_every, cfg->heatmap);
-	if (t->spawned)
-		return target_release(t, cfg->command);
-	w->have_start = !read_stat(t->pid, &w->start);
+	if (ts->t[0].spawned)
+		return target_release(&ts->t[0], cfg->command);
+	for (size_t i = 0; i < ts->nr; i++)
+		open_attached(&ts->t[i]);
 	return 0;
 }
 
-static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
+static int finish(const struct config *cfg, struct tracer *tr, struct targets *ts,
 		  struct window *w, struct output *out, struct signals *sg)
 {
 	struct address_space as;
@@ -406,8 +542,8 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 
 	atomic_store(&sg->phase, PH_REPORT);
 	if (w->sample_every)	/* the last, partial tick */
-		tracer_sample(tr, cfg->inherit ? -1 : t->pid, &w->tl);
-	err = build_report(cfg, tr, t, w, true, &as);
+		tracer_sample(tr, rows_of(cfg, ts), &w->tl);
+	err = build_report(cfg, tr, ts, w, true, &as);
 
 	if (!err)
 		err = emit(cfg, out->file, &as);
@@ -421,31 +557,53 @@ static int finish(const struct config *cfg, struct tracer *tr, struct target *t,
 }
 
 /* -p of a process that exited before its window opened: nothing was traced. */
-static int check_alive(const struct target *t, const struct window *w)
+static int check_alive(const struct target *t)
 {
 	if (t->spawned)
 		return 0;
-	if (target_gone(t) || (w->have_start && w->start.state == 'Z')) {
+	if (target_gone(t) || (t->have_start && t->start.state == 'Z')) {
 		fprintf(stderr, "vmtrace: PID %d exited while vmtrace was attaching: "
 			"nothing was traced\n", t->pid);
 		return -ESRCH;
 	}
-	if (!w->have_start)
+	if (!t->have_start)
 		fprintf(stderr, "vmtrace: warning: could not read /proc/%d/stat: "
 			"no kernel counters to compare with\n", t->pid);
 	return 0;
 }
 
-static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
+/* Every process traced from now on, and each still there once it is. */
+static int add_targets(const struct config *cfg, struct tracer *tr,
+		       struct targets *ts, struct window *w)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < ts->nr; i++)
+		err = tracer_add_target(tr, ts->t[i].pid, ts->t[i].spawned);
+	if (!err)
+		err = start_window(cfg, ts, w);
+	for (size_t i = 0; !err && i < ts->nr; i++)
+		err = check_alive(&ts->t[i]);
+	return err;
+}
+
+/* "PID 12" or "PIDs 12, 15, 17": what the user is told is traced. */
+static void traced_text(const struct targets *ts, char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "PID%s", ts->nr > 1 ? "s" : "");
+
+	for (size_t i = 0; i < ts->nr && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s %d", i ? "," : "",
+				ts->t[i].pid);
+}
+
+static int trace(const struct config *cfg, struct targets *ts, struct tracer *tr,
 		 struct output *out, struct signals *sg, enum stop_reason *why)
 {
 	struct window w = { 0 };
-	int err = tracer_add_target(tr, t->pid, t->spawned);
+	char pids[MAX_TARGET_PIDS * 12];
+	int err = add_targets(cfg, tr, ts, &w);
 
-	if (!err)
-		err = start_window(cfg, t, &w);
-	if (!err)
-		err = check_alive(t, &w);
 	if (err)
 		return err;
 	if (cfg->verbose)
@@ -454,15 +612,16 @@ static int trace(const struct config *cfg, struct target *t, struct tracer *tr,
 		fprintf(stderr, "vmtrace: not on this kernel (skipped): %s\n", tr->missing);
 	atomic_store(&sg->phase, PH_WAIT);	/* before the line a user acts on */
 	/* a command's end stops tracing, and its stderr may be the report's alone */
-	if (!t->spawned || cfg->verbose)
-		fprintf(stderr, "vmtrace: tracing PID %d (backend %s); Ctrl-C to stop\n",
-			t->pid, tr->backend);
-	*why = wait_loop(cfg, tr, t, sg, &w);
+	traced_text(ts, pids, sizeof(pids));
+	if (!ts->t[0].spawned || cfg->verbose)
+		fprintf(stderr, "vmtrace: tracing %s (backend %s); Ctrl-C to stop\n",
+			pids, tr->backend);
+	*why = wait_loop(cfg, tr, ts, sg, &w);
 	if (*why == STOP_ERROR) {
 		err = -errno;
 		fprintf(stderr, "vmtrace: failed to wait for events: %s\n", strerror(-err));
 	} else {
-		err = finish(cfg, tr, t, &w, out, sg);
+		err = finish(cfg, tr, ts, &w, out, sg);
 	}
 	timeline_free(&w.tl);
 	if (cfg->verbose)
@@ -503,9 +662,32 @@ static void stop_command(const struct config *cfg, struct target *t,
 	target_stop(t, text, wake);
 }
 
+/* The command forked, or every -p process opened and checked, in order. */
+static int open_targets(const struct config *cfg, struct targets *ts,
+			const sigset_t *saved)
+{
+	int err = 0;
+
+	if (cfg->command) {
+		ts->nr = 1;
+		return target_spawn(&ts->t[0], cfg->command, saved, cfg->orphan, cfg->user);
+	}
+	/* nr counts a target that failed too: target_close() gets it */
+	for (ts->nr = 0; !err && ts->nr < cfg->nr_pids; ts->nr++)
+		err = target_attach(&ts->t[ts->nr], cfg->pids[ts->nr]);
+	return err;
+}
+
+static void close_targets(struct targets *ts)
+{
+	for (size_t i = 0; i < ts->nr; i++)
+		target_close(&ts->t[i]);
+}
+
 int main(int argc, char **argv)
 {
-	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
+	struct targets ts = { .nr = 0 };
+	struct target *t = &ts.t[0];	/* the report's; a command's */
 	struct signals sg = { .wake = -1, .quit = -1 };
 	enum stop_reason why = STOP_NONE;
 	struct tracer tr = { 0 };
@@ -538,18 +720,16 @@ int main(int argc, char **argv)
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	err = sigfd < 0 ? -errno : 0;
 	if (!err)
-		err = cfg.command ? target_spawn(&t, cfg.command, &saved, cfg.orphan,
-						 cfg.user) :
-				    target_attach(&t, cfg.pid);
+		err = open_targets(&cfg, &ts, &saved);
 	if (!err)	/* after the fork: the command is forked from one thread */
-		err = signals_start(&sg, sigfd, t.spawned ? t.pid : 0);
+		err = signals_start(&sg, sigfd, t->spawned ? t->pid : 0);
 	if (!err)
 		err = tracer_open(&tr, &cfg);
 	if (!err)
-		err = trace(&cfg, &t, &tr, &out, &sg, &why);
+		err = trace(&cfg, &ts, &tr, &out, &sg, &why);
 	tracer_close(&tr);	/* detach before the command is reaped or killed */
-	stop_command(&cfg, &t, why, sg.wake);
-	target_close(&t);
+	stop_command(&cfg, t, why, sg.wake);
+	close_targets(&ts);
 	signals_stop(&sg);
 	if (err)
 		output_abort(&out);
@@ -557,5 +737,5 @@ int main(int argc, char **argv)
 		close(sigfd);
 	if (cfg.verbose)
 		print_peak_rss();
-	return err ? 1 : target_exit_code(&t);
+	return err ? 1 : target_exit_code(t);
 }

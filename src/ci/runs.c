@@ -49,7 +49,7 @@ static int read_run(const struct config *cfg, struct tracer *tr, struct profile 
 		    struct run_kernel *rk)
 {
 	struct proc_set *set = NULL;
-	int err = procs_collect(tr, NULL, SORT_ADDR, &set);
+	int err = procs_collect(tr, NULL, NULL, 0, SORT_ADDR, &set);
 
 	*rk = (struct run_kernel){ .known = true };
 	for (size_t k = 0; !err && k < set->nr_pids; k++) {

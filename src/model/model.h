@@ -84,6 +84,7 @@ struct address_space {
 	uint64_t latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];
 	const struct timeline *timeline;	/* heatmaps and rates, or NULL */
 	struct proc_set *procs;	/* every traced process, when following (procs.h) */
+	unsigned int peers;	/* -p A,B,...: the processes listed after this one */
 	struct code_report *code;	/* --code: faulting functions (code.h), or NULL */
 	/* --dead-vmas: retired VMAs one by one (the tracer's: not freed here) */
 	bool dead_listed;

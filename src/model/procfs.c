@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsing /proc/PID/stat and /proc/PID/maps. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ int parse_stat(const char *text, struct proc_stat *st)
 	}
 	if (field < 28)
 		return -EINVAL;	/* truncated: the counters are not there */
+	st->ppid = v[4];
 	st->flags = v[9];
 	st->minflt = v[10];
 	st->majflt = v[12];
@@ -71,12 +73,44 @@ int parse_stat(const char *text, struct proc_stat *st)
 	return 0;
 }
 
-int read_stat(pid_t pid, struct proc_stat *st)
+static int read_proc_stat(pid_t pid, const char *name, struct proc_stat *st)
 {
 	char buf[2048];
-	ssize_t n = read_proc_file(pid, "stat", buf, sizeof(buf));
+	ssize_t n = read_proc_file(pid, name, buf, sizeof(buf));
 
 	return n < 0 ? n : parse_stat(buf, st);
+}
+
+int read_stat(pid_t pid, struct proc_stat *st)
+{
+	return read_proc_stat(pid, "stat", st);
+}
+
+int read_threads_faults(pid_t pid, uint64_t *minflt, uint64_t *majflt)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	*minflt = *majflt = 0;
+	while ((d = readdir(dir))) {
+		struct proc_stat st;
+		char name[sizeof(d->d_name) + 16];
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "task/%s/stat", d->d_name);
+		if (read_proc_stat(pid, name, &st))
+			continue;	/* exited meanwhile: its faults are the process's */
+		*minflt += st.minflt;
+		*majflt += st.majflt;
+	}
+	closedir(dir);
+	return 0;
 }
 
 int parse_maps_line(const char *line, struct maps_entry *e)

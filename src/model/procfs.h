@@ -11,6 +11,7 @@
 struct proc_stat {
 	char comm[64];		/* 2 */
 	char state;		/* 3 */
+	pid_t ppid;		/* 4 */
 	unsigned int flags;	/* 9: PF_* (PF_KTHREAD: a kernel thread) */
 	uint64_t minflt;	/* 10 */
 	uint64_t majflt;	/* 12 */
@@ -36,6 +37,11 @@ struct maps_entry {
 
 int parse_stat(const char *text, struct proc_stat *st);
 int read_stat(pid_t pid, struct proc_stat *st);
+/*
+ * The faults of pid's live threads alone (/proc/PID/task/TID/stat), without
+ * those its exited threads left in the process's total.
+ */
+int read_threads_faults(pid_t pid, uint64_t *minflt, uint64_t *majflt);
 int parse_maps_line(const char *line, struct maps_entry *e);
 
 /*

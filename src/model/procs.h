@@ -44,9 +44,12 @@ struct proc_set {
 /*
  * Reads every traced process from the BPF maps into a new set. main is the
  * session's own process (its kernel counters are taken from it when the
- * lineage cannot tell); sort orders each image's rows.
+ * lineage cannot tell); known, the kernel's counters the session measured
+ * itself for other processes (-p's: their lineage cannot tell); sort orders
+ * each image's rows.
  */
 int procs_collect(struct tracer *tr, const struct address_space *main,
+		  const struct proc_kernel *known, size_t nr_known,
 		  enum sort_key sort, struct proc_set **out);
 void procs_free(struct proc_set *set);
 /* Forgets the processes of a finished run, so the next run starts empty. */

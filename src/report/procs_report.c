@@ -147,6 +147,21 @@ static void json_process(struct json_writer *w, const struct proc_set *set,
 	jw_end_object(w);
 }
 
+/*
+ * Every process's counters summed (the text report's TOTAL): the report's
+ * own "totals" are its process's, and the kernel's counters summed beside.
+ */
+static void json_all_totals(struct json_writer *w, const struct proc_set *set)
+{
+	uint64_t all[VMT_NR_COUNTERS], kernel, traced;
+
+	procs_totals(set, all, &kernel, &traced);
+	jw_name(w, "totals");
+	report_json_counters(w, all);
+	jw_uint64_field(w, "kernel_faults", kernel);
+	jw_uint64_field(w, "traced_faults", traced);
+}
+
 void procs_json(struct json_writer *w, const struct proc_set *set, pid_t top_pid)
 {
 	struct profile p;
@@ -158,6 +173,7 @@ void procs_json(struct json_writer *w, const struct proc_set *set, pid_t top_pid
 		json_process(w, set, &set->kernel[k], top_pid);
 	jw_end_array(w);
 	jw_uint64_field(w, "not_followed", set->not_followed);
+	json_all_totals(w, set);
 	if (set->merge_comm && !profile_from_procs(&p, set, NULL)) {
 		jw_name(w, "by_command");
 		profile_json(w, &p);

@@ -314,7 +314,8 @@ static void text_all_totals(FILE *out, const struct table *t,
 	}
 	procs_totals(as->procs, all, &kernel, &traced);
 	snprintf(name, sizeof(name), "PID %d", (int)as->pid);
-	text_totals(out, t, as->totals, name, "(the command alone)");
+	text_totals(out, t, as->totals, name, as->peers ? "(this process alone)" :
+		    "(the command alone)");
 	snprintf(note, sizeof(note), "(all %zu processes)", as->procs->nr_pids);
 	text_totals(out, t, all, "TOTAL", note);
 }
@@ -501,7 +502,8 @@ static void text_children(FILE *out, const struct address_space *as, unsigned in
 		width = width > CHILD_PREFIX_WIDTH ? width - CHILD_PREFIX_WIDTH : 0;
 	table_fit(&t, width, longest, &child_importance);
 	if (n)
-		fprintf(out, "\nchildren's busiest VMAs (%zu of %zu; --top for more)\n %8s %-16s",
+		fprintf(out, "\n%s busiest VMAs (%zu of %zu; --top for more)\n %8s %-16s",
+			as->peers ? "the other processes'" : "children's",
 			n < top ? n : (size_t)top, n, "PID", "COMMAND");
 	if (n)
 		text_header(out, &t);
@@ -551,9 +553,11 @@ void report_text(FILE *out, const struct address_space *as,
 	struct table t;
 
 	table_fit(&t, width, longest_label(as), &by_importance);
-	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
-		header_command(as->command, command, sizeof(command)), as->duration_s,
-		as->backend);
+	fprintf(out, "PID %d (%s)", (int)as->pid,
+		header_command(as->command, command, sizeof(command)));
+	if (as->peers)	/* -p A,B: the others are below, as children are */
+		fprintf(out, " and %u more listed by -p", as->peers);
+	fprintf(out, ", %.2f s, backend %s\n", as->duration_s, as->backend);
 	text_header(out, &t);
 	for (size_t i = 0; i < as->nr; i++)
 		text_row(out, &t, &as->vmas[i]);
@@ -642,7 +646,7 @@ static void json_file(struct json_writer *w, const struct file_stat *f)
 	jw_end_object(w);
 }
 
-static void json_counters(struct json_writer *w, const uint64_t *counters)
+void report_json_counters(struct json_writer *w, const uint64_t *counters)
 {
 	jw_begin_object(w);
 	for (size_t i = 0; i < NR_COLUMNS; i++)
@@ -715,7 +719,7 @@ static void json_report(struct json_writer *w, const struct address_space *as,
 	jw_name(w, "unavailable");
 	jw_words(w, as->unavailable);
 	jw_name(w, "totals");
-	json_counters(w, as->totals);
+	report_json_counters(w, as->totals);
 	jw_name(w, "kernel");
 	json_kernel(w, as);
 	jw_name(w, "vmas");

@@ -26,6 +26,8 @@ int report_json(FILE *out, const struct address_space *as, bool pretty);
 struct json_writer;
 /* The report of one address space as a JSON object, to w (a value). */
 void report_json_write(struct json_writer *w, const struct address_space *as);
+/* Every counter of a row or a total, as the object "totals" is. */
+void report_json_counters(struct json_writer *w, const uint64_t *counters);
 /* One exec image of a process, inside a report: no schema, no duration. */
 void report_json_image(struct json_writer *w, const struct address_space *as);
 #endif

@@ -50,7 +50,7 @@ int tracer_check_environment(const struct config *cfg)
 {
 	const char *btf = cfg->btf_path ? cfg->btf_path : DEFAULT_BTF;
 
-	if (privilege_check(cfg->pid, cfg->user))
+	if (privilege_check(cfg->pids, cfg->nr_pids, cfg->user))
 		return -EPERM;
 	if (access(btf, R_OK)) {
 		fprintf(stderr, "vmtrace: kernel BTF not found at %s: vmtrace needs a "
@@ -470,17 +470,43 @@ int tracer_open(struct tracer *tr, const struct config *cfg)
 	return err;
 }
 
+_Static_assert(MAX_TARGET_PIDS <= VMT_MAX_PROCS, "-p's list fits the procs map");
+
+/*
+ * An attached process's lineage, made now rather than at its first exec
+ * (inherit_exec_enter()): BPF sums its threads' counters at their exits
+ * from here on, so its window is known even when its parent reaps it long
+ * before the report. counted stays 0: the sums miss the threads that
+ * exited before, so user space pairs them with its own reading (main.c).
+ */
+static int add_lineage(struct tracer *tr, pid_t pid)
+{
+	struct vmt_lineage lin = { .nr_images = 1 };
+	struct proc_stat st;
+	__u32 key = pid;
+
+	if (!read_stat(pid, &st)) {
+		lin.ppid = st.ppid;
+		snprintf(lin.images[0].comm, sizeof(lin.images[0].comm), "%.15s", st.comm);
+	}
+	if (bpf_map__update_elem(tr->skel->maps.lineage, &key, sizeof(key), &lin,
+				 sizeof(lin), BPF_NOEXIST) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec)
 {
 	struct vmt_proc proc = { .active = !start_on_exec, .start_on_exec = start_on_exec };
 	__u32 key = pid;
+	int err = start_on_exec ? 0 : add_lineage(tr, pid);
 
-	if (bpf_map__update_elem(tr->skel->maps.procs, &key, sizeof(key), &proc,
-				 sizeof(proc), BPF_ANY)) {
-		fprintf(stderr, "vmtrace: failed to add PID %d: %s\n", pid, strerror(errno));
-		return -errno;
-	}
-	return 0;
+	if (!err && bpf_map__update_elem(tr->skel->maps.procs, &key, sizeof(key), &proc,
+					 sizeof(proc), BPF_ANY))
+		err = -errno;
+	if (err)
+		fprintf(stderr, "vmtrace: failed to add PID %d: %s\n", pid, strerror(-err));
+	return err;
 }
 
 /* Runs of the attached programs the kernel skipped (struct vmt_drops.missed). */

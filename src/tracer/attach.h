@@ -66,6 +66,11 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	       const struct btf *vmlinux, enum vmt_backend b);
 /* Starts tracing pid now, or from its next exec when start_on_exec. */
 int tracer_add_target(struct tracer *tr, pid_t pid, bool start_on_exec);
+/*
+ * An attached process that has exited: its threads' counters summed at
+ * their exits since tracer_add_target(). -ESRCH while it runs (or unknown).
+ */
+int tracer_exit_faults(struct tracer *tr, pid_t pid, uint64_t *minflt, uint64_t *majflt);
 /* Reads pid's rows, files, layout, system calls and drops into as. */
 int tracer_read(struct tracer *tr, pid_t pid, struct address_space *as,
 		uint64_t *base_minflt, uint64_t *base_majflt);

@@ -40,16 +40,20 @@ static int missing(const char *cap, const char *why)
 }
 
 /* Another user's process: its maps are readable only with CAP_SYS_PTRACE. */
-static bool owned_by_another(pid_t pid)
+static bool owned_by_another(const pid_t *pids, size_t nr)
 {
-	char path[32];
-	struct stat st;
+	for (size_t i = 0; i < nr; i++) {
+		char path[32];
+		struct stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	return !stat(path, &st) && st.st_uid != geteuid();
+		snprintf(path, sizeof(path), "/proc/%d", (int)pids[i]);
+		if (!stat(path, &st) && st.st_uid != geteuid())
+			return true;
+	}
+	return false;
 }
 
-int privilege_check(pid_t pid, const char *user)
+int privilege_check(const pid_t *pids, size_t nr, const char *user)
 {
 	bool admin = has_cap(CAP_SYS_ADMIN);
 
@@ -57,7 +61,7 @@ int privilege_check(pid_t pid, const char *user)
 		return missing("CAP_BPF", "to load BPF programs");
 	if (!admin && !has_cap(CAP_PERFMON))
 		return missing("CAP_PERFMON", "to attach them to the kernel's tracepoints");
-	if (pid > 0 && owned_by_another(pid) && !has_cap(CAP_SYS_PTRACE))
+	if (owned_by_another(pids, nr) && !has_cap(CAP_SYS_PTRACE))
 		return missing("CAP_SYS_PTRACE", "to read another user's process");
 	if (user && !has_cap(CAP_SETUID))
 		return missing("CAP_SETUID", "to run the command as -u's user");

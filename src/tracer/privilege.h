@@ -6,11 +6,11 @@
 #include <sys/types.h>
 
 /*
- * CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); CAP_SYS_PTRACE for pid (0:
- * none) when another user owns it; CAP_SETUID and CAP_SETGID for a user to
+ * CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); CAP_SYS_PTRACE when another
+ * user owns one of the nr pids; CAP_SETUID and CAP_SETGID for a user to
  * run the command as (NULL: none). Returns 0, or -1 after one line on stderr
  * naming the first one missing.
  */
-int privilege_check(pid_t pid, const char *user);
+int privilege_check(const pid_t *pids, size_t nr, const char *user);
 
 #endif

@@ -132,16 +132,41 @@ static int add_deferred(struct proc_set *set, struct tracer *tr)
 	return err;
 }
 
+/* What the session measured itself: its own process, each -p process. */
+struct known {
+	const struct address_space *main;
+	const struct proc_kernel *k;
+	size_t nr;
+};
+
+/* An attached process's window, measured by the session: true if there is one. */
+static bool kernel_known_of(struct proc_kernel *k, const struct known *known)
+{
+	for (size_t i = 0; i < known->nr; i++)
+		if (known->k[i].pid == k->pid) {
+			k->known = known->k[i].known;
+			k->minflt = known->k[i].minflt;
+			k->majflt = known->k[i].majflt;
+			k->exited = known->k[i].exited;
+			return true;
+		}
+	return false;
+}
+
 /*
  * The kernel's counters for a process: its threads' counters summed at their
  * exits once it has exited, /proc/PID/stat while it lives (exact only if it
- * is idle), less what it had counted where tracing began.
+ * is idle), less what it had counted where tracing began. The session's
+ * own process and -p's are measured by the session.
  */
 static void kernel_of(struct proc_kernel *k, const struct vmt_lineage *lin,
-		      const struct address_space *main)
+		      const struct known *known)
 {
+	const struct address_space *main = known->main;
 	struct proc_stat st;
 
+	if (kernel_known_of(k, known))
+		return;
 	if (main && k->pid == main->pid) {
 		k->known = main->kernel_known;
 		k->minflt = main->kernel_minflt;
@@ -164,8 +189,21 @@ static void kernel_of(struct proc_kernel *k, const struct vmt_lineage *lin,
 	}
 }
 
+int tracer_exit_faults(struct tracer *tr, pid_t pid, uint64_t *minflt, uint64_t *majflt)
+{
+	struct vmt_lineage lin;
+	__u32 key = pid;
+
+	if (bpf_map__lookup_elem(tr->skel->maps.lineage, &key, sizeof(key), &lin,
+				 sizeof(lin), 0) || !lin.exited)
+		return -ESRCH;
+	*minflt = lin.exit_minflt;
+	*majflt = lin.exit_majflt;
+	return 0;
+}
+
 static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage *lin,
-		      const struct vmt_proc *proc, const struct address_space *main)
+		      const struct vmt_proc *proc, const struct known *known)
 {
 	struct proc_kernel *k = realloc(set->kernel, (set->nr_pids + 1) * sizeof(*k));
 
@@ -176,7 +214,7 @@ static int add_kernel(struct proc_set *set, pid_t pid, const struct vmt_lineage 
 	memset(k, 0, sizeof(*k));
 	k->pid = pid;
 	k->pf_disabled = proc->pf_disabled;
-	kernel_of(k, lin, main);
+	kernel_of(k, lin, known);
 	return 0;
 }
 
@@ -215,8 +253,9 @@ static int traced_pids(struct tracer *tr, pid_t first, pid_t **out, size_t *n)
 }
 
 static int collect_processes(struct proc_set *set, struct tracer *tr,
-			     const struct address_space *main)
+			     const struct known *known)
 {
+	const struct address_space *main = known->main;
 	struct vmt_lineage lin;
 	struct vmt_proc proc;
 	size_t n;
@@ -233,20 +272,22 @@ static int collect_processes(struct proc_set *set, struct tracer *tr,
 			continue;
 		err = add_process(set, tr, pids[i], &proc, have ? &lin : NULL);
 		if (!err)
-			err = add_kernel(set, pids[i], have ? &lin : NULL, &proc, main);
+			err = add_kernel(set, pids[i], have ? &lin : NULL, &proc, known);
 	}
 	free(pids);
 	return err;
 }
 
 int procs_collect(struct tracer *tr, const struct address_space *main,
+		  const struct proc_kernel *known, size_t nr_known,
 		  enum sort_key sort, struct proc_set **out)
 {
+	const struct known kn = { main, known, nr_known };
 	struct proc_set *set = calloc(1, sizeof(*set));
 	int err = set ? 0 : -ENOMEM;
 
 	if (!err)
-		err = collect_processes(set, tr, main);
+		err = collect_processes(set, tr, &kn);
 	if (!err)
 		err = tracer_for_each_row(tr, -1, add_row, set);
 	if (!err)

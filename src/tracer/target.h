@@ -17,6 +17,15 @@ struct target {
 	bool reaped;
 	int status;		/* wait status once reaped */
 	char command[512];	/* an attached process's command line, read at attach */
+	/*
+	 * Attached: the kernel's counters where its window opened, the whole
+	 * process's and its live threads' alone (what their exits will sum to,
+	 * less the window: see attached_kernel() in main.c).
+	 */
+	struct proc_stat start;
+	bool have_start;
+	uint64_t threads_minflt, threads_majflt;
+	bool exited;		/* its pidfd was readable: no longer waited for */
 };
 
 /* The signals vmtrace handles through a signalfd; blocked everywhere else. */

@@ -195,6 +195,91 @@ START_TEST(test_duration_ends_command)
 }
 END_TEST
 
+/* ---- -p PID,PID,... ---- */
+
+#define NR_PEERS	3
+
+static int64_t int_at(json_object *o, const char *path)
+{
+	struct report r = { o };
+
+	return report_int(&r, path);
+}
+
+/*
+ * Peer i's rows exact (the report's own for the first, its image in
+ * processes.list for the others) and its traced faults equal to its kernel
+ * counters; returns its faults.
+ */
+static int64_t check_peer(struct session *s, struct session *w, int i)
+{
+	json_object *p = report_process(&s->rep, w->wpid), *images, *exited;
+	int64_t traced, kernel;
+
+	ck_assert_msg(p, "pid %d is not in processes.list", w->wpid);
+	ck_assert_int_eq(int_at(p, "ppid"), getpid());
+	ck_assert_msg(json_object_object_get_ex(p, "exited", &exited) &&
+		      json_object_get_boolean(exited), "pid %d: not exited", w->wpid);
+	w->rep.missed = report_missed_runs(&s->rep);
+	w->rep.root = s->rep.root;	/* borrowed: put back to NULL below */
+	if (i && json_object_object_get_ex(p, "images", &images))
+		w->rep.root = json_object_array_get_idx(images, 0);
+	check_expects(w, w->wpid, true, 1);
+	w->rep.root = NULL;
+	traced = int_at(p, "faults") - int_at(p, "errors");
+	kernel = int_at(p, "kernel.minflt") + int_at(p, "kernel.majflt");
+	ck_assert_msg(traced <= kernel && traced >= kernel - w->rep.missed,
+		      "pid %d: traced %lld, kernel %lld", w->wpid, (long long)traced,
+		      (long long)kernel);
+	return int_at(p, "faults");
+}
+
+/*
+ * -p A,B,C of three workloads paused at ready: B runs and exits first and
+ * is reaped at once (as a shell reaps: no zombie left to read), then A
+ * (reaped too), then C, a zombie until vmtrace is done. vmtrace must trace
+ * until the last one exits: each one's rows exact, its totals equal to its
+ * own kernel counters, processes.totals their sum.
+ */
+START_TEST(test_pid_list)
+{
+	static const char *const modes[NR_PEERS][2] = {
+		{ "anon", "200" }, { "stack", "120" }, { "anon", "300" },
+	};
+	static const int order[NR_PEERS] = { 1, 0, 2 };
+	struct session w[NR_PEERS] = { 0 }, s = { 0 };
+	int64_t sum = 0;
+	char pids[64];
+
+	for (int i = 0; i < NR_PEERS; i++) {
+		const char *args[] = { "--pause-start", "--pause-end", modes[i][0],
+				       modes[i][1], NULL };
+
+		work_start(&w[i], args, true);
+	}
+	snprintf(pids, sizeof(pids), "%d,%d,%d", w[0].wpid, w[1].wpid, w[2].wpid);
+	tracer_attach_pids(&s, pids);
+	for (int k = 0; k < NR_PEERS; k++) {
+		struct session *x = &w[order[k]];
+
+		work_resume(x, x->wpid, "vmwork: done");
+		if (k < NR_PEERS - 1)
+			assert_exit0(proc_wait(&x->work, itest_timeout()), "vmwork", NULL);
+	}
+	tracer_finish(&s);
+	assert_exit0(proc_wait(&w[2].work, itest_timeout()), "vmwork", NULL);
+	check_report(&s, w[0].wpid);
+	for (int i = 0; i < NR_PEERS; i++)
+		sum += check_peer(&s, &w[i], i);
+	ck_assert_int_eq(report_int(&s.rep, "processes.totals.faults"), sum);
+	ck_assert_int_eq(report_int(&s.rep, "processes.kernel_faults"),
+			 report_int(&s.rep, "processes.traced_faults"));
+	for (int i = 0; i < NR_PEERS; i++)
+		session_free(&w[i]);
+	session_free(&s);
+}
+END_TEST
+
 Suite *attach_suite(void)
 {
 	Suite *s = suite_create("attach");
@@ -204,6 +289,7 @@ Suite *attach_suite(void)
 
 	tcase_add_test(pid, test_pid_anon);
 	tcase_add_test(pid, test_pid_stack);
+	tcase_add_test(pid, test_pid_list);
 	tcase_add_test(cow, test_cow_child);
 	tcase_add_loop_test(sig, test_signal_stop, 0, 2);
 	tcase_add_test(sig, test_duration_ends_command);

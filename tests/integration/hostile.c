@@ -768,10 +768,21 @@ END_TEST
 
 /* ---- targets ---- */
 
+/* The PID under test alone (_i = 0), or second in a -p list after a live one. */
+static const char *pid_arg(char *buf, size_t len, pid_t pid, int i)
+{
+	if (i)
+		snprintf(buf, len, "%d,%d", (int)getpid(), (int)pid);
+	else
+		snprintf(buf, len, "%d", (int)pid);
+	return buf;
+}
+
 /* A kernel thread: /proc/2 is kthreadd, checked by its flags. */
 START_TEST(test_kernel_thread)
 {
-	const char *args[] = { "-p", "2", NULL };
+	char list[32];
+	const char *args[] = { "-p", pid_arg(list, sizeof(list), 2, _i), NULL };
 	const char *words[] = { "PID 2", "is a kernel thread", NULL };
 	char line[1024], *paren;
 	unsigned long flags = 0;
@@ -793,7 +804,7 @@ END_TEST
 START_TEST(test_zombie)
 {
 	const char *words[] = { "is a zombie", NULL };
-	char pid[16];
+	char pid[32];
 	const char *args[] = { "-p", pid, NULL };
 	siginfo_t info;
 	struct proc p;
@@ -805,7 +816,7 @@ START_TEST(test_zombie)
 	if (!child)
 		_exit(0);
 	ck_assert(!waitid(P_PID, child, &info, WEXITED | WNOWAIT));
-	snprintf(pid, sizeof(pid), "%d", child);
+	pid_arg(pid, sizeof(pid), child, _i);
 	assert_one_line(&p, run(&p, args), 1, words);
 	proc_free(&p);
 	waitpid(child, NULL, 0);
@@ -818,7 +829,15 @@ struct usage {
 };
 
 static const struct usage usages[] = {
-	{ { "-p", "1", "-p", "2" }, "-p given twice" },
+	/* -p lists, as perf's: a PID twice, an empty element, one PID too many */
+	{ { "-p", "1", "-p", "1" }, "-p: PID 1 listed twice" },
+	{ { "-p", "1,2,1" }, "-p: PID 1 listed twice" },
+	{ { "-p", "1,,2" }, "-p 1,,2: an empty element in the PID list" },
+	{ { "-p", "1,2," }, "-p 1,2,: an empty element in the PID list" },
+	{ { "-p", "1,x" }, "invalid PID: 'x'" },
+	{ { "-p", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,"
+	    "26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,"
+	    "51,52,53,54,55,56,57,58,59,60,61,62,63,64,65" }, "-p: more than 64 PIDs" },
 	{ { "-d", "nan", "-p", "1" }, "invalid duration: 'nan'" },
 	{ { "-d", "inf", "-p", "1" }, "invalid duration: 'inf'" },
 	{ { "-d", "-5", "-p", "1" }, "invalid duration: '-5'" },
@@ -947,8 +966,8 @@ Suite *hostile_suite(void)
 	tcase_add_test(sig, test_live_interval);
 	tcase_add_loop_test(sig, test_signal_during_report, 0, 2);
 	tcase_add_test(sig, test_signal_blocked_fifo);
-	tcase_add_test(targets, test_kernel_thread);
-	tcase_add_test(targets, test_zombie);
+	tcase_add_loop_test(targets, test_kernel_thread, 0, 2);
+	tcase_add_loop_test(targets, test_zombie, 0, 2);
 	tcase_add_test(targets, test_vanished_pid);
 	tcase_add_loop_test(targets, test_usage, 0, (int)(sizeof(usages) / sizeof(*usages)));
 	tcase_add_test(base, test_other_command);

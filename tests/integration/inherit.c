@@ -21,20 +21,6 @@ static int64_t field(json_object *o, const char *path)
 	return report_int(&r, path);
 }
 
-/* The processes.list entry of pid, or NULL. */
-static json_object *process(const struct report *r, pid_t pid)
-{
-	json_object *list = report_get(r, "processes.list");
-
-	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-		json_object *p = json_object_array_get_idx(list, i);
-
-		if (field(p, "pid") == pid)
-			return p;
-	}
-	return NULL;
-}
-
 static json_object *image(json_object *proc, size_t i)
 {
 	json_object *images;
@@ -84,7 +70,7 @@ static int64_t children_rusage(const char *text, long *k)
 static int64_t check_child(const struct report *r, const struct expect *e, pid_t parent,
 			   size_t images)
 {
-	json_object *p = process(r, e->pid);
+	json_object *p = report_process(r, e->pid);
 	struct report img;
 	char msg[MSG_MAX];
 
@@ -110,7 +96,7 @@ static void run_forks(bool exec)
 
 	trace_cmd(&s, args);
 	check_report(&s, s.wpid);
-	check_process(process(&s.rep, s.wpid), report_missed_runs(&s.rep));
+	check_process(report_process(&s.rep, s.wpid), report_missed_runs(&s.rep));
 	want = children_rusage(s.tracer.out[P_OUT].data, &k);
 	n = expects_for_pid(s.tracer.out[P_OUT].data, 0, e, MAX_PROCS);
 	ck_assert_msg(n == 3, "%d child expect lines, wanted 3", n);
@@ -330,6 +316,40 @@ START_TEST(test_follow_attached)
 }
 END_TEST
 
+/* -p A,B --follow: each listed process's children, under their own parent. */
+START_TEST(test_follow_list)
+{
+	const char *wargs[] = { "--pause-start", "--pause-end", "forks", "2", "30", NULL };
+	const char *argv[] = { vmtrace_path, "-j", "--follow", "-o", NULL, "-p", NULL, NULL };
+	struct session w[2] = { 0 }, s = { 0 };
+	struct expect e[MAX_PROCS];
+	char pids[32];
+
+	for (int i = 0; i < 2; i++)
+		work_start(&w[i], wargs, true);
+	snprintf(s.out, sizeof(s.out), "%s/report.json", itest_dir);
+	snprintf(pids, sizeof(pids), "%d,%d", w[0].wpid, w[1].wpid);
+	argv[4] = s.out;
+	argv[6] = pids;
+	ck_assert(!proc_start(&s.tracer, (char **)argv, PIPE_ERR, 0));
+	ck_assert_msg(proc_wait_line(&s.tracer, P_ERR, "vmtrace: tracing", itest_timeout()),
+		      "vmtrace -p A,B --follow never said it was tracing");
+	for (int i = 0; i < 2; i++)
+		work_resume(&w[i], w[i].wpid, "vmwork: done");
+	tracer_finish(&s);
+	for (int i = 0; i < 2; i++) {
+		int n = expects_for_pid(w[i].work.out[P_OUT].data, 0, e, MAX_PROCS);
+
+		ck_assert_msg(n == 2, "%d child expect lines of %d, wanted 2", n, w[i].wpid);
+		for (int k = 0; k < n; k++)
+			check_child(&s.rep, &e[k], w[i].wpid, 1);
+		check_process(report_process(&s.rep, w[i].wpid), report_missed_runs(&s.rep));
+		session_free(&w[i]);
+	}
+	session_free(&s);
+}
+END_TEST
+
 /*
  * Exited children's rows leave the kernel's table while tracing (their slots
  * serve new processes) and are still reported, exact: the children exit, the
@@ -387,6 +407,7 @@ Suite *inherit_suite(void)
 	tcase_add_test(tc, test_text_all_processes);
 	tcase_add_test(tc, test_children_block_width);
 	tcase_add_test(tc, test_follow_attached);
+	tcase_add_test(tc, test_follow_list);
 	tcase_add_test(tc, test_exited_rows_moved);
 	suite_add_tcase(s, tc);
 	return s;

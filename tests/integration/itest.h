@@ -88,6 +88,8 @@ int report_check_totals(const struct report *r, char *msg, size_t len);
 int64_t report_int(const struct report *r, const char *path);
 /* The JSON value at a dotted path, or NULL. */
 json_object *report_get(const struct report *r, const char *path);
+/* The processes.list entry of pid, or NULL. */
+json_object *report_process(const struct report *r, pid_t pid);
 
 /* ---- bpfids.c: BPF objects alive in the kernel ---- */
 
@@ -124,6 +126,7 @@ void trace_cmd_for(struct session *s, const char *const vopts[],
 		   const char *const wargs[], int timeout_ms);
 void work_start(struct session *s, const char *const wargs[], bool ready);
 void tracer_attach(struct session *s, pid_t pid);
+void tracer_attach_pids(struct session *s, const char *pids);
 void tracer_finish(struct session *s);
 void work_release(struct session *s, pid_t pid, const char *done);
 void work_resume(struct session *s, pid_t pid, const char *done);

@@ -84,6 +84,19 @@ int64_t report_int(const struct report *r, const char *path)
 	return jint(jget(r->root, path));
 }
 
+json_object *report_process(const struct report *r, pid_t pid)
+{
+	json_object *list = report_get(r, "processes.list");
+
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *p = json_object_array_get_idx(list, i);
+
+		if (jint(jget(p, "pid")) == pid)
+			return p;
+	}
+	return NULL;
+}
+
 /* Addresses are "0x..." strings; plain integers are accepted too. */
 static int jaddr(json_object *o, unsigned long *v)
 {

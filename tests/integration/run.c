@@ -194,17 +194,24 @@ void work_start(struct session *s, const char *const wargs[], bool ready)
 void tracer_attach(struct session *s, pid_t pid)
 {
 	char pidstr[16];
-	const char *argv[] = { vmtrace_path, "-j", "-o", s->out, "-p", pidstr,
+
+	snprintf(pidstr, sizeof(pidstr), "%d", pid);
+	tracer_attach_pids(s, pidstr);
+}
+
+/* The same with -p's list: "PID,PID,...". */
+void tracer_attach_pids(struct session *s, const char *pids)
+{
+	const char *argv[] = { vmtrace_path, "-j", "-o", s->out, "-p", pids,
 			       NULL };
 
 	snprintf(s->out, sizeof(s->out), "%s/report.json", itest_dir);
-	snprintf(pidstr, sizeof(pidstr), "%d", pid);
 	ck_assert_msg(!proc_start(&s->tracer, (char **)argv, PIPE_ERR, 0),
 		      "cannot start %s", vmtrace_path);
 	ck_assert_msg(proc_wait_line(&s->tracer, P_ERR, "vmtrace: tracing",
 				     itest_timeout()),
-		      "vmtrace -p %d never said \"vmtrace: tracing\"; stderr: "
-		      "%s", pid, s->tracer.out[P_ERR].data ?
+		      "vmtrace -p %s never said \"vmtrace: tracing\"; stderr: "
+		      "%s", pids, s->tracer.out[P_ERR].data ?
 		      s->tracer.out[P_ERR].data : "");
 }
 

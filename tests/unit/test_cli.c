@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The command line: what parses, and what exits with a usage error. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -13,7 +14,8 @@ START_TEST(pid_and_options)
 	struct config cfg;
 
 	ck_assert_int_eq(parse_args(10, argv, &cfg), 0);
-	ck_assert_int_eq(cfg.pid, 123);
+	ck_assert_int_eq(cfg.nr_pids, 1);
+	ck_assert_int_eq(cfg.pids[0], 123);
 	ck_assert(cfg.json);
 	ck_assert(cfg.duration == 2.5);
 	ck_assert_int_eq(cfg.sort, SORT_FAULTS);
@@ -31,7 +33,21 @@ START_TEST(command_keeps_its_options)
 	ck_assert_ptr_nonnull(cfg.command);
 	ck_assert_str_eq(cfg.command[0], "./app");
 	ck_assert_str_eq(cfg.command[1], "-p");
-	ck_assert_int_eq(cfg.pid, 0);
+	ck_assert_int_eq(cfg.nr_pids, 0);
+}
+END_TEST
+
+/* perf's -p list, and -p again adding to it, in the order given. */
+START_TEST(pid_list)
+{
+	char *argv[] = { "vmtrace", "-p", "30,5", "-p", "7", NULL };
+	struct config cfg;
+
+	ck_assert_int_eq(parse_args(5, argv, &cfg), 0);
+	ck_assert_int_eq(cfg.nr_pids, 3);
+	ck_assert_int_eq(cfg.pids[0], 30);
+	ck_assert_int_eq(cfg.pids[1], 5);
+	ck_assert_int_eq(cfg.pids[2], 7);
 }
 END_TEST
 
@@ -105,6 +121,20 @@ static void parse_or_exit(int argc, char **argv)
 	parse_args(argc, argv, &cfg);
 }
 
+/* One PID more than MAX_TARGET_PIDS: a usage error. */
+START_TEST(too_many_pids)
+{
+	char list[MAX_TARGET_PIDS * 8] = "";
+	char *argv[] = { "vmtrace", "-p", list, NULL };
+
+	for (int i = 1; i <= MAX_TARGET_PIDS + 1; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d",
+			 i > 1 ? "," : "", i);
+	parse_or_exit(3, argv);
+	ck_abort_msg("%d PIDs accepted", MAX_TARGET_PIDS + 1);
+}
+END_TEST
+
 START_TEST(usage_errors_exit_2)
 {
 	char *none[] = { "vmtrace", NULL };
@@ -113,7 +143,7 @@ START_TEST(usage_errors_exit_2)
 	char *bad_sort[] = { "vmtrace", "-s", "size", "-p", "1", NULL };
 	char *bad_top[] = { "vmtrace", "--top", "0", "-p", "1", NULL };
 	/* issue 12: each was accepted */
-	char *two_pids[] = { "vmtrace", "-p", "1", "-p", "2", NULL };
+	char *two_pids[] = { "vmtrace", "-p", "1", "-p", "1", NULL };
 	char *nan[] = { "vmtrace", "-d", "nan", "-p", "1", NULL };
 	char *inf[] = { "vmtrace", "-d", "inf", "-p", "1", NULL };
 	char *negative[] = { "vmtrace", "-d", "-1", "-p", "1", NULL };
@@ -124,11 +154,15 @@ START_TEST(usage_errors_exit_2)
 	char *seconds[] = { "vmtrace", "-I", "0.5", "-p", "1", NULL };
 	/* issue 13: perf's letters */
 	char *system_wide[] = { "vmtrace", "-a", "-p", "1", NULL };
-	char *pid_list[] = { "vmtrace", "-p", "1,2", NULL };
+	/* -p lists: twice the same PID, an empty element, a bad one */
+	char *twice[] = { "vmtrace", "-p", "1,2,1", NULL };
+	char *empty[] = { "vmtrace", "-p", "1,,2", NULL };
+	char *trailing[] = { "vmtrace", "-p", "1,", NULL };
+	char *bad_elem[] = { "vmtrace", "-p", "1,x", NULL };
 	char **cases[] = { none, both, bad_pid, bad_sort, bad_top, two_pids, nan, inf,
 			   negative, hex, zero, fast, just_fast, seconds, system_wide,
-			   pid_list };
-	int argcs[] = { 1, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3 };
+			   twice, empty, trailing, bad_elem };
+	int argcs[] = { 1, 5, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 3, 3, 3, 3 };
 
 	parse_or_exit(argcs[_i], cases[_i]);
 	ck_abort_msg("case %d did not exit", _i);
@@ -165,7 +199,9 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, inherit_defaults);
 	tcase_add_test(tc, ci_commands);
 	tcase_add_test(tc, seconds_and_orphan);
-	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 16);
+	tcase_add_test(tc, pid_list);
+	tcase_add_exit_test(tc, too_many_pids, 2);
+	tcase_add_loop_exit_test(tc, usage_errors_exit_2, 2, 0, 19);
 	suite_add_tcase(s, tc);
 	return s;
 }
