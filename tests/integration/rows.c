@@ -31,6 +31,24 @@ static int rows_where(struct session *s, bool (*pred)(json_object *row),
 	return n;
 }
 
+/* The rows pred picks, one line each, for a failure to say what it found. */
+static const char *rows_text(struct session *s, bool (*pred)(json_object *row))
+{
+	static char buf[4096];
+	json_object *vmas = report_get(&s->rep, "vmas");
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; vmas && i < json_object_array_length(vmas); i++) {
+		json_object *row = json_object_array_get_idx(vmas, i);
+
+		if (pred(row) && used < sizeof(buf) - 1)
+			used += snprintf(buf + used, sizeof(buf) - used, "\n  %s",
+					 json_object_to_json_string(row));
+	}
+	return buf;
+}
+
 static int64_t field(json_object *row, const char *key)
 {
 	json_object *o = NULL;
@@ -99,7 +117,9 @@ START_TEST(reclaim_thread_stacks)
 	long threads = 4 * atol(rounds);
 
 	trace_small_table(&s, wargs);
-	ck_assert_int_eq(rows_where(&s, is_many_unmapped, &row), 1);
+	ck_assert_msg(rows_where(&s, is_many_unmapped, &row) == 1,
+		      "not one row of the unmapped stacks (%lld program runs skipped):%s",
+		      report_missed_runs(&s.rep), rows_text(&s, is_many_unmapped));
 	ck_assert_int_eq(field(row, "vmas"), threads);
 	label = json_object_object_get(row, "label");
 	ck_assert_str_eq(json_object_get_string(label), "[stack:threads]");
