@@ -80,7 +80,7 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 }
 
 
-static __always_inline int fn_fault_exit(unsigned int ret)
+static __always_inline int fn_fault_exit(void *ctx, unsigned int ret)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
 	unsigned int flags, error_bits = VM_FAULT_OOM | VM_FAULT_SIGBUS |
@@ -112,6 +112,11 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 		if (!error && t->fn_cow)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
 		code_mark(c, major, !error && t->fn_cow);
+		if (!error) {
+			c = stack_count(ctx, t, bpf_get_current_pid_tgid() >> 32, row,
+					major, t->fn_wp, flags & FAULT_FLAG_USER);
+			code_mark(c, false, t->fn_cow);
+		}
 		if (t->fn_readin)
 			__sync_fetch_and_add(&row->counters[VMT_C_READIN], t->fn_readin);
 		if (ret & VM_FAULT_SIGBUS)
