@@ -35,6 +35,11 @@ static const struct bad_input bad_inputs[] = {
 	/* perf's -a (system-wide) is reserved; a PID list asks for what is not there */
 	{ "system-wide", { "-j", "-o", "@OUT", "-a" }, 0 },
 	{ "pid list", { "-j", "-o", "@OUT", "-p", "1,2" }, 0 },
+	/* --stacks: no 0th fault; --folded-kind is --folded's; a folded file like a report */
+	{ "stacks=0", { "-j", "-o", "@OUT", "--stacks=0", "--", "true" }, 0 },
+	{ "folded-kind alone", { "-j", "-o", "@OUT", "--folded-kind", "--", "true" }, 0 },
+	{ "folded in a missing directory",
+	  { "-j", "-o", "@OUT", "--folded", "/nonexistent-dir/x.folded", "--", "true" }, 0 },
 	/* a kernel without BTF, as vmtrace sees it */
 	{ "no kernel BTF", { "-j", "-o", "@OUT", "--", "true" }, 0,
 	  "/nonexistent/vmlinux" },
