@@ -193,7 +193,8 @@ def make_tools(vmtrace, args):
     helptext = vmtrace_help(vmtrace)
     for backend in vmtrace_backends(vmtrace) or ["(none)"]:
         for mode, flags in (("default", []), ("--latency", ["--latency"]),
-                            ("--full", ["--full"])):
+                            ("--full", ["--full"]), ("--code", ["--code"]),
+                            ("--stacks", ["--stacks"])):
             t = Tool("vmtrace %s %s" % (backend, mode),
                      lambda c, o, b=backend, f=flags:
                      [vmtrace, "-v", "--backend", b] + f + ["-j", "-o", o, "--"] + c,
