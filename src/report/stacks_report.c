@@ -32,12 +32,15 @@ static const struct vma *row_of(const struct address_space *as, uint64_t serial)
 	return NULL;
 }
 
-static void text_stack(FILE *out, const struct stack_report *sr, const struct stack_entry *e)
+static void text_stack(FILE *out, const struct address_space *as, const struct stack_entry *e)
 {
-	char fn[NAME_TEXT_MAX(CODE_NAME_MAX)];
+	const struct stack_report *sr = as->stacks;
+	const struct vma *v = row_of(as, e->serial);
+	char fn[NAME_TEXT_MAX(CODE_NAME_MAX)], label[NAME_TEXT_MAX(LABEL_MAX)];
 
-	fprintf(out, " %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " ", e->c[VMT_CC_FAULTS],
-		e->c[VMT_CC_MAJOR], e->c[VMT_CC_WP]);
+	fprintf(out, " %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " %-12" PRIx64 " %-20.20s",
+		e->c[VMT_CC_FAULTS], e->c[VMT_CC_MAJOR], e->c[VMT_CC_WP], v ? v->start : 0,
+		v ? name_text(v->label, label, sizeof(label)) : "[no row]");
 	if (!e->nr)
 		fprintf(out, " [no user stack]");
 	for (uint32_t i = 0; i < e->nr && i < TEXT_FRAMES; i++)
@@ -74,16 +77,17 @@ void stacks_text(FILE *out, const struct address_space *as, unsigned int top)
 
 	if (!sr)
 		return;
-	fprintf(out, "faulting stacks (user stacks of every ");
+	fprintf(out, "faulting stacks (");
 	if (sr->every > 1)
-		fprintf(out, "%uth fault of each thread", sr->every);
+		fprintf(out, "1 in %u faults of each thread", sr->every);
 	else
-		fprintf(out, "fault");
+		fprintf(out, "every fault");
 	fprintf(out, "; frame pointers only: %" PRIu64 " of %" PRIu64
-		" faults in truncated stacks):\n", sr->truncated, sr->faults);
-	fprintf(out, " %8s %7s %7s  STACK (innermost first)\n", "FAULTS", "MAJOR", "WP");
+		" in truncated stacks):\n", sr->truncated, sr->faults);
+	fprintf(out, " %8s %7s %7s %-12s %-20s  STACK (innermost first)\n", "FAULTS",
+		"MAJOR", "WP", "VMA", "LABEL");
 	for (size_t i = 0; i < sr->nr && i < top; i++)
-		text_stack(out, sr, &sr->e[i]);
+		text_stack(out, as, &sr->e[i]);
 	if (sr->nr > top)
 		fprintf(out, " ... %zu more stacks (--top)\n", sr->nr - top);
 	text_depth(out, sr);

@@ -57,6 +57,7 @@
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/rseq.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -955,10 +956,28 @@ static int __attribute__((noipa)) mode_code(struct run *r, long n)
 }
 
 /*
- * --code's write-protect and major faults: cow_write writes n pages a live
- * child shares (n WP faults, each a copy), read_evicted reads n pages of an
- * evicted file at path (n major faults). The stack is written before the
- * section: after the fork, its first write to each page is a WP fault too.
+ * After a fork, the kernel's first write to the thread's rseq area (its CPU
+ * number, on any return to user space after being switched out: 6.1 does it
+ * every time) is a WP fault of the parent's: written once before a section.
+ */
+static void rseq_prefault(void)
+{
+	volatile char *p;
+
+	if (!__rseq_size)
+		return;
+	asm("mov %%fs:0, %0" : "=r"(p));	/* the thread pointer */
+	p += __rseq_offset;
+	*p = *p;
+}
+
+/*
+ * --code's write-protect and major faults: read_evicted reads n pages of an
+ * evicted file at path (n major faults), then cow_write writes n pages a live
+ * child shares (n WP faults, each a copy). The reads come first: they sleep,
+ * and before the fork nothing the kernel writes on the way back is shared.
+ * The stack and the rseq area are written after the fork, before the
+ * section: the parent's first write to each of their pages is a WP fault too.
  */
 static int __attribute__((noipa)) mode_codefaults(struct run *r, const char *path, long n)
 {
@@ -975,13 +994,17 @@ static int __attribute__((noipa)) mode_codefaults(struct run *r, const char *pat
 	f = file_evicted(path, n, abspath, &err);
 	if (!f)
 		return err;
+	stack_prefault(STACK_PREFAULT);
+	meter_start(&m, RUSAGE_SELF);
+	read_evicted(f, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
 	go = sharer(&child);
 	if (go < 0)
 		return fail("fork");
 	stack_prefault(STACK_PREFAULT);
+	rseq_prefault();
 	meter_start(&m, RUSAGE_SELF);
 	cow_write(a, n);
-	read_evicted(f, n);
 	meter_stop(&m, &r->got_min, &r->got_maj);
 	close(go);
 	if (waitpid(child, NULL, 0) != child)
