@@ -40,6 +40,24 @@ enum stack_note {
 	STACK_WALKING	= 1 << 3,	/* bpf_get_stack() is reading the stack */
 };
 
+/*
+ * A frame pointer is above the stack pointer, within the thread's stack. In
+ * code built without frame pointers the register holds anything (a count,
+ * a length), and the kernel's walk would read there: each read of an
+ * unmapped address is a page fault fixed up, microseconds in a VM. So the
+ * walk starts only from a frame pointer this close above the stack pointer;
+ * otherwise the stack is the IP alone.
+ */
+#define STACK_SPAN	(32ULL << 20)
+
+/* The user registers a walk starts from: the fault's, or the system call's. */
+static __always_inline bool fp_plausible(struct pt_regs *regs)
+{
+	__u64 sp = REGS_USER_SP(regs), fp = REGS_USER_FP(regs);
+
+	return fp >= sp && fp - sp < STACK_SPAN;
+}
+
 /* The key is 528 bytes, past what a BPF stack frame may hold: one per CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -64,6 +82,7 @@ static __noinline struct vmt_code *stack_entry(void *ctx, struct vmt_thread *t,
 {
 	static const struct vmt_code zero;
 	struct vmt_stack_key *k;
+	struct pt_regs *regs;
 	struct vmt_code *c;
 	__u32 i = 0;
 	long n;
@@ -71,10 +90,18 @@ static __noinline struct vmt_code *stack_entry(void *ctx, struct vmt_thread *t,
 	k = bpf_map_lookup_elem(&stack_key_buf, &i);
 	if (!k)
 		return NULL;
-	t->stack_note |= STACK_WALKING;
-	/* the unused tail (all of it on failure) is zeroed: the key is whole */
-	n = bpf_get_stack(ctx, k->ips, sizeof(k->ips), BPF_F_USER_STACK);
-	t->stack_note &= ~STACK_WALKING;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (fp_plausible(regs)) {
+		t->stack_note |= STACK_WALKING;
+		/* the unused tail (all of it on failure) is zeroed: the key is whole */
+		n = bpf_get_stack(ctx, k->ips, sizeof(k->ips), BPF_F_USER_STACK);
+		t->stack_note &= ~STACK_WALKING;
+	} else {
+		k->ips[0] = REGS_USER_IP(regs);
+		for (int j = 1; j < VMT_STACK_DEPTH; j++)
+			k->ips[j] = 0;
+		n = sizeof(k->ips[0]);
+	}
 	k->tgid = tgid;
 	k->nr = n > 0 ? n / sizeof(__u64) : 0;
 	k->serial = serial;

@@ -200,7 +200,7 @@ static void cell_of(const struct column *col, const struct vma *v,
 
 /* ---- text ---- */
 
-static const char *short_label(const struct vma *v)
+const char *short_label(const struct vma *v)
 {
 	const char *slash = v->label[0] == '/' ? strrchr(v->label, '/') : NULL;
 

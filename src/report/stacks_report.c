@@ -9,6 +9,7 @@
 #include "model/stacks.h"
 #include "report/format.h"
 #include "report/json_writer.h"
+#include "report/report.h"
 #include "report/stacks_report.h"
 
 #define TEXT_FRAMES	8	/* frames shown per stack in the text report */
@@ -40,7 +41,7 @@ static void text_stack(FILE *out, const struct address_space *as, const struct s
 
 	fprintf(out, " %8" PRIu64 " %7" PRIu64 " %7" PRIu64 " %-12" PRIx64 " %-20.20s",
 		e->c[VMT_CC_FAULTS], e->c[VMT_CC_MAJOR], e->c[VMT_CC_WP], v ? v->start : 0,
-		v ? name_text(v->label, label, sizeof(label)) : "[no row]");
+		v ? name_text(short_label(v), label, sizeof(label)) : "[no row]");
 	if (!e->nr)
 		fprintf(out, " [no user stack]");
 	for (uint32_t i = 0; i < e->nr && i < TEXT_FRAMES; i++)
