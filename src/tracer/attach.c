@@ -248,7 +248,7 @@ static int add_link(struct tracer *tr, struct bpf_link *link)
  * major (minor) fault; one event per CPU, for every process (the program
  * filters), since a per-thread event would miss threads that already exist.
  * The minor one runs a program on every fault of the machine: it is attached
- * for latency histograms only.
+ * for latency histograms and --stacks only.
  */
 static int attach_accounting(struct tracer *tr, struct bpf_program *prog,
 			     __u64 event)
