@@ -58,7 +58,13 @@ static __always_inline bool fp_plausible(struct pt_regs *regs)
 	return fp >= sp && fp - sp < STACK_SPAN;
 }
 
-/* The key is 528 bytes, past what a BPF stack frame may hold: one per CPU. */
+/*
+ * The key is 528 bytes, past what a BPF stack frame may hold: one per CPU.
+ * A program is not re-entered on its CPU (the kernel skips such a run), and
+ * the programs that build keys run one at a time there, except under
+ * PREEMPT_RT, where the tracepoint backend's minor and major accounting
+ * programs could preempt each other mid-key (the fentry backend has one).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

@@ -187,6 +187,11 @@ def make_tools(vmtrace, args):
          lambda c, o: [perf, "record", "-e", "page-faults", "-c", "1", "-o", o,
                        "--"] + c,
          perf_record_count)
+    # user stacks as perf takes them (frame pointers): what --stacks is set against
+    peer("perf record -c 1 -g", perf, "skipped (perf not installed)",
+         lambda c, o: [perf, "record", "-e", "page-faults", "-c", "1", "-g", "-o", o,
+                       "--"] + c,
+         perf_record_count)
     peer("bpftrace", bpftrace, "skipped (bpftrace not installed)",
          lambda c, o: [bpftrace, "-e", BPFTRACE_PROG, "-c", " ".join(c)],
          bpftrace_count)
