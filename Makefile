@@ -21,7 +21,7 @@ endif
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -MMD -MP \
 	  -I$(OUTPUT) -Isrc
-LDLIBS := -ldw -lbpf -lelf -lz -ljson-c -pthread
+LDLIBS := -ldw -lbpf -lelf -lz -lm -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 # libdw.a's own: MiniDebugInfo is xz, debug sections may be bzip2 or zstd
@@ -52,14 +52,14 @@ endif
 #   model/   the address space as data        report/  text, JSON, live view, files
 #   tracer/  the only code that uses libbpf    ci/      baselines, comparison, runs
 #   main.c, cli.c, ci_cli.c, kernel_features.c on top.
-# libvmt-core.a (model, report, ci less its runs, the command lines) needs no
+# libvmt-core.a (model, report, ci less its runs and -r, the command lines) needs no
 # libbpf and no skeleton: the unit tests and the fuzzer link it alone.
 obj = $(patsubst src/%.c,$(OUTPUT)/obj/%.o,$(1))
 CORE_SRCS := $(wildcard src/model/*.c src/report/*.c) \
-	$(filter-out src/ci/runs.c,$(wildcard src/ci/*.c)) \
+	$(filter-out src/ci/runs.c src/ci/repeat.c,$(wildcard src/ci/*.c)) \
 	src/cli.c src/cli_tracer.c src/ci_cli.c src/tracer/backends.c
 TRACER_SRCS := $(filter-out src/tracer/backends.c,$(wildcard src/tracer/*.c)) \
-	src/ci/runs.c src/kernel_features.c
+	src/ci/runs.c src/ci/repeat.c src/kernel_features.c
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 TRACER_OBJS := $(call obj,$(TRACER_SRCS))
 CORE_LIB := $(OUTPUT)/libvmt-core.a
@@ -186,7 +186,8 @@ FUZZ_RUNS ?= 100000
 FUZZ_LIMIT ?= -runs=$(FUZZ_RUNS) -seed=1
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
-FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/model/profile.c \
+FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/ci/keyed.c \
+	src/ci/reportin.c src/model/profile.c \
 	src/report/profile_report.c $(JSON_WRITER_SRCS)
 $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/cases.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)

@@ -44,15 +44,23 @@ static __always_inline void cache_vma(struct vmt_thread *t,
 	t->cached = 1;
 }
 
-/* Refreshes the mm boundaries that labels are made from. */
+/*
+ * Refreshes the mm boundaries that labels are made from, once per mapping
+ * generation: they move only at exec, brk and the VMA calls, which all bump
+ * it. Ten reads on every first fault in a VMA were a good part of its cost.
+ */
 static __always_inline void read_layout(struct vmt_proc *proc,
-					struct task_struct *task)
+					struct task_struct *task, __u64 gen)
 {
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct mm_struct *mm;
 	struct file *exe;
 
+	if (proc->layout_gen == gen + 1)
+		return;
+	mm = BPF_CORE_READ(task, mm);
 	if (!mm)
 		return;
+	proc->layout_gen = gen + 1;
 	proc->mm.start_code = BPF_CORE_READ(mm, start_code);
 	proc->mm.end_code = BPF_CORE_READ(mm, end_code);
 	proc->mm.start_data = BPF_CORE_READ(mm, start_data);
@@ -119,7 +127,7 @@ static __noinline __u32 lookup_row(struct vmt_proc *proc, struct vmt_thread *t,
 	};
 	long err;
 
-	read_layout(proc, task);
+	read_layout(proc, task, gen);
 	if (maple_valid(vma, mm, addr)) {
 		__sync_fetch_and_add(&lookups.walk, 1);
 		row_of_vma(vma, &v);
@@ -305,7 +313,7 @@ static __always_inline int handle_fault(void *ctx, __u64 addr, struct pt_regs *r
 	serial = t->serial;
 	error = access_error(ec, t->vm_flags);
 	wp = wp_fault(ec);
-	t->last_state = FAULT_DONE;
+	t->last_state = FAULT_DONE;	/* what the stale returns leave; else PENDING below */
 	if (held && row_went_stale(row, serial)) {
 		count_unresolved(tgid, access_of(ec), wp, user, error);
 		return 0;

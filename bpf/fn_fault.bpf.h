@@ -37,7 +37,7 @@ static __always_inline __u32 fn_row(struct vmt_proc *proc, struct vmt_thread *t,
 		return t->slot;
 	/* the user stack pointer at kernel entry: is this a thread's stack? */
 	v.sp = REGS_USER_SP((struct pt_regs *)bpf_task_pt_regs(task));
-	read_layout(proc, task);
+	read_layout(proc, task, v.gen);
 	row_of_vma(vma, &v);
 	cache_vma(t, &v);
 	t->fn_vma_cached = (__u64)vma;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Finding a VMA by walking the mm's maple tree (Linux 6.1+) with plain reads,
- * instead of bpf_find_vma(): that helper costs ~11 us from the fault
- * tracepoint (its mmap_lock release goes through an irq_work), which a
- * process faulting across thousands of VMAs pays on nearly every fault.
+ * instead of bpf_find_vma(): that helper cost ~11 us from the fault
+ * tracepoint on the 6.18 development VM (docs/kernels.md; its mmap_lock
+ * release goes through an irq_work), which a process faulting across
+ * thousands of VMAs pays on nearly every fault.
  *
  * This mirrors mtree_range_walk(): each level's node is copied in one read,
  * the first pivot >= addr picks the slot, leaves hold the VMAs. It takes no

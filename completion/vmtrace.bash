@@ -58,28 +58,28 @@ _vmtrace()
 	--root)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	-d | --duration | -I | --interval | --top | --max-vmas | -r | --runs | \
+	-d | --duration | -I | --interval | --top | --max-vmas | -r | --runs | --repeat | \
 	--tolerance | --tolerance-for | --min-count)
 		return ;;
 	esac
 	case $sub in
 	record | check)
 		COMPREPLY=($(compgen -W "-o --output --baseline -r --runs --root --tolerance
-			--tolerance-for --min-count --strict --json --pretty --junit --backend --max-vmas -i
+			--tolerance-for --min-count --strict --json --pretty --junit -w --wide --backend --max-vmas -i
 			--no-inherit -u --user
 			-v --verbose --help --" -- "$cur"))
 		return ;;
 	diff)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--tolerance --tolerance-for --min-count --strict
-				--json --pretty --junit -v --verbose --help" -- "$cur"))
+				--json --pretty --junit --root -w --wide -v --verbose --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -d --duration -I
+		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -r --repeat -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
 			--heatmap --full --all-vmas --dead-vmas --code --stacks --folded --folded-kind --features --follow --merge --orphan --backend
 			--max-vmas -u --user -v --verbose -V --version --help --usage --" -- "$cur"))

@@ -15,7 +15,7 @@ static const char doc[] =
 "\n"
 "USAGE: vmtrace record -o BASELINE [-r N] [OPTIONS] -- COMMAND [ARGS...]\n"
 "       vmtrace check --baseline BASELINE [-r N] [OPTIONS] -- COMMAND [ARGS...]\n"
-"       vmtrace diff [OPTIONS] BASELINE OTHER\n"
+"       vmtrace diff [OPTIONS] BASELINE OTHER   (baselines, or -j reports)\n"
 "\n"
 "check and diff exit 0 within tolerance, 1 on a regression, 2 on a usage or\n"
 "input error (a malformed baseline, a command that failed).\n"
@@ -24,7 +24,8 @@ static const char doc[] =
 "  vmtrace record -o base.json -r 5 -- ./app      # medians of 5 runs\n"
 "  vmtrace check --baseline base.json -- ./app    # 10% and 8 faults of slack\n"
 "  vmtrace check --baseline base.json --tolerance 5% --tolerance-for major=0 -- ./app\n"
-"  vmtrace diff base.json new.json                # two stored runs\n";
+"  vmtrace diff base.json new.json                # two stored runs\n"
+"  vmtrace diff old-report.json new-report.json    # two vmtrace -j reports\n";
 
 enum {
 	OPT_BASELINE = 0x200,
@@ -53,6 +54,9 @@ static const struct argp_option options[] = {
 	{ "json", OPT_JSON, NULL, 0,
 	  "check, diff: the verdict as one JSON object on stdout (rows, counts, pass or fail)" },
 	{ "pretty", OPT_PRETTY, NULL, 0, "With --json: indented" },
+	{ "wide", 'w', NULL, 0,
+	  "check, diff: every column of the table, nothing cut (default: 100 columns, "
+	  "or the terminal's)" },
 	{ "junit", OPT_JUNIT, "FILE", 0,
 	  "check, diff: also the verdict as JUnit XML in FILE, a test case per row" },
 	{ "strict", OPT_STRICT, NULL, 0,
@@ -98,7 +102,7 @@ static void check_ci_args(struct config *cfg)
 {
 	if (cfg->ci == CI_DIFF) {
 		if (!cfg->other)
-			usage_error("diff needs two baseline files");
+			usage_error("diff needs two files (baselines, or -j reports)");
 		if (cfg->runs || cfg->output)
 			usage_error("diff runs nothing: -r and -o do not apply");
 		return;
@@ -166,6 +170,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PRETTY:
 		cfg->pretty = true;
+		break;
+	case 'w':
+		cfg->wide = true;
 		break;
 	case OPT_JUNIT:
 		cfg->junit = arg;

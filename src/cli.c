@@ -26,6 +26,7 @@ static const char doc[] =
 "  vmtrace -p 1234 -d 10 -I 1000   # 10 seconds, a live view every second\n"
 "  vmtrace -- ./app arg1 arg2       # run ./app under the tracer (report on stderr)\n"
 "  vmtrace -j -o out.json -- ./app  # the same, as JSON in out.json\n"
+"  vmtrace -r 5 -- ./app            # 5 runs: each row's mean +- standard deviation\n"
 "  vmtrace --sort faults -- make    # busiest VMAs first\n"
 "  vmtrace -p 1234 -I 1000 --top 15 # live view, like top\n"
 "  vmtrace --files --latency -- ./app  # files it waits on, fault latency\n"
@@ -97,6 +98,9 @@ static const struct argp_option options[] = {
 	{ "dead-vmas", OPT_DEAD_VMAS, "N", 0,
 	  "JSON: also list the first N VMAs that were unmapped or changed, one by "
 	  "one (the report folds them by identity)" },
+	{ "repeat", 'r', "N", 0,
+	  "Run the command N times (1 to 1000): each row's mean +- standard deviation, "
+	  "as perf stat -r" },
 	{ "all-cpus", 'a', NULL, 0, "System-wide (reserved, as in perf: not supported yet)" },
 	{ "version", 'V', NULL, 0,
 	  "Version, git commit, libbpf, and this kernel's BPF features, a line each" },
@@ -211,6 +215,30 @@ struct parse_ctx {
 	FILE *devnull;		/* argp's err_stream: see usage_error() */
 };
 
+/*
+ * -r runs a command N times and reports each row's mean and spread: a
+ * process already running cannot be run again, and what is measured once
+ * over one run (a live view, a duration, files, latency, heatmaps, code,
+ * dead VMAs, merged tables) has no mean. One line names the first conflict.
+ */
+static void check_repeat(const struct config *cfg)
+{
+	const struct { bool set; const char *what; } conflicts[] = {
+		{ cfg->pid, "-p" }, { cfg->interval, "-I" }, { cfg->duration, "-d" },
+		{ cfg->files, "--files" }, { cfg->latency, "--latency" },
+		{ cfg->heatmap, "--heatmap" }, { cfg->code, "--code" },
+		{ cfg->stacks, "--stacks" }, { cfg->folded, "--folded" },
+		{ cfg->dead_vmas, "--dead-vmas" }, { cfg->merge_comm, "--merge" },
+		{ cfg->all_vmas, "--all-vmas" }, { cfg->orphan, "--orphan" },
+	};
+
+	for (size_t i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++)
+		if (conflicts[i].set)
+			usage_error("-r %u runs a command %u times for each row's mean and "
+				    "spread: %s does not apply", cfg->runs, cfg->runs,
+				    conflicts[i].what);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *ctx = state->input;
@@ -289,6 +317,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error("invalid --dead-vmas: '%s' (1 to 1000000)", arg);
 		cfg->dead_vmas = n;
 		break;
+	case 'r':
+		if (parse_uint(arg, 1, 1000, &n))
+			usage_error("invalid -r: '%s' (1 to 1000 runs)", arg);
+		cfg->runs = n;
+		break;
 	case 'a':
 		usage_error("-a (system-wide) is not supported yet: give -p PID or a "
 			    "command (--all-vmas lists VMAs without faults)");
@@ -333,6 +366,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error(cfg->pid ?
 				     "give either -p PID or a command, not both" :
 				     "nothing to trace: give -p PID or -- COMMAND");
+		if (cfg->runs)
+			check_repeat(cfg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

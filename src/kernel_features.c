@@ -12,7 +12,6 @@
 #include "tracer/attach.h"
 #include "tracer/probe.h"
 #include "version.h"
-#include <bpf/libbpf.h>
 
 static const char *owner_name(int backend)
 {
@@ -45,8 +44,10 @@ static int features_json(const struct config *cfg, const struct utsname *u,
 	struct json_writer w;
 	int err;
 
-	jw_init(&w, stdout, JW_PRETTY);
+	/* like a report: one line unless asked, or read on a terminal */
+	jw_init(&w, stdout, cfg->pretty || isatty(STDOUT_FILENO) ? JW_PRETTY : JW_COMPACT);
 	jw_begin_object(&w);
+	jw_string_field(&w, "schema", FEATURES_SCHEMA);
 	jw_string_field(&w, "kernel", u->release);
 	jw_bool_field(&w, "btf", !access(cfg->btf_path ? cfg->btf_path :
 					 "/sys/kernel/btf/vmlinux", R_OK));
@@ -109,7 +110,7 @@ int print_version(const struct config *cfg)
 
 	uname(&u);
 	printf("vmtrace %s\ncommit %s\nlibbpf %s\nkernel %s\nkernel BTF %s\n",
-	       VMTRACE_VERSION, VMTRACE_COMMIT, libbpf_version_string(), u.release,
+	       VMTRACE_VERSION, VMTRACE_COMMIT, tracer_libbpf_version(), u.release,
 	       access(btf, R_OK) ? "missing" : btf);
 	if (access(btf, R_OK) || tracer_list_points(cfg, count_point, &p))
 		return 0;

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+/* --features -j: its "schema" member (docs/schema/features.schema.json) */
+#define FEATURES_SCHEMA	"vmtrace-features/1"
+
 /* Prints the report (text, or JSON with -j); returns the exit code. */
 int print_features(const struct config *cfg);
 /* --version: vmtrace's version and commit, libbpf's, the kernel's BPF features. */

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include "tracer/attach.h"
 #include "cli.h"
@@ -25,6 +24,7 @@
 #include "report/output.h"
 #include "report/stacks_report.h"
 #include "report/report.h"
+#include "ci/repeat.h"
 #include "ci/runs.h"
 #include "tracer/target.h"
 #include "model/timeline.h"
@@ -525,16 +525,6 @@ static void stop_command(const struct config *cfg, struct target *t,
 	target_stop(t, text, wake);
 }
 
-/* The report is made in memory: its width is the destination's, asked here. */
-static unsigned int terminal_columns(int fd)
-{
-	struct winsize ws;
-
-	if (fd < 0 || !isatty(fd))
-		return 0;
-	return !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col ? ws.ws_col : DEFAULT_COLUMNS;
-}
-
 int main(int argc, char **argv)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
@@ -560,13 +550,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (cfg.features)
 		return print_features(&cfg);
+	if (cfg.runs)	/* -r: record's runner, each row's mean and spread */
+		return repeat_run(&cfg);
 	if (output_open(&out[0], cfg.output, fileno(report_stream(&cfg))))
 		return 1;
 	if (cfg.folded && output_open(&out[1], cfg.folded, STDOUT_FILENO)) {
 		output_abort(&out[0]);
 		return 1;
 	}
-	cfg.columns = terminal_columns(out[0].fd);
+	cfg.columns = terminal_columns(out[0].fd);	/* the report is made in memory */
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);

@@ -271,6 +271,7 @@ struct vmt_proc {
 	 */
 	__u64 pf_disabled;
 	__u64 image_gen;	/* gen when its last exec began: dead rows fold per image */
+	__u64 layout_gen;	/* gen + 1 when mm was last read (0: never) */
 	struct vmt_sc_stat sc[VMT_NR_SYSCALLS];
 	__u64 latency[VMT_NR_LAT_KINDS][VMT_LAT_SLOTS];	/* faults per bucket */
 };

@@ -2,11 +2,12 @@
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
 #   layers       src/ includes point down a layer only, no cycles (check-layers.py)
+#   links        the README's and docs/' links and anchors resolve (docs/check-links.py)
 #   fuzz         the baseline reader and the JSON writer under libFuzzer, 100,000
 #                inputs each from a fixed seed (VMTRACE_FUZZ_RUNS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite (20,000 mappings in rows/reclaim, not
-#                100,000) against vmtrace built with ASan, UBSan and
+#                100,000; 3 checks of an unchanged workload, not 10) against vmtrace built with ASan, UBSan and
 #                LeakSanitizer: any report (a leak on an exit path, a bad access) fails
 #   real         root, this machine's kernel: vmtrace's per-VMA rows on programs from
 #                Debian's packages against a per-fault oracle from perf (tests/real)
@@ -46,12 +47,16 @@ count_check() {
 	done <<<"$lines"
 }
 
+# Each tier's wall-clock time, so CI's 30 minutes can be budgeted.
+took() { echo "--- $1: $(($SECONDS - $2)) s"; }
+
 tier() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
 	count_check "$name"
+	took "$name" "$t0"
 }
 
 make -s all man .output/unit-tests .output/itest .output/vmwork .output/vmwork-stripped || {
@@ -74,6 +79,15 @@ if vm_on; then
 fi
 tier unit ./.output/unit-tests
 tier layers tests/check-layers.py
+# Every relative link and #anchor in the README and docs/ leads somewhere.
+doc_links() {
+	if python3 docs/check-links.py; then
+		echo "100%: Checks: 1, Failures: 0, Errors: 0"
+	else
+		echo "0%: Checks: 1, Failures: 1, Errors: 0"
+	fi
+}
+tier links doc_links
 # The baseline reader and the JSON writer under libFuzzer, a fixed number of
 # inputs from a fixed seed (VMTRACE_FUZZ_RUNS; see make fuzz to explore longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
@@ -97,7 +111,8 @@ sanitize() {
 	make -s SANITIZE=1 OUTPUT=.output/asan .output/asan/vmtrace >/dev/null || return 1
 	ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
 	UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" \
-	ITEST_CHURN=20000 VMTRACE=.output/asan/vmtrace VMWORK=.output/vmwork ./.output/itest
+	ITEST_CHURN=20000 ITEST_CHECK_REPEAT=3 VMTRACE=.output/asan/vmtrace VMWORK=.output/vmwork \
+		./.output/itest
 	if [ -n "$(ls -A "$reports")" ]; then
 		echo "sanitize: reports from vmtrace:"
 		cat "$reports"/*
@@ -108,6 +123,7 @@ sanitize() {
 }
 
 tier_sanitize() {
+	local t0=$SECONDS
 	echo "=== sanitize"
 	sanitize 2>&1 | tee "$log"
 	local status=${PIPESTATUS[0]}
@@ -115,6 +131,7 @@ tier_sanitize() {
 	if [ "$status" -ne 0 ] && ! grep -q "Failures: [1-9]" "$log"; then
 		failed=$((failed + 1))	# a sanitizer report, not a Check failure
 	fi
+	took sanitize "$t0"
 }
 
 tier_sanitize
@@ -134,6 +151,7 @@ if [ -n "$vm_pid" ]; then
 	vm_pid=
 	tee "$log" <"$vm_log"
 	count_check vm
+	echo "--- vm: done by ${SECONDS} s after the start (it ran beside the tiers above)"
 	# a guest that timed out or died printed fewer summaries, none failing
 	if [ "$vm_status" -ne 0 ] && ! grep -q "Failures: [1-9]\|Errors: [1-9]" "$log"; then
 		echo "run-all: the qemu tier exited with status $vm_status: counted as one failure"

@@ -8,11 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <json-c/json.h>
 #include "ci/baseline.h"
-#include "ci/jsonin.h"
+#include "ci/keyed.h"
+#include "ci/reportin.h"
 #include "model/array.h"
 #include "report/json_writer.h"
+#include "report/report.h"
 #include "report/profile_report.h"
 
 /* ---- statistics over runs ---- */
@@ -219,175 +220,8 @@ int baseline_write(FILE *out, const struct baseline *b)
  * (json-c would keep the last silently).
  */
 
-/* Where the reader is, for reasons: "rows[3].counters.major[1]". */
-struct where {
-	char s[192];
-	size_t len;
-};
-
-struct reader {
-	struct jin j;
-	struct where w;
-	/*
-	 * Names too long for their field: fine only if their KEY_bytes follow
-	 * (a name that was not UTF-8 grows when its bytes become U+FFFD).
-	 */
-	unsigned int long_names;
-};
-
 /* long_names: the top-level command (a row's use the bits of its keys) */
 #define LONG_COMMAND (1u << 31)
-
-/* Appends a then b to where the reader is; returns the length before. */
-static size_t at(struct reader *r, const char *a, const char *b)
-{
-	size_t old = r->w.len;
-
-	for (const char *s = a; *s && r->w.len + 1 < sizeof(r->w.s); s++)
-		r->w.s[r->w.len++] = *s;
-	for (const char *s = b; *s && r->w.len + 1 < sizeof(r->w.s); s++)
-		r->w.s[r->w.len++] = *s;
-	r->w.s[r->w.len] = '\0';
-	return old;
-}
-
-static void back(struct reader *r, size_t len)
-{
-	r->w.len = len;
-	r->w.s[len] = '\0';
-}
-
-static const char *here(const struct reader *r)
-{
-	return r->w.len ? r->w.s : "the top level";
-}
-
-#define fail(r, fmt, ...) jin_fail(&(r)->j, "%s: " fmt, here(r), ##__VA_ARGS__)
-
-/* The next value is an object or array; opens it. */
-static int expect(struct reader *r, enum jin_type t, const char *what)
-{
-	enum jin_type got = jin_peek(&r->j);
-
-	if (got != t)
-		return fail(r, "expected %s, got %s", what, jin_type_name(got));
-	return jin_open(&r->j, t == JIN_OBJECT ? '{' : '[');
-}
-
-/*
- * The next key of an object among names[0..n), each at most once: its
- * index, n after the object's last, or -1.
- */
-static int next_key(struct reader *r, const char *const *names, int n,
-		    unsigned int *seen, bool *first)
-{
-	int more = jin_more(&r->j, '}', first), len, k;
-	char key[40];
-
-	if (more <= 0)
-		return more ? -1 : n;
-	len = jin_key(&r->j, key, sizeof(key));
-	if (len < 0)
-		return -1;
-	for (k = 0; k < n && ((size_t)len != strlen(key) || strcmp(key, names[k])); k++)
-		;
-	if (k == n)
-		return fail(r, "unknown key \"%s%s\"", key, (size_t)len >= sizeof(key) ?
-			    "..." : ""), -1;
-	if (*seen & 1u << k)
-		return fail(r, "\"%s\" given twice", key), -1;
-	*seen |= 1u << k;
-	return k;
-}
-
-/*
- * An object whose keys are names[0..n), each read by field(r, key's index,
- * ctx) and given at most once; the keys in the mask required must be there.
- */
-static int get_object(struct reader *r, const char *const *names, int n,
-		      unsigned int required,
-		      int (*field)(struct reader *r, int k, void *ctx), void *ctx)
-{
-	unsigned int seen = 0;
-	bool first = true;
-	size_t mark;
-	int k;
-
-	if (expect(r, JIN_OBJECT, "an object"))
-		return -EINVAL;
-	while ((k = next_key(r, names, n, &seen, &first)) >= 0 && k < n) {
-		mark = at(r, r->w.len ? "." : "", names[k]);
-		if (field(r, k, ctx))
-			return -EINVAL;
-		back(r, mark);
-	}
-	if (k < 0)
-		return -EINVAL;
-	for (k = 0; k < n; k++)
-		if ((required & 1u << k) && !(seen & 1u << k))
-			return fail(r, "no \"%s\"", names[k]);
-	return 0;
-}
-
-#define ALL_OF(n)	((1u << (n)) - 1)
-
-/* A non-negative integer up to max: never clamped, never rounded. */
-static int get_count(struct reader *r, unsigned long long max, unsigned long long *out)
-{
-	enum jin_type t = jin_peek(&r->j);
-	struct jin_number n;
-
-	if (t != JIN_NUMBER)
-		return fail(r, "expected a non-negative integer, got %s", jin_type_name(t));
-	if (jin_number(&r->j, &n))
-		return -EINVAL;
-	if (n.negative)
-		return fail(r, "negative (%s)", n.text);
-	if (!n.integer)
-		return fail(r, "expected a non-negative integer, got %s", n.text);
-	if (n.overflow)
-		return fail(r, "%s is over 2^64-1, the largest count", n.text);
-	if (n.u > max)
-		return fail(r, "%llu is too large (at most %llu)", n.u, max);
-	*out = n.u;
-	return 0;
-}
-
-/* A string that fits out (NUL-free); null reads as "" where allowed. */
-static int get_string(struct reader *r, char *out, size_t size, bool nullable)
-{
-	enum jin_type t = jin_peek(&r->j);
-	size_t len;
-
-	out[0] = '\0';
-	if (t == JIN_NULL && nullable)
-		return jin_skip(&r->j);
-	if (t != JIN_STRING)
-		return fail(r, "expected a string, got %s", jin_type_name(t));
-	if (jin_string(&r->j, out, size, &len))
-		return -EINVAL;
-	if (len >= size)
-		return fail(r, "longer than %zu bytes", size - 1);
-	if (strlen(out) != len)
-		return fail(r, "holds a NUL byte (\\u0000)");
-	return 0;
-}
-
-/*
- * A backend is a name vmtrace wrote (fentry, kprobe, tracepoint): it is
- * printed in notes as is, so anything beyond a short lower-case word (an
- * escape sequence, bytes that are not text) is refused, not echoed.
- */
-static int get_backend(struct reader *r, char *out, size_t size)
-{
-	if (get_string(r, out, size, true))
-		return -EINVAL;
-	for (const char *c = out; *c; c++)
-		if (!(*c >= 'a' && *c <= 'z') && !(*c >= '0' && *c <= '9') &&
-		    *c != '_' && *c != '-')
-			return fail(r, "not a backend name (letters a-z, digits, '_', '-')");
-	return 0;
-}
 
 static int get_spread(struct reader *r, struct spread *s)
 {
@@ -397,23 +231,23 @@ static int get_spread(struct reader *r, struct spread *s)
 	size_t n = 0, mark;
 	int more;
 
-	if (expect(r, JIN_ARRAY, "[median, min, max]"))
+	if (rd_expect(r, JIN_ARRAY, "[median, min, max]"))
 		return -EINVAL;
 	while ((more = jin_more(&r->j, ']', &first)) > 0) {
 		if (n == 3)
-			return fail(r, "expected [median, min, max], got more numbers");
-		mark = at(r, idx[n], "");
-		if (get_count(r, ~0ULL, &v[n++]))
+			return rd_fail(r, "expected [median, min, max], got more numbers");
+		mark = rd_at(r, idx[n], "");
+		if (rd_count(r, ~0ULL, &v[n++]))
 			return -EINVAL;
-		back(r, mark);
+		rd_back(r, mark);
 	}
 	if (more < 0)
 		return -EINVAL;
 	if (n != 3)
-		return fail(r, "expected [median, min, max], got %zu number%s", n,
-			    n == 1 ? "" : "s");
+		return rd_fail(r, "expected [median, min, max], got %zu number%s", n,
+			       n == 1 ? "" : "s");
 	if (v[1] > v[0] || v[0] > v[2])
-		return fail(r, "not min <= median <= max");
+		return rd_fail(r, "not min <= median <= max");
 	*s = (struct spread){ .median = v[0], .min = v[1], .max = v[2] };
 	return 0;
 }
@@ -454,17 +288,11 @@ static const char *const row_keys[NR_ROW_KEYS] = {
 
 static int get_bytes(struct reader *r, char *out, size_t size)
 {
-	char hex[2 * NAME_BYTES_MAX + 2];
-
-	if (get_string(r, hex, sizeof(hex), false))
-		return -EINVAL;
-	if (jw_bytes_decode(hex, out, size) < 0)
-		return fail(r, "not the hex of at most %zu bytes, none NUL", size - 1);
-	return 0;
+	return rd_bytes(r, out, size, 2 * NAME_BYTES_MAX);
 }
 
 /*
- * A name: as get_string(), but one too long for out is held back as long
+ * A name: as rd_string(), but one too long for out is held back as long
  * (out gets its first bytes) until its KEY_bytes, which replace it, or the
  * end of its row, which refuses it.
  */
@@ -474,10 +302,10 @@ static int get_name(struct reader *r, char *out, size_t size, unsigned int bit,
 	char text[3 * NAME_BYTES_MAX + 1];	/* every byte U+FFFD: three each */
 	size_t len;
 
-	if (get_string(r, text, sizeof(text), may_be_empty))
+	if (rd_string(r, text, sizeof(text), may_be_empty))
 		return -EINVAL;
 	if (!text[0] && !may_be_empty)
-		return fail(r, "empty");
+		return rd_fail(r, "empty");
 	len = strlen(text);
 	if (len >= size) {
 		r->long_names |= bit;
@@ -499,16 +327,16 @@ static int get_row_field(struct reader *r, int k, void *row)
 	case R_LABEL:
 		return get_name(r, id->label, sizeof(id->label), 1u << R_LABEL, false);
 	case R_PERMS:
-		return get_string(r, id->perms, sizeof(id->perms), false) ||
+		return rd_string(r, id->perms, sizeof(id->perms), false) ||
 		       (!valid_perms(id->perms) &&
-			fail(r, "\"%s\" is not like \"rw-p\"", id->perms));
+			rd_fail(r, "\"%s\" is not like \"rw-p\"", id->perms));
 	case R_POSITION:
-		if (get_count(r, 1 << 20, &pos))
+		if (rd_count(r, 1 << 20, &pos))
 			return -EINVAL;
 		id->position = pos;
 		return 0;
 	case R_SIZE:
-		if (get_count(r, ROW_SIZE_MAX, &size))
+		if (rd_count(r, ROW_SIZE_MAX, &size))
 			return -EINVAL;
 		id->size = size;
 		return 0;
@@ -519,8 +347,8 @@ static int get_row_field(struct reader *r, int k, void *row)
 		r->long_names &= ~(1u << R_LABEL);
 		return get_bytes(r, id->label, sizeof(id->label));
 	default:
-		return get_object(r, pcounter_names, NR_PCOUNTERS, ALL_OF(NR_PCOUNTERS),
-				  get_counter, row);
+		return rd_object(r, pcounter_names, NR_PCOUNTERS, ALL_OF(NR_PCOUNTERS),
+				 get_counter, row);
 	}
 }
 
@@ -531,27 +359,27 @@ static int get_rows(struct reader *r, struct baseline *b)
 	char idx[32];
 	int more;
 
-	if (expect(r, JIN_ARRAY, "an array of rows"))
+	if (rd_expect(r, JIN_ARRAY, "an array of rows"))
 		return -EINVAL;
 	while ((more = jin_more(&r->j, ']', &first)) > 0) {
 		struct baseline_row *row = array_push(b->rows, b->nr, cap, 256);
 
 		if (!row)
-			return fail(r, "out of memory after %zu rows", b->nr);
+			return rd_fail(r, "out of memory after %zu rows", b->nr);
 		snprintf(idx, sizeof(idx), "[%zu]", b->nr - 1);
-		mark = at(r, idx, "");
+		mark = rd_at(r, idx, "");
 		r->long_names &= LONG_COMMAND;
-		if (get_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
-			       row))
+		if (rd_object(r, row_keys, NR_ROW_KEYS, ROW_REQUIRED, get_row_field,
+			      row))
 			return -EINVAL;
 		if (r->long_names & ~LONG_COMMAND) {
 			bool label = r->long_names & 1u << R_LABEL;
 
-			at(r, label ? ".label" : ".command", "");
-			return fail(r, "longer than %zu bytes", label ?
-				    sizeof(row->id.label) - 1 : sizeof(row->id.command) - 1);
+			rd_at(r, label ? ".label" : ".command", "");
+			return rd_fail(r, "longer than %zu bytes", label ?
+				       sizeof(row->id.label) - 1 : sizeof(row->id.command) - 1);
 		}
-		back(r, mark);
+		rd_back(r, mark);
 	}
 	return more;
 }
@@ -589,11 +417,11 @@ static int get_pct(struct reader *r, double *out)
 	struct jin_number n;
 
 	if (t != JIN_NUMBER)
-		return fail(r, "expected a number, got %s", jin_type_name(t));
+		return rd_fail(r, "expected a number, got %s", jin_type_name(t));
 	if (jin_number(&r->j, &n))
 		return -EINVAL;
 	if (!(n.d >= 0 && n.d <= 1e6))
-		return fail(r, "%s is out of range (0 to 1000000)", n.text);
+		return rd_fail(r, "%s is out of range (0 to 1000000)", n.text);
 	*out = n.d / 100;
 	return 0;
 }
@@ -612,14 +440,14 @@ static int get_tolerance(struct reader *r, int k, void *tol)
 		return get_pct(r, &t->relative);
 	}
 	t->has_min_count = true;
-	return get_count(r, 1ULL << 40, &t->min_count);
+	return rd_count(r, 1ULL << 40, &t->min_count);
 }
 
 /* "counters": {"major": {...}, ...}: each counter's own. */
 static int get_counter_tolerance(struct reader *r, int c, void *b)
 {
-	return get_object(r, tol_keys, T_COUNTERS, 0, get_tolerance,
-			  &((struct baseline *)b)->tol_for[c]);
+	return rd_object(r, tol_keys, T_COUNTERS, 0, get_tolerance,
+			 &((struct baseline *)b)->tol_for[c]);
 }
 
 /* The baseline's tolerance, and the counters' own. */
@@ -627,7 +455,7 @@ static int get_tolerances(struct reader *r, int k, void *b)
 {
 	if (k != T_COUNTERS)
 		return get_tolerance(r, k, &((struct baseline *)b)->tol);
-	return get_object(r, pcounter_names, NR_PCOUNTERS, 0, get_counter_tolerance, b);
+	return rd_object(r, pcounter_names, NR_PCOUNTERS, 0, get_counter_tolerance, b);
 }
 
 static int get_unavailable(struct reader *r, struct baseline *b)
@@ -637,17 +465,17 @@ static int get_unavailable(struct reader *r, struct baseline *b)
 	size_t n = 0, mark;
 	int more, c;
 
-	if (expect(r, JIN_ARRAY, "an array of counter names"))
+	if (rd_expect(r, JIN_ARRAY, "an array of counter names"))
 		return -EINVAL;
 	while ((more = jin_more(&r->j, ']', &first)) > 0) {
 		snprintf(idx, sizeof(idx), "[%zu]", n++);
-		mark = at(r, idx, "");
-		if (get_string(r, name, sizeof(name), false))
+		mark = rd_at(r, idx, "");
+		if (rd_string(r, name, sizeof(name), false))
 			return -EINVAL;
 		if ((c = pcounter_by_name(name)) < 0)
-			return fail(r, "\"%s\" is not a counter name", name);
+			return rd_fail(r, "\"%s\" is not a counter name", name);
 		b->unavailable[c] = true;
-		back(r, mark);
+		rd_back(r, mark);
 	}
 	return more;
 }
@@ -676,7 +504,7 @@ static int get_version(struct reader *r)
 	int len;
 
 	if (t != JIN_OBJECT)
-		return jin_fail(&r->j, "not a vmtrace baseline (expected a JSON object, "
+		return jin_fail(&r->j, "not a vmtrace baseline or report (expected a JSON object, "
 				"got %s)", jin_type_name(t));
 	jin_open(&j, '{');
 	while (!found && jin_more(&j, '}', &first) > 0 &&
@@ -690,8 +518,8 @@ static int get_version(struct reader *r)
 		return -EINVAL;
 	}
 	if (!found)
-		return jin_fail(&r->j, "not a vmtrace baseline (no \"vmtrace_baseline\" "
-				"version)");
+		return jin_fail(&r->j, "not a vmtrace baseline or report (no \"vmtrace_baseline\" "
+				"version, no \"schema\": \"%s\")", REPORT_SCHEMA);
 	t = jin_peek(&j);
 	if (t != JIN_NUMBER)
 		return jin_fail(&r->j, "\"vmtrace_baseline\": expected a version number, "
@@ -716,10 +544,10 @@ static int get_schema(struct reader *r)
 {
 	char schema[sizeof(BASELINE_SCHEMA) + 1];
 
-	if (get_string(r, schema, sizeof(schema), false))
+	if (rd_string(r, schema, sizeof(schema), false))
 		return -EINVAL;
 	return strcmp(schema, BASELINE_SCHEMA) ?
-	       fail(r, "not \"%s\"", BASELINE_SCHEMA) : 0;
+	       rd_fail(r, "not \"%s\"", BASELINE_SCHEMA) : 0;
 }
 
 static int get_field(struct reader *r, int k, void *base)
@@ -733,16 +561,16 @@ static int get_field(struct reader *r, int k, void *base)
 	case K_COMMAND:
 		return get_name(r, b->command, sizeof(b->command), LONG_COMMAND, true);
 	case K_BACKEND:
-		return get_backend(r, b->backend, sizeof(b->backend));
+		return rd_word(r, b->backend, sizeof(b->backend));
 	case K_RUNS:
-		if (get_count(r, 1 << 20, &runs))
+		if (rd_count(r, 1 << 20, &runs))
 			return -EINVAL;
 		b->runs = runs;
-		return runs ? 0 : fail(r, "0");
+		return runs ? 0 : rd_fail(r, "0");
 	case K_UNAVAILABLE:
 		return get_unavailable(r, b);
 	case K_TOLERANCE:
-		return get_object(r, tol_keys, NR_TOL_KEYS, 0, get_tolerances, b);
+		return rd_object(r, tol_keys, NR_TOL_KEYS, 0, get_tolerances, b);
 	case K_COMMAND_BYTES:
 		r->long_names &= ~LONG_COMMAND;
 		return get_bytes(r, b->command, sizeof(b->command));
@@ -756,8 +584,8 @@ static int get_field(struct reader *r, int k, void *base)
 static int get_baseline(struct reader *r, struct baseline *b)
 {
 	b->runs = 1;
-	if (get_version(r) || get_object(r, root_keys, NR_ROOT_KEYS,
-					 1u << K_VERSION | 1u << K_ROWS, get_field, b))
+	if (get_version(r) || rd_object(r, root_keys, NR_ROOT_KEYS,
+					1u << K_VERSION | 1u << K_ROWS, get_field, b))
 		return -EINVAL;
 	if (r->long_names & LONG_COMMAND)
 		return jin_fail(&r->j, "command: longer than %zu bytes",
@@ -789,7 +617,29 @@ int baseline_parse(const char *text, size_t len, struct baseline *b,
 	return ret;
 }
 
-int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen)
+/* A -j report as a baseline of one run: every spread zero. */
+static int baseline_of_report(const char *text, size_t len, const char *root,
+			      struct baseline *b, char *err, size_t errlen)
+{
+	struct report_meta meta;
+	struct profile p;
+	int ret = report_profile(text, len, root, &p, &meta, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = baseline_from_profiles(b, &p, 1);
+	profile_free(&p);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		return ret;
+	}
+	snprintf(b->command, sizeof(b->command), "%s", meta.command);
+	snprintf(b->backend, sizeof(b->backend), "%s", meta.backend);
+	return 0;
+}
+
+int baseline_load(const char *path, const char *root, struct baseline *b, char *err,
+		  size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 1 << 16, len = 0;
@@ -830,6 +680,8 @@ int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen
 	}
 	if (ret && !err[0])
 		snprintf(err, errlen, "cannot read: %s", strerror(-ret));
+	else if (!ret && report_is(text, len))
+		ret = baseline_of_report(text, len, root, b, err, errlen);
 	else if (!ret)
 		ret = baseline_parse(text, len, b, err, errlen);
 	if (fd >= 0)

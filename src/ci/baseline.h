@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Baselines: a command's fault profile over one or more runs, each counter's
- * median and spread (min, max) per row, as versioned JSON (README: "Baseline
+ * median and spread (min, max) per row, as versioned JSON (docs/ci.md, "Baseline
  * format"). The reader trusts nothing: any file that is not a well-formed
  * baseline of a known version is a one-line error, never a pass.
  */
@@ -54,9 +54,14 @@ int baseline_write(FILE *out, const struct baseline *b);
  */
 int baseline_parse(const char *text, size_t len, struct baseline *b,
 		   char *err, size_t errlen);
-/* Reads path (at most BASELINE_MAX_BYTES); errors as baseline_parse, or
- * "is a directory", "cannot open: ...". */
-int baseline_load(const char *path, struct baseline *b, char *err, size_t errlen);
+/*
+ * Reads path (at most BASELINE_MAX_BYTES): a baseline, or a -j report as one
+ * run (ci/reportin.h; its paths under root made relative to it, as record
+ * makes them). Errors as baseline_parse, or "is a directory", "cannot
+ * open: ...".
+ */
+int baseline_load(const char *path, const char *root, struct baseline *b, char *err,
+		  size_t errlen);
 
 /* "cow readin oom": which counters a backend's word list names, into out. */
 void baseline_unavailable(bool *out, const char *list);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "ci/compare.h"
 #include "ci/match.h"
+#include "model/array.h"
 #include "report/format.h"
 #include "report/json_writer.h"
 
@@ -20,8 +21,23 @@ struct judgement {
 	unsigned long long limit;	/* the highest median that passes */
 };
 
+/* The text table's cells, kept until every line is in: the columns fit them. */
+enum { T_COMMAND, T_ROW, T_COUNTER, T_BASE, T_NOW, T_CHANGE, T_VERDICT, NR_TCOLS };
+
+struct text_line {
+	char *cell[NR_TCOLS];
+};
+
+struct text_table {
+	struct text_line *lines;
+	size_t nr, cap;
+	bool failed;		/* out of memory: said once, at the end */
+};
+
 /* What one comparison prints to, and adds its counts to. */
 struct comparison {
+	struct text_table table;
+	size_t width;
 	FILE *out;
 	struct json_writer *json;	/* rows as JSON objects instead of lines */
 	FILE *junit;			/* a <testcase> per row judged, or NULL */
@@ -49,11 +65,29 @@ static unsigned long long fixed_slack(const struct tolerance *t, unsigned long l
 	return rel >= 0x1p64 ? ULLONG_MAX : max_of((unsigned long long)rel, t->min_count);
 }
 
+/*
+ * How much a count of events that happen by chance varies, which a few runs
+ * may not show: like a Poisson count, by about its square root; three of
+ * those (COUNTING_NOISE). gcc's `as` took 19-24 write-protect faults in five
+ * runs, then 35 (which writes find a page fault-around mapped read-only
+ * depends on the page cache), a false failure; 24 + 3 * sqrt(21) allows 38.
+ * A relative tolerance of 0 (--tolerance 0%, --tolerance-for major=0) asks
+ * for no growth at all: then chance gets no allowance either.
+ */
+static unsigned long long counting_noise(const struct tolerance *t,
+					 unsigned long long median)
+{
+	if (t->relative <= 0)
+		return 0;
+	return (unsigned long long)ceil(COUNTING_NOISE * sqrt((double)median));
+}
+
 static struct judgement judge(const struct spread *b, const struct spread *n,
 			      const struct tolerance *t)
 {
 	unsigned long long fixed = fixed_slack(t, b->median), spread = b->max - b->min;
-	unsigned long long slack = max_of(fixed, SPREAD_FACTOR * spread);
+	unsigned long long slack = max_of(max_of(fixed, SPREAD_FACTOR * spread),
+					  counting_noise(t, b->median));
 	struct judgement j = { V_OK, add_capped(b->max, slack) };
 
 	if (n->median > j.limit)
@@ -88,10 +122,114 @@ struct tolerance tolerance_of(int c, const struct tolerances *cli,
 	return t;
 }
 
-static void header(FILE *out)
+/* A line of the table, its cells copied. */
+static void table_add(struct text_table *t, const char *const cells[NR_TCOLS])
 {
-	fprintf(out, "%-16s %-52s %-11s %23s %10s %8s  %s\n", "COMMAND", "ROW",
-		"COUNTER", "BASELINE median (min-max)", "NOW", "CHANGE", "VERDICT");
+	struct text_line *l = t->failed ? NULL : array_push(t->lines, t->nr, t->cap, 64);
+
+	for (int c = 0; l && c < NR_TCOLS; c++)
+		if (!(l->cell[c] = strdup(cells[c])))
+			t->failed = true;
+	if (!l)
+		t->failed = true;
+}
+
+static const char *const titles[NR_TCOLS] = {
+	"COMMAND", "ROW", "COUNTER", "BASELINE", "NOW", "CHANGE", "VERDICT",
+};
+
+/* Never cut below these: a row's name, and a verdict's word and limit. */
+#define ROW_MIN		24
+#define VERDICT_MIN	22
+
+/* Each column as wide as its widest cell; the verdict's the rest of the line. */
+static void table_widths(const struct text_table *t, size_t *w)
+{
+	for (int c = 0; c < NR_TCOLS; c++) {
+		w[c] = strlen(titles[c]);
+		for (size_t i = 0; i < t->nr; i++)
+			if (strlen(t->lines[i].cell[c]) > w[c])
+				w[c] = strlen(t->lines[i].cell[c]);
+	}
+}
+
+/*
+ * Cut to width columns, as the report's VMA table is: CHANGE (the baseline
+ * and NOW say it) goes first, then ROW is cut in its middle, then the
+ * verdict's end ("; also ..." first). A command is at most 15 bytes.
+ */
+static void table_cut(size_t width, size_t *w, bool *shown)
+{
+	size_t used;
+
+	for (int c = 0; c < NR_TCOLS; c++)
+		shown[c] = true;
+	if (width == SIZE_MAX)
+		return;
+	w[T_COMMAND] = w[T_COMMAND] > 15 ? 15 : w[T_COMMAND];
+	used = 0;
+	for (int c = 0; c < T_VERDICT; c++)
+		used += w[c] + 1;
+	if (used + 1 + w[T_VERDICT] > width) {
+		shown[T_CHANGE] = false;
+		used -= w[T_CHANGE] + 1;
+	}
+	if (used + 1 + w[T_VERDICT] > width && w[T_ROW] > ROW_MIN) {
+		size_t over = used + 1 + w[T_VERDICT] - width;
+		size_t row = w[T_ROW] > ROW_MIN + over ? w[T_ROW] - over : ROW_MIN;
+
+		used -= w[T_ROW] - row;
+		w[T_ROW] = row;
+	}
+	if (used + 1 + w[T_VERDICT] > width)
+		w[T_VERDICT] = width > used + 1 + VERDICT_MIN ? width - used - 1 : VERDICT_MIN;
+}
+
+/* A verdict longer than its column: its end goes ("; also minor, wr..."). */
+static char *cut_end(char *s, size_t width)
+{
+	if (strlen(s) > width && width > 3)
+		strcpy(s + width - 3, "...");
+	return s;
+}
+
+static void table_line(FILE *out, char *const *cell, const size_t *w, const bool *shown,
+		       bool cut)
+{
+	static const bool right[NR_TCOLS] = { [T_BASE] = true, [T_NOW] = true,
+					      [T_CHANGE] = true };
+
+	for (int c = 0; c < T_VERDICT; c++) {
+		if (!shown[c])
+			continue;
+		if (cut && c == T_ROW)
+			text_cut(cell[c], w[c]);
+		if (cut && c == T_COMMAND)
+			cut_end(cell[c], w[c]);
+		fprintf(out, right[c] ? "%*s " : "%-*s ", (int)w[c], cell[c]);
+	}
+	fprintf(out, " %s\n", cut ? cut_end(cell[T_VERDICT], w[T_VERDICT]) : cell[T_VERDICT]);
+}
+
+/* The header and every line, fitted; then the table is gone. */
+static void table_print(FILE *out, struct text_table *t, size_t width)
+{
+	char *header[NR_TCOLS];
+	size_t w[NR_TCOLS];
+	bool shown[NR_TCOLS];
+
+	table_widths(t, w);
+	table_cut(width, w, shown);
+	memcpy(header, titles, sizeof(header));
+	table_line(out, header, w, shown, false);
+	for (size_t i = 0; i < t->nr; i++) {
+		table_line(out, t->lines[i].cell, w, shown, width != SIZE_MAX);
+		for (int c = 0; c < NR_TCOLS; c++)
+			free(t->lines[i].cell[c]);
+	}
+	if (t->failed)
+		fprintf(out, "(out of memory: lines left out)\n");
+	free(t->lines);
 }
 
 static const char *const verdict_names[] = {
@@ -200,7 +338,7 @@ static void json_line(struct json_writer *w, const struct baseline_row *b,
 }
 
 /* One counter of a row; b or n NULL when only one side has the row. */
-static void line(const struct comparison *cmp, const struct baseline_row *b,
+static void line(struct comparison *cmp, const struct baseline_row *b,
 		 const struct baseline_row *n, int c, struct judgement j,
 		 const char *also, bool advisory)
 {
@@ -230,9 +368,9 @@ static void line(const struct comparison *cmp, const struct baseline_row *b,
 		advisory_text(verdict, sizeof(verdict), kind, j);
 	else
 		verdict_text(verdict, sizeof(verdict), kind, j, also);
-	fprintf(cmp->out, "%-16s %-52s %-11s %23s %10s %8s  %s\n",
+	table_add(&cmp->table, (const char *const[NR_TCOLS]){
 		name_text((b ? b : n)->id.command, command, sizeof(command)), name,
-		pcounter_names[c], base, now, change, verdict);
+		pcounter_names[c], base, now, change, verdict });
 }
 
 /* A counter both runs could measure. */
@@ -504,13 +642,12 @@ void compare_baselines(const struct compare_out *out, const struct baseline *bas
 		       const struct baseline *now, const struct tolerances *cli,
 		       bool verbose, struct compare_result *res)
 {
-	struct comparison cmp = { out->text, out->json, out->junit, base, now, cli, verbose,
-				  res };
+	struct comparison cmp = { .width = out->width, .out = out->text, .json = out->json,
+				  .junit = out->junit, .base = base, .now = now, .cli = cli,
+				  .verbose = verbose, .res = res };
 	struct class_rows b, n;
 
 	memset(res, 0, sizeof(*res));
-	if (!out->json)
-		header(out->text);
 	for (size_t i = 0; i < base->nr; i += b.n) {
 		b = class_at(base, i);
 		n = find_class(now, &b.rows[0].id);
@@ -528,4 +665,6 @@ void compare_baselines(const struct compare_out *out, const struct baseline *bas
 			for (size_t k = 0; k < n.n; k++)
 				one_sided(&cmp, NULL, &n.rows[k], SHOWN);
 	}
+	if (!out->json)
+		table_print(out->text, &cmp.table, out->width ? out->width : SIZE_MAX);
 }

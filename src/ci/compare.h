@@ -5,8 +5,9 @@
  *
  * A counter regresses when its median now exceeds the baseline's recorded
  * maximum by more than the slack: the fixed slack, max(relative * baseline
- * median, min_count), or SPREAD_FACTOR times the recorded spread (max - min),
- * whichever is larger. Variation already seen with -r widens the band by twice
+ * median, min_count), SPREAD_FACTOR times the recorded spread (max - min), or
+ * the chance variation of a count, COUNTING_NOISE * sqrt(median), whichever is
+ * larger. Variation already seen with -r widens the band by twice
  * as much again (five runs see less than a program's whole range: once was
  * not enough for a shell's fork-time copy-on-write faults, which failed 1 in
  * 10 checks), so an unchanged program does not fail on its own noise; the
@@ -29,6 +30,7 @@ struct json_writer;
 #define DEFAULT_TOLERANCE	0.10
 #define DEFAULT_MIN_COUNT	8
 #define SPREAD_FACTOR		2
+#define COUNTING_NOISE		3.0	/* times sqrt(median): compare.c counting_noise() */
 /* check --json, diff --json: the verdict's "schema" (docs/schema/verdict.schema.json) */
 #define VERDICT_SCHEMA		"vmtrace-verdict/1"
 
@@ -44,6 +46,7 @@ struct compare_result {
 /* Where a comparison goes: the text table, else JSON rows; and JUnit cases. */
 struct compare_out {
 	FILE *text;
+	size_t width;			/* the table's, cut to fit; 0 or SIZE_MAX: -w */
 	struct json_writer *json;	/* an open array: one object per row listed */
 	FILE *junit;			/* or NULL: a <testcase> per row judged */
 };

@@ -19,6 +19,7 @@
 #include "ci/compare.h"
 #include "report/json_writer.h"
 #include "report/output.h"
+#include "report/report.h"
 #include "model/procs.h"
 #include "ci/runs.h"
 #include "tracer/target.h"
@@ -43,16 +44,21 @@ static int wait_command(struct target *t, int sigfd)
 	}
 }
 
-/* The run's processes, merged by command into p. */
-static int read_run(const struct config *cfg, struct tracer *tr, struct profile *p)
+/* The run's processes, merged by command into p; their counts beside the kernel's. */
+static int read_run(const struct config *cfg, struct tracer *tr, struct profile *p,
+		    struct run_kernel *rk)
 {
 	struct proc_set *set = NULL;
 	int err = procs_collect(tr, NULL, SORT_ADDR, &set);
 
-	for (size_t k = 0; !err && cfg->verbose && k < set->nr_pids; k++) {
+	*rk = (struct run_kernel){ .known = true };
+	for (size_t k = 0; !err && k < set->nr_pids; k++) {
 		const struct proc_kernel *pk = &set->kernel[k];
 
-		if (pk->known && pk->minflt + pk->majflt != pk->traced)
+		rk->traced += pk->traced;
+		rk->kernel += pk->minflt + pk->majflt;
+		rk->known &= pk->known;
+		if (cfg->verbose && pk->known && pk->minflt + pk->majflt != pk->traced)
 			fprintf(stderr, "vmtrace: pid %d: traced %llu faults, kernel %llu\n",
 				pk->pid, (unsigned long long)pk->traced,
 				(unsigned long long)(pk->minflt + pk->majflt));
@@ -64,7 +70,7 @@ static int read_run(const struct config *cfg, struct tracer *tr, struct profile 
 }
 
 static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
-		    const sigset_t *saved, struct profile *p)
+		    const sigset_t *saved, struct profile *p, struct run_kernel *rk)
 {
 	struct target t = { .pidfd = -1, .go_fd = -1, .exec_fd = -1 };
 	int err = target_spawn(&t, cfg->command, saved, false, cfg->user);
@@ -76,7 +82,7 @@ static int run_once(const struct config *cfg, struct tracer *tr, int sigfd,
 	if (!err)
 		err = wait_command(&t, sigfd);
 	if (!err)	/* before the reap: the command's rows and lineage are complete */
-		err = read_run(cfg, tr, p);
+		err = read_run(cfg, tr, p, rk);
 	target_close(&t);
 	procs_forget(tr);
 	if (!err && target_exit_code(&t)) {
@@ -104,16 +110,26 @@ static int check_measured(const struct config *cfg, const bool *unavailable,
 	return 0;
 }
 
-/* Runs the command cfg->runs times into a baseline of the medians. */
-static int run_all(const struct config *cfg, struct baseline *b)
+void run_profiles_free(struct run_profiles *rp)
 {
-	struct profile *runs = calloc(cfg->runs, sizeof(*runs));
+	for (unsigned int i = 0; rp->runs && i < rp->n; i++)
+		profile_free(&rp->runs[i]);
+	free(rp->runs);
+	free(rp->kernel);
+	memset(rp, 0, sizeof(*rp));
+}
+
+int runs_collect(const struct config *cfg, struct run_profiles *rp)
+{
 	struct tracer tr = { 0 };
 	sigset_t sigs, saved;
-	unsigned int done = 0;
-	int sigfd, err = runs ? 0 : -ENOMEM;
+	int sigfd, err = 0;
 
-	memset(b, 0, sizeof(*b));
+	memset(rp, 0, sizeof(*rp));
+	rp->runs = calloc(cfg->runs, sizeof(*rp->runs));
+	rp->kernel = calloc(cfg->runs, sizeof(*rp->kernel));
+	if (!rp->runs || !rp->kernel)
+		err = -ENOMEM;
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
@@ -129,31 +145,45 @@ static int run_all(const struct config *cfg, struct baseline *b)
 		snprintf(backend, sizeof(backend), "the %s backend", tr.backend);
 		err = check_measured(cfg, unavailable, backend);
 	}
-	for (; !err && done < cfg->runs; done++) {
-		if (cfg->runs > 1)
-			fprintf(stderr, "vmtrace: run %u of %u (backend %s)\n", done + 1,
+	for (; !err && rp->n < cfg->runs; rp->n++) {
+		/* plain -r prints nothing but its report, as perf stat -r */
+		if (cfg->runs > 1 && (cfg->ci != CI_NONE || cfg->verbose))
+			fprintf(stderr, "vmtrace: run %u of %u (backend %s)\n", rp->n + 1,
 				cfg->runs, tr.backend);
-		err = run_once(cfg, &tr, sigfd, &saved, &runs[done]);
+		err = run_once(cfg, &tr, sigfd, &saved, &rp->runs[rp->n], &rp->kernel[rp->n]);
 	}
 	if (!err && tracer_row_drops(&tr))
 		fprintf(stderr, "vmtrace: warning: %llu faults in no row (the row table "
 			"was full): raise --max-vmas\n",
 			(unsigned long long)tracer_row_drops(&tr));
 	if (!err)
-		err = baseline_from_profiles(b, runs, cfg->runs);
-	if (!err)
-		snprintf(b->backend, sizeof(b->backend), "%s", tr.backend);
+		snprintf(rp->backend, sizeof(rp->backend), "%s", tr.backend);
 	tracer_close(&tr);
-	for (unsigned int i = 0; runs && i < done; i++)
-		profile_free(&runs[i]);
-	free(runs);
 	if (sigfd >= 0)
 		close(sigfd);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (err)
+		run_profiles_free(rp);
 	return err;
 }
 
-static void command_line(char **argv, char *buf, size_t size)
+/* Runs the command cfg->runs times into a baseline of the medians. */
+static int run_all(const struct config *cfg, struct baseline *b)
+{
+	struct run_profiles rp;
+	int err = runs_collect(cfg, &rp);
+
+	memset(b, 0, sizeof(*b));
+	if (err)
+		return err;
+	err = baseline_from_profiles(b, rp.runs, rp.n);
+	if (!err)
+		snprintf(b->backend, sizeof(b->backend), "%s", rp.backend);
+	run_profiles_free(&rp);
+	return err;
+}
+
+void runs_command_line(char **argv, char *buf, size_t size)
 {
 	size_t len = 0;
 
@@ -172,7 +202,7 @@ static int record(const struct config *cfg)
 		return CI_EXIT_ERROR;
 	err = run_all(cfg, &b);
 	if (!err) {
-		command_line(cfg->command, b.command, sizeof(b.command));
+		runs_command_line(cfg->command, b.command, sizeof(b.command));
 		b.tol = cfg->tol.all;
 		memcpy(b.tol_for, cfg->tol.per, sizeof(b.tol_for));
 		err = baseline_write(out.file, &b);
@@ -193,7 +223,7 @@ static int load(const struct config *cfg, const char *path, struct baseline *b)
 {
 	char err[BASELINE_ERR_MAX], backend[PATH_MAX + 64];
 
-	if (baseline_load(path, b, err, sizeof(err))) {
+	if (baseline_load(path, cfg->root, b, err, sizeof(err))) {
 		fprintf(stderr, "vmtrace: baseline %s: %s\n", path, err);
 		return -EINVAL;
 	}
@@ -256,22 +286,28 @@ static void verdict_text(const struct config *cfg, const struct baseline *base,
 			 const struct baseline *now, FILE *junit, struct compare_result *res)
 {
 	struct tolerance t = tolerance_of(PC_FAULTS, &cfg->tol, base);
+	unsigned int columns = terminal_columns(STDOUT_FILENO);
+	struct compare_out out = {
+		.text = stdout, .junit = junit,
+		.width = cfg->wide ? SIZE_MAX : columns ? columns : DEFAULT_COLUMNS,
+	};
 	char by_total[96];
 
 	if (base->backend[0] && now->backend[0] && strcmp(base->backend, now->backend))
 		printf("note: the baseline was recorded with backend %s, this run used %s\n",
 		       base->backend, now->backend);
-	compare_baselines(&(struct compare_out){ .text = stdout, .junit = junit }, base, now,
-			  &cfg->tol, cfg->verbose, res);
+	compare_baselines(&out, base, now, &cfg->tol, cfg->verbose, res);
 	errno = 0;	/* the verdict's own line says why stdout failed, if it did */
+	/* the verdict, then how it was judged: on a line of its own unless -w */
 	printf("vmtrace %s: %s: %u regression%s, %u noisy; %u counters changed, %u new rows, "
-	       "%u rows gone%s (baseline %u run%s, now %u; faults tolerance %.4g%% or %llu, "
-	       "at least %dx the runs' spread)\n", mode_name(cfg),
+	       "%u rows gone%s%s(baseline %u run%s, now %u; slack: the most of %.4g%% or %llu, "
+	       "%dx the spread%s)\n", mode_name(cfg),
 	       res->regressions ? "FAIL" : "PASS",
 	       res->regressions, res->regressions == 1 ? "" : "s", res->noisy, res->changed,
 	       res->new_rows, res->gone_rows, by_total_text(by_total, sizeof(by_total), res),
-	       base->runs, base->runs == 1 ? "" : "s",
-	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR);
+	       cfg->wide ? " " : "\n  ", base->runs, base->runs == 1 ? "" : "s",
+	       now->runs, t.relative * 100, t.min_count, SPREAD_FACTOR,
+	       t.relative > 0 ? ", 3 x sqrt(median)" : "");
 }
 
 /* --json: the same as one object (docs/schema/verdict.schema.json). */
@@ -373,7 +409,7 @@ static int check(const struct config *cfg)
 
 	if (load(cfg, cfg->baseline, &base))
 		return CI_EXIT_ERROR;
-	command_line(cfg->command, command, sizeof(command));
+	runs_command_line(cfg->command, command, sizeof(command));
 	if (same_command(cfg, &base, command, "this command is") || run_all(cfg, &now)) {
 		baseline_free(&base);
 		return CI_EXIT_ERROR;

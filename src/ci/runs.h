@@ -19,4 +19,30 @@ enum ci_exit {
 /* Runs record, check or diff as cfg->ci says (cfg from parse_ci_args()). */
 int ci_run(struct config *cfg);
 
+struct profile;
+
+/* A run's traced faults (minor + major) and the kernel's, over its processes. */
+struct run_kernel {
+	unsigned long long traced, kernel;
+	bool known;		/* the kernel's counters of every process were read */
+};
+
+/* Each run's profile, merged by command (model/profile.h). */
+struct run_profiles {
+	struct profile *runs;
+	struct run_kernel *kernel;
+	unsigned int n;
+	char backend[16];
+};
+
+/*
+ * The command run cfg->runs times, one after the other, under one loaded
+ * tracer following its children (record, check, plain -r). A run that
+ * fails or exits non-zero is an error, said on stderr.
+ */
+int runs_collect(const struct config *cfg, struct run_profiles *rp);
+void run_profiles_free(struct run_profiles *rp);
+/* argv joined by spaces, cut to size: the command line a baseline records. */
+void runs_command_line(char **argv, char *buf, size_t size);
+
 #endif

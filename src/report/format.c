@@ -106,3 +106,25 @@ const char *vma_state(const struct vma *v, char *buf, size_t size)
 		snprintf(buf, size, " (%s)", what);
 	return buf;
 }
+
+static bool continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+char *text_cut(char *text, size_t width)
+{
+	size_t len = strlen(text), head, tail;
+
+	if (len <= width || width < 8)
+		return text;
+	head = (width - 3) / 2;
+	tail = len - (width - 3 - head);
+	while (head && continuation(text[head]))
+		head--;
+	while (tail < len && continuation(text[tail]))
+		tail++;
+	memcpy(text + head, "...", 3);
+	memmove(text + head + 3, text + tail, len - tail + 1);
+	return text;
+}

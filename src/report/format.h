@@ -30,6 +30,13 @@ const char *name_text(const char *s, char *buf, size_t size);
 /* Room for any n-byte name escaped, each byte at worst \xHH. */
 #define NAME_TEXT_MAX(n) (4 * (n) + 1)
 
+/*
+ * Cuts text of more than width bytes (at least 8) in its middle to width,
+ * "..." where the middle was: both ends of a name say most (a path's top and
+ * its file, a row's state). Never inside a UTF-8 sequence. Returns text.
+ */
+char *text_cut(char *text, size_t width);
+
 struct vma;
 /*
  * What became of a row's VMA, as a label suffix: "" while it is as it was,

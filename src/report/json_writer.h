@@ -3,7 +3,7 @@
  * A streaming JSON writer: every report's JSON goes through it, straight to a
  * FILE, nothing held in memory (after bpftool's json_writer, which it does not
  * copy). Its output is always valid JSON in valid UTF-8, whatever the bytes
- * it is given (README, "JSON: strings"):
+ * it is given (docs/json.md, "Strings"):
  *
  * - every byte below 0x20 is escaped (\b \f \n \r \t, else \u00XX), and so
  *   are " and \, DEL (\u007f) and the C1 controls U+0080-U+009F, so that

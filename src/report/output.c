@@ -10,8 +10,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include "report/output.h"
+#include "report/report.h"
 
 static const char *name_of(const struct output *out)
 {
@@ -226,4 +228,13 @@ void output_abort(struct output *out)
 	out->file = NULL;
 	out->buf = NULL;
 	out->fd = -1;
+}
+
+unsigned int terminal_columns(int fd)
+{
+	struct winsize ws;
+
+	if (fd < 0 || !isatty(fd))
+		return 0;
+	return !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col ? ws.ws_col : DEFAULT_COLUMNS;
 }

@@ -42,6 +42,8 @@ struct output {
  * Checks the path and opens what is written through; 0 or -errno, said in
  * one line. No path: std_fd (STDOUT_FILENO or STDERR_FILENO); "-": stdout.
  */
+/* The width of the terminal fd is, or 0 when it is none (100 if it will not say). */
+unsigned int terminal_columns(int fd);
 int output_open(struct output *out, const char *path, int std_fd);
 /* Puts the report in place; 0 or -errno, said in one line. Frees out. */
 int output_commit(struct output *out);

@@ -121,16 +121,34 @@ static const struct column vma_columns[] = {
  * are shown, in table order. 100 columns hold these up to MINOR (MINOR is
  * FAULTS less MAJOR when ERR is 0).
  */
-static const char *const by_importance[] = {
+struct importance {
+	const char *const *keys;
+	size_t n;
+	size_t required;	/* the first ones, shown whatever the width */
+};
+
+static const char *const vma_order[] = {
 	"start", "end", "perms", "label", "faults", "major", "write", "wp", "minor",
 	"read", "exec", "errors", "cow", "kernel_mode",
 };
+static const struct importance by_importance = { vma_order, 14, 4 };
+
+/*
+ * The children's block: PID and COMMAND before the row name it, so the
+ * addresses, a child's least telling columns, come last.
+ */
+static const char *const child_order[] = {
+	"perms", "label", "faults", "major", "write", "wp", "minor", "read", "exec",
+	"errors", "cow", "kernel_mode", "start", "end",
+};
+static const struct importance child_importance = { child_order, 14, 2 };
 
 /* LABEL widens to its longest label, up to this, before columns drop */
 #define LABEL_WIDTH_MIN	26
 #define LABEL_WIDTH_MAX	40
 
 struct table {
+	bool cut;		/* labels wider than their column are cut (not -w) */
 	bool shown[NR_COLUMNS];
 	int width[NR_COLUMNS];	/* as vma_columns[].width, LABEL's fitted */
 };
@@ -145,9 +163,11 @@ static int column_of(const char *key)
 
 /*
  * The columns that fit width characters: the most telling first, up to the
- * first that does not fit; LABEL as wide as label_len (the longest label), within its bounds.
+ * first that does not fit; LABEL as wide as label_len (the longest label),
+ * within its bounds, a longer label cut to it.
  */
-static void table_fit(struct table *t, size_t width, size_t label_len)
+static void table_fit(struct table *t, size_t width, size_t label_len,
+		      const struct importance *order)
 {
 	size_t used = 0;
 
@@ -158,11 +178,12 @@ static void table_fit(struct table *t, size_t width, size_t label_len)
 		label_len = LABEL_WIDTH_MAX;
 	t->width[column_of("label")] = -(int)(label_len > LABEL_WIDTH_MIN ?
 					      label_len : LABEL_WIDTH_MIN);
-	for (size_t i = 0; i < sizeof(by_importance) / sizeof(by_importance[0]); i++) {
-		int c = column_of(by_importance[i]);
+	t->cut = width != SIZE_MAX;
+	for (size_t i = 0; i < order->n; i++) {
+		int c = column_of(order->keys[i]);
 		size_t w = (size_t)abs(t->width[c]) + 1;
 
-		if (used + w > width && i >= 4)	/* never without the VMA */
+		if (used + w > width && i >= order->required)	/* never without the VMA */
 			break;	/* a lesser column never takes a better one's place */
 		t->shown[c] = true;
 		used += w;
@@ -219,7 +240,8 @@ static const char *label_text(const struct vma *v, char *buf, size_t size)
 	return buf;
 }
 
-static void text_cell(FILE *out, const struct column *col, int w, const struct vma *v)
+static void text_cell(FILE *out, const struct column *col, int w, bool cut,
+		      const struct vma *v)
 {
 	struct cell c;
 
@@ -227,7 +249,8 @@ static void text_cell(FILE *out, const struct column *col, int w, const struct v
 	if (col->get == get_label) {
 		char label[LABEL_TEXT_MAX];
 
-		fprintf(out, " %*s", w, label_text(v, label, sizeof(label)));
+		label_text(v, label, sizeof(label));
+		fprintf(out, " %*s", w, cut ? text_cut(label, abs(w)) : label);
 	} else if (c.type == CELL_HEX) {
 		fprintf(out, " %*" PRIx64, w, c.u);
 	} else if (c.type == CELL_U64) {
@@ -249,7 +272,7 @@ static void text_row(FILE *out, const struct table *t, const struct vma *v)
 {
 	for (size_t c = 0; c < NR_COLUMNS; c++)
 		if (t->shown[c])
-			text_cell(out, &vma_columns[c], t->width[c], v);
+			text_cell(out, &vma_columns[c], t->width[c], t->cut, v);
 	fputc('\n', out);
 }
 
@@ -475,15 +498,18 @@ static void text_children(FILE *out, const struct address_space *as, unsigned in
 
 		longest = len > longest ? len : longest;
 	}
-	table_fit(&t, width > CHILD_PREFIX_WIDTH ? width - CHILD_PREFIX_WIDTH : 0, longest);
+	if (width != SIZE_MAX)	/* -w: every column, nothing cut */
+		width = width > CHILD_PREFIX_WIDTH ? width - CHILD_PREFIX_WIDTH : 0;
+	table_fit(&t, width, longest, &child_importance);
 	if (n)
 		fprintf(out, "\nchildren's busiest VMAs (%zu of %zu; --top for more)\n %8s %-16s",
 			n < top ? n : (size_t)top, n, "PID", "COMMAND");
 	if (n)
 		text_header(out, &t);
 	for (size_t i = 0; i < n && i < top; i++) {
+		name_text(rows[i].image->comm, comm, sizeof(comm));
 		fprintf(out, " %8d %-16s", (int)rows[i].image->pid,
-			name_text(rows[i].image->comm, comm, sizeof(comm)));
+			t.cut ? text_cut(comm, 16) : comm);
 		text_row(out, &t, rows[i].vma);
 	}
 	free(rows);
@@ -525,7 +551,7 @@ void report_text(FILE *out, const struct address_space *as,
 	size_t width = table_width(cfg);
 	struct table t;
 
-	table_fit(&t, width, longest_label(as));
+	table_fit(&t, width, longest_label(as), &by_importance);
 	fprintf(out, "PID %d (%s), %.2f s, backend %s\n", (int)as->pid,
 		header_command(as->command, command, sizeof(command)), as->duration_s,
 		as->backend);
@@ -669,8 +695,9 @@ static void json_drops(struct json_writer *w, const struct address_space *as)
 }
 
 /*
- * Streamed: as one json-c tree, 16,384 rows held ~54 MB at once (tests/bench:
- * a 100,000-VMA target, vmtrace's peak RSS 74 MB with -j, 20 MB without).
+ * Streamed: as one json-c tree, 16,384 rows held ~54 MB at once (tests/bench
+ * on the 6.18 development VM: a 100,000-VMA target, vmtrace's peak RSS 74 MB
+ * with -j, 20 MB without).
  * Nothing of the JSON is held now: `vmtrace -v -j -- vmwork churn 4 15000`
  * (15,000 rows, 17 MB of JSON) peaked at 20 MB instead of 33 MB on the
  * 2-core development VM (kernel 6.18).

@@ -607,3 +607,8 @@ void tracer_set_verbose(bool verbose)
 	libbpf_verbose = verbose;
 	libbpf_set_print(print_libbpf);
 }
+
+const char *tracer_libbpf_version(void)
+{
+	return libbpf_version_string();
+}

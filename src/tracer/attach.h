@@ -88,6 +88,8 @@ uint64_t tracer_row_drops(struct tracer *tr);
  * verifier's) with VMTRACE_DEBUG=1 in the environment.
  */
 void tracer_set_verbose(bool verbose);
+/* The libbpf vmtrace runs with, for --version ("v1.1"). */
+const char *tracer_libbpf_version(void);
 /*
  * Moves the rows of traced processes that have exited into tr->kept and
  * gives their slots back to BPF: nothing adds to a dead process's rows. Call

@@ -18,10 +18,10 @@
 
 /* A valid baseline: one [heap] row with every counter at 10. */
 #define BL_GOOD BL_DOC("1", BL_ROW("[heap]", "rw-p", "0", BL_CTR("[10,10,10]")))
-/* The same with its faults at 20: a regression against BL_GOOD. */
+/* The same with its faults at 30: a regression against BL_GOOD. */
 #define BL_WORSE BL_DOC("1", BL_ROW("[heap]", "rw-p", "0", \
-	"{\"faults\":[20,20,20],\"minor\":[20,20,20],\"major\":[0,0,0],\"read\":[0,0,0]," \
-	"\"write\":[20,20,20],\"exec\":[0,0,0],\"wp\":[0,0,0],\"errors\":[0,0,0]," \
+	"{\"faults\":[30,30,30],\"minor\":[30,30,30],\"major\":[0,0,0],\"read\":[0,0,0]," \
+	"\"write\":[30,30,30],\"exec\":[0,0,0],\"wp\":[0,0,0],\"errors\":[0,0,0]," \
 	"\"kernel_mode\":[0,0,0],\"cow\":[0,0,0],\"readin\":[0,0,0],\"sigbus\":[0,0,0]," \
 	"\"oom\":[0,0,0]}"))
 

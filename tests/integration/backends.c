@@ -27,6 +27,7 @@ static json_object *features(void)
 	assert_exit0(st, "vmtrace --features", p.out[P_ERR].data);
 	root = json_tokener_parse(p.out[P_OUT].data ? p.out[P_OUT].data : "");
 	ck_assert_msg(root, "--features -j printed no JSON");
+	json_keep(p.out[P_OUT].data);	/* the schema suite validates it */
 	proc_free(&p);
 	return root;
 }

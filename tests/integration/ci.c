@@ -212,6 +212,54 @@ START_TEST(test_new_file_row)
 }
 END_TEST
 
+/* The widest line of check's table in text (after what the command printed). */
+static size_t widest(const char *text)
+{
+	size_t w = 0;
+
+	text = strstr(text, "COMMAND ");
+	ck_assert_msg(text, "no table");
+	for (const char *l = text; *l; l += strcspn(l, "\n") + !!l[strcspn(l, "\n")])
+		w = strcspn(l, "\n") > w ? strcspn(l, "\n") : w;
+	return w;
+}
+
+/*
+ * check's table fits 100 columns as the report's does: a row name too long
+ * is cut in its middle, its perms and position kept; -w shows it whole.
+ */
+START_TEST(test_table_width)
+{
+	const char *words[] = { "vmwork", "...", "data r--s #0", "new row", NULL };
+	const char *name = "a-file-whose-name-is-longer-than-its-column.data";
+	char base[1100], extra[1100], full[128];
+	struct proc p;
+
+	path_in(base, sizeof(base), "base.json");
+	path_in(extra, sizeof(extra), name);
+	snprintf(full, sizeof(full), "%s r--s #0", name);
+	record(base, "100");
+	for (int wide = 0; wide < 2; wide++) {
+		const char *args[] = { "check", "-v", "--baseline", base, "--root", itest_dir,
+				       wide ? "-w" : "-v", "--", vmwork_path, "--also-file", extra,
+				       "brk", "100", NULL };
+		int code = vmtrace(&p, args);
+
+		ck_assert_msg(code == 0 || code == 1, "check exited %d; stderr: %s", code,
+			      out_of(&p, P_ERR));
+		if (wide)
+			ck_assert_msg(strstr(out_of(&p, P_OUT), full) &&
+				      widest(out_of(&p, P_OUT)) > 100,
+				      "-w: not whole: %s", out_of(&p, P_OUT));
+		else
+			ck_assert_msg(widest(out_of(&p, P_OUT)) <= 100 &&
+				      line_with(out_of(&p, P_OUT), words),
+				      "wider than 100, or no new row cut: %s", out_of(&p, P_OUT));
+		proc_free(&p);
+	}
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -301,7 +349,7 @@ static void expect_junit(const char *a, const char *b)
 	ck_assert_msg(!strncmp(xml, "<?xml ", 6) &&
 		      strstr(xml, "<testsuite name=\"vmtrace diff\" tests=\"1\" failures=\"1\"") &&
 		      strstr(xml, "<testcase classname=\"vmtrace.app\" name=\"[heap] rw-p #0\">\n"
-			     "      <failure message=\"faults 20, baseline 10 (10-10), limit 18") &&
+			     "      <failure message=\"faults 30, baseline 10 (10-10), limit 20") &&
 		      strstr(xml, "</testsuites>\n"), "not the JUnit verdict: %s", xml);
 	free(xml);
 }
@@ -327,13 +375,179 @@ START_TEST(test_diff_verdicts)
 	proc_free(&p);
 	code = vmtrace(&p, worse);
 	ck_assert_msg(code == 1 && strstr(out_of(&p, P_OUT), "REGRESSION"),
-		      "diff 10 -> 20 faults exited %d: %s", code, out_of(&p, P_OUT));
+		      "diff 10 -> 30 faults exited %d: %s", code, out_of(&p, P_OUT));
 	proc_free(&p);
 	expect_json_verdict(a, b);
 	expect_junit(a, b);
 	expect_input_error(&p, vmtrace(&p, missing), "/nonexistent/base.json", "missing file");
 	proc_free(&p);
 	expect_input_error(&p, vmtrace(&p, directory), "is a directory", "a directory");
+	proc_free(&p);
+}
+END_TEST
+
+/* vmtrace -j -o OUT -- sh -c "vmwork brk PAGES; true": the workload a child. */
+static void plain_report(const char *out, const char *pages)
+{
+	char script[1200];
+	const char *args[] = { "-j", "-o", out, "--", "/bin/sh", "-c", script, pages, NULL };
+	struct proc p;
+	int code;
+
+	snprintf(script, sizeof(script), "%s brk \"$0\"; true", vmwork_path);
+	code = vmtrace(&p, args);
+	ck_assert_msg(code == 0 && !access(out, R_OK), "vmtrace -j exited %d: %s", code,
+		      out_of(&p, P_ERR));
+	json_keep_file(out);
+	proc_free(&p);
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no \"%s\"", key);
+	return v;
+}
+
+/* The faults of vmwork's [heap] rows in a report: its child's second image. */
+static int64_t heap_faults(const char *path)
+{
+	json_object *list, *images, *vmas;
+	char err[MSG_MAX];
+	struct report r;
+	int64_t sum = 0;
+
+	ck_assert_msg(!report_read(&r, path, err, sizeof(err)), "%s", err);
+	list = member(member(r.root, "processes"), "list");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *proc = json_object_array_get_idx(list, i);
+
+		if (!json_object_object_get_ex(proc, "images", &images))
+			continue;
+		for (size_t k = 0; k < json_object_array_length(images); k++) {
+			json_object *img = json_object_array_get_idx(images, k);
+
+			if (strcmp(json_object_get_string(member(img, "command")), "vmwork"))
+				continue;
+			vmas = member(img, "vmas");
+			for (size_t v = 0; v < json_object_array_length(vmas); v++) {
+				json_object *row = json_object_array_get_idx(vmas, v);
+
+				if (!strcmp(json_object_get_string(member(row, "label")), "[heap]"))
+					sum += json_object_get_int64(member(row, "faults"));
+			}
+		}
+	}
+	report_free(&r);
+	return sum;
+}
+
+/* diff --json A B: its exit code, and the verdict in r. */
+static int diff_json(const char *a, const char *b, struct report *r)
+{
+	const char *args[] = { "diff", "--json", a, b, NULL };
+	struct proc p;
+	int code = vmtrace(&p, args);
+
+	ck_assert_msg(code < 2 && !report_parse(r, out_of(&p, P_OUT)),
+		      "diff --json %s %s exited %d: %s %s", a, b, code, out_of(&p, P_OUT),
+		      out_of(&p, P_ERR));
+	json_keep(out_of(&p, P_OUT));
+	proc_free(&p);
+	return code;
+}
+
+/* The verdict's row of vmwork's [heap] faults: baseline [median, min, max], now. */
+static void heap_row(const struct report *r, int64_t base[3], int64_t *now)
+{
+	json_object *rows = report_get(r, "rows");
+
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *row = json_object_array_get_idx(rows, i), *b;
+
+		if (strcmp(json_object_get_string(member(row, "command")), "vmwork") ||
+		    strcmp(json_object_get_string(member(row, "label")), "[heap]") ||
+		    strcmp(json_object_get_string(member(row, "counter")), "faults"))
+			continue;
+		b = member(row, "baseline");
+		for (int k = 0; k < 3; k++)
+			base[k] = json_object_get_int64(json_object_array_get_idx(b, k));
+		*now = json_object_get_int64(member(row, "now"));
+		return;
+	}
+	ck_abort_msg("no vmwork [heap] faults row in the verdict");
+}
+
+/*
+ * diff of plain -j reports: a report is one run (spread zero), its rows
+ * named as record names a run's (the child's image merged by command), so
+ * a report diffs against a report or a baseline of the same workload row
+ * for row, and 60 more heap pages regress naming vmwork's [heap] with the
+ * reports' own counts.
+ */
+START_TEST(test_diff_reports)
+{
+	char a[1100], b[1100], base[1100], script[1200];
+	const char *rec[] = { "record", "-o", base, "-r", "3", "--", "/bin/sh", "-c", script,
+			      "300", NULL };
+	int64_t heap_a, heap_b, spread[3], now;
+	struct report r;
+
+	path_in(a, sizeof(a), "a.json");
+	path_in(b, sizeof(b), "b.json");
+	path_in(base, sizeof(base), "base.json");
+	snprintf(script, sizeof(script), "%s brk \"$0\"; true", vmwork_path);
+	plain_report(a, "300");
+	plain_report(b, "360");
+	record_with(base, rec);
+	heap_a = heap_faults(a);
+	heap_b = heap_faults(b);
+	ck_assert_msg(heap_a >= 300 && heap_b - heap_a >= 60, "[heap] %lld then %lld faults",
+		      (long long)heap_a, (long long)heap_b);
+	ck_assert_int_eq(diff_json(a, b, &r), 1);
+	heap_row(&r, spread, &now);
+	ck_assert_msg(spread[0] == heap_a && spread[1] == heap_a && spread[2] == heap_a &&
+		      now == heap_b, "[heap] %lld (%lld-%lld) -> %lld, the reports say %lld -> %lld",
+		      (long long)spread[0], (long long)spread[1], (long long)spread[2],
+		      (long long)now, (long long)heap_a, (long long)heap_b);
+	report_free(&r);
+	for (int k = 0; k < 3; k++) {	/* the same workload: every row on both sides */
+		const char *x = k == 0 ? a : base, *y = k == 1 ? base : a;
+
+		ck_assert_int_eq(diff_json(x, y, &r), 0);
+		ck_assert_msg(report_int(&r, "new_rows") == 0 && report_int(&r, "gone_rows") == 0 &&
+			      report_int(&r, "by_total") == 0 && (k || report_int(&r, "changed") == 0),
+			      "diff %s %s: rows unmatched", x, y);
+		report_free(&r);
+	}
+	ck_assert_int_eq(diff_json(base, b, &r), 1);
+	heap_row(&r, spread, &now);
+	ck_assert_msg(now == heap_b, "[heap] now %lld, the report says %lld", (long long)now,
+		      (long long)heap_b);
+	report_free(&r);
+}
+END_TEST
+
+/* A report of another version, or cut short: one line, exit 2, no table. */
+START_TEST(test_bad_report)
+{
+	char bad[1100], good[1100];
+	const char *args[] = { "diff", bad, good, NULL };
+	struct proc p;
+
+	path_in(bad, sizeof(bad), "bad.json");
+	path_in(good, sizeof(good), "good.json");
+	write_file(good, BL_GOOD);
+	write_file(bad, "{\"schema\":\"vmtrace-report/2\",\"pid\":1}");
+	expect_input_error(&p, vmtrace(&p, args), "not \"vmtrace-report/1\"", "report/2");
+	proc_free(&p);
+	write_file(bad, "{\"schema\":\"vmtrace-report/1\",\"pid\":1,\"command\":\"x\","
+		   "\"totals\":{},\"vmas\":[]}");
+	expect_input_error(&p, vmtrace(&p, args), "totals: no \"faults\"", "no counters");
+	proc_free(&p);
+	write_file(bad, "{\"schema\":\"vmtrace-report/1\",\"pid\":1,\"vmas\":[{\"start\"");
+	expect_input_error(&p, vmtrace(&p, args), "truncated", "truncated");
 	proc_free(&p);
 }
 END_TEST
@@ -383,8 +597,11 @@ Suite *ci_suite(void)
 	tcase_add_test(runs, test_same_workload_passes);
 	tcase_add_test(runs, test_new_file_row);
 	tcase_add_test(runs, test_exec_names_new_program);
+	tcase_add_test(runs, test_diff_reports);
+	tcase_add_test(runs, test_table_width);
 	tcase_add_loop_test(input, test_bad_baseline, 0, NR_BAD_BASELINES);
 	tcase_add_test(input, test_diff_verdicts);
+	tcase_add_test(input, test_bad_report);
 	tcase_add_loop_test(input, test_bad_usage, 0,
 			    (int)(sizeof(bad_usages) / sizeof(bad_usages[0])));
 	suite_add_tcase(s, runs);

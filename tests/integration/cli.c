@@ -3,6 +3,7 @@
  * what is installed around the binary (man pages, completion, --version).
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,102 @@ START_TEST(table_width_fits)
 }
 END_TEST
 
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no \"%s\"", key);
+	return v;
+}
+
+/* The -r report's row of vmwork's anonymous memory, faults: {mean, stddev, min, max}. */
+static json_object *anon_faults(json_object *root)
+{
+	json_object *rows = member(root, "rows");
+
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *row = json_object_array_get_idx(rows, i);
+
+		if (!strcmp(json_object_get_string(member(row, "command")), "vmwork") &&
+		    !strcmp(json_object_get_string(member(row, "label")), "[anon]") &&
+		    !strcmp(json_object_get_string(member(row, "perms")), "rw-p"))
+			return member(member(row, "counters"), "faults");
+	}
+	ck_abort_msg("no vmwork [anon] rw-p row");
+	return NULL;
+}
+
+/* A shell whose Nth run (counted in a file) runs vmwork anon 64*N: 64, 128, 192. */
+static void growing_script(char *script, size_t size)
+{
+	char count[1100];
+	FILE *f;
+
+	snprintf(count, sizeof(count), "%s/run", itest_dir);
+	ck_assert((f = fopen(count, "w")) && fputs("1\n", f) >= 0 && !fclose(f));
+	snprintf(script, size, "n=$(cat %s); echo $((n + 1)) > %s; %s anon $((64 * n)); true",
+		 count, count, vmwork_path);
+}
+
+/*
+ * -r 3, like perf stat -r: a workload that touches 64, 128 then 192 pages
+ * (the shell's child, so rows are matched by command across runs) has
+ * that row's standard deviation 64 and its range 128 whatever else the
+ * row holds, each run's traced faults equal the kernel's, and the total's
+ * mean is theirs; the text report fits 100 columns, its cell the same.
+ */
+START_TEST(repeat_runs)
+{
+	char script[2500];
+	const char *json[] = { vmtrace_path, "-r", "3", "-j", "--", "/bin/sh", "-c", script,
+			       NULL };
+	const char *text[] = { vmtrace_path, "-r", "3", "--", "/bin/sh", "-c", script, NULL };
+	json_object *root, *f, *kernel;
+	double mean, sum = 0, m, pct;
+	const char *row;
+	struct proc p;
+
+	growing_script(script, sizeof(script));
+	assert_exit0(run_piped(&p, json), "vmtrace -r 3 -j", text_of(&p, P_ERR));
+	ck_assert_msg(strstr(text_of(&p, P_OUT), "faults=192 ") &&
+		      (root = json_tokener_parse(text_of(&p, P_ERR))), "no report: %.2000s",
+		      text_of(&p, P_ERR));
+	json_keep(text_of(&p, P_ERR));
+	f = anon_faults(root);
+	mean = json_object_get_double(member(f, "mean"));
+	ck_assert_msg(json_object_get_double(member(f, "stddev")) == 64.0 &&
+		      json_object_get_int64(member(f, "max")) -
+		      json_object_get_int64(member(f, "min")) == 128 &&
+		      mean == json_object_get_int64(member(f, "min")) + 64,
+		      "[anon] faults not 64 apart: %s", json_object_get_string(f));
+	kernel = member(root, "kernel");
+	ck_assert_int_eq(json_object_array_length(kernel), 3);
+	for (int r = 0; r < 3; r++) {
+		json_object *k = json_object_array_get_idx(kernel, r);
+
+		ck_assert_msg(json_object_get_int64(member(k, "traced")) ==
+			      json_object_get_int64(member(k, "kernel")),
+			      "run %d: %s", r + 1, json_object_get_string(k));
+		sum += json_object_get_int64(member(k, "kernel"));
+	}
+	mean = json_object_get_double(member(member(member(root, "total"), "faults"), "mean"));
+	ck_assert_msg(fabs(mean - sum / 3) < 1e-9, "total mean %f, the kernel's %f", mean, sum / 3);
+	json_object_put(root);
+	proc_free(&p);
+
+	growing_script(script, sizeof(script));
+	assert_exit0(run_piped(&p, text), "vmtrace -r 3", text_of(&p, P_ERR));
+	row = strstr(text_of(&p, P_ERR), " vmwork  [anon] rw-p #0 ");
+	ck_assert_msg(row && sscanf(row + strlen(" vmwork  [anon] rw-p #0 "), "%lf +-%lf%%",
+				    &m, &pct) == 2 && fabs(pct - round(6400 / m * 10) / 10) < 0.01,
+		      "no [anon] row of +-(64 / its mean): %s", text_of(&p, P_ERR));
+	for (const char *l = text_of(&p, P_ERR); *l; l += strcspn(l, "\n") + 1)
+		ck_assert_msg(strcspn(l, "\n") <= 100, "wider than 100: %.*s",
+			      (int)strcspn(l, "\n"), l);
+	proc_free(&p);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -181,6 +278,7 @@ Suite *cli_suite(void)
 	tcase_add_test(channel, report_channel);
 	tcase_add_test(channel, report_channel_pid);
 	tcase_add_test(channel, table_width_fits);
+	tcase_add_test(channel, repeat_runs);
 	suite_add_tcase(s, channel);
 	return s;
 }

@@ -17,7 +17,7 @@
 
 struct bad_input {
 	const char *name;
-	const char *args[8];	/* "@OUT": a report path nobody can write */
+	const char *args[10];	/* "@OUT": a report path nobody can write */
 	uid_t uid;
 	const char *btf;	/* VMTRACE_BTF: where vmtrace looks for kernel BTF */
 };
@@ -40,6 +40,10 @@ static const struct bad_input bad_inputs[] = {
 	{ "folded-kind alone", { "-j", "-o", "@OUT", "--folded-kind", "--", "true" }, 0 },
 	{ "folded in a missing directory",
 	  { "-j", "-o", "@OUT", "--folded", "/nonexistent-dir/x.folded", "--", "true" }, 0 },
+	/* -r runs a command again: a running process cannot be; a live view has no mean */
+	{ "-r with -p", { "-j", "-o", "@OUT", "-r", "2", "-p", "1" }, 0 },
+	{ "-r with -I", { "-j", "-o", "@OUT", "-r", "2", "-I", "100", "--", "true" }, 0 },
+	{ "-r of a failing command", { "-j", "-o", "@OUT", "-r", "2", "--", "false" }, 0 },
 	/* a kernel without BTF, as vmtrace sees it */
 	{ "no kernel BTF", { "-j", "-o", "@OUT", "--", "true" }, 0,
 	  "/nonexistent/vmlinux" },
@@ -73,7 +77,7 @@ static void out_path(char *out, size_t len)
 START_TEST(test_bad_input)
 {
 	const struct bad_input *b = &bad_inputs[_i];
-	const char *argv[10] = { vmtrace_path };
+	const char *argv[12] = { vmtrace_path };
 	char out[4096];
 	struct proc p;
 	const char *err;

@@ -208,6 +208,78 @@ START_TEST(test_text_all_processes)
 }
 END_TEST
 
+/* The line of text after the one starting with title, and its end. */
+static const char *block_after(const char *text, const char *title)
+{
+	const char *b = strstr(text, title);
+
+	return b ? strchr(b, '\n') + 1 : NULL;
+}
+
+/* A row of the children's block: PID, then the label's words, then FAULTS. */
+static bool child_row(const char *block, pid_t pid, const char *label, bool wide,
+		      unsigned long faults)
+{
+	char pre[64];
+
+	snprintf(pre, sizeof(pre), " %8d vmwork ", (int)pid);
+	for (const char *l = block; l && *l && *l != '\n'; l = strchr(l, '\n') + 1) {
+		char perms[8], name[256], start[32], end[32];
+		unsigned long n;
+
+		if (strncmp(l, pre, strlen(pre)))
+			continue;
+		if (wide ? sscanf(l + strlen(pre), "%31s %31s %7s %255s %lu", start, end, perms,
+				  name, &n) == 5 :
+			   sscanf(l + strlen(pre), "%7s %255s %lu", perms, name, &n) == 3)
+			if (!strcmp(name, label) && n == faults)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The children's block fits 100 columns as the VMA table does: a label too
+ * long for its column is cut, FAULTS stays; -w shows every column, nothing
+ * cut. The child's anonymous row holds its 64 faults either way.
+ */
+START_TEST(test_children_block_width)
+{
+	/* longer than LABEL's widest (40), short enough for a row's label (95 with its path) */
+	const char *label = "a-file-whose-name-is-longer-than-its-column.data";
+	char script[2500], extra[1200];
+	const char *argv[2][9] = {
+		{ vmtrace_path, "--top", "50", "--", "/bin/sh", "-c", script, NULL },
+		{ vmtrace_path, "--top", "50", "-w", "--", "/bin/sh", "-c", script, NULL },
+	};
+	struct expect e;
+	struct proc p;
+
+	snprintf(extra, sizeof(extra), "%s/%s", itest_dir, label);
+	snprintf(script, sizeof(script), "%s --also-file %s anon 64; true", vmwork_path, extra);
+	for (int wide = 0; wide < 2; wide++) {
+		const char *err, *block;
+
+		ck_assert(!proc_start(&p, (char **)argv[wide], PIPE_OUT | PIPE_ERR, 0));
+		assert_exit0(proc_wait(&p, itest_timeout()), "vmtrace -- sh -c vmwork",
+			     p.out[P_ERR].data);
+		err = p.out[P_ERR].data;
+		block = block_after(err, "children's busiest VMAs");
+		ck_assert_msg(block && expects_for_pid(p.out[P_OUT].data, 0, &e, 1) == 1,
+			      "no children's block: %.3000s", err);
+		for (const char *l = block; *l && *l != '\n'; l = strchr(l, '\n') + 1)
+			ck_assert_msg(wide || strcspn(l, "\n") <= 100, "wider than 100: %.*s",
+				      (int)strcspn(l, "\n"), l);
+		ck_assert_msg(child_row(block, e.pid, "[anon]", wide, 64),
+			      "no [anon] row of %d faults for pid %d: %.3000s", 64, e.pid, block);
+		ck_assert_msg(wide ? !!strstr(block, label) : !strstr(block, label) &&
+			      strstr(block, "...") && strstr(block, ".data "),
+			      "the long label %s: %.3000s", wide ? "cut with -w" : "not cut", block);
+		proc_free(&p);
+	}
+}
+END_TEST
+
 /* --no-inherit: the command alone, as before following existed. */
 START_TEST(test_no_inherit)
 {
@@ -313,6 +385,7 @@ Suite *inherit_suite(void)
 	tcase_add_test(tc, test_fork_exec);
 	tcase_add_test(tc, test_no_inherit);
 	tcase_add_test(tc, test_text_all_processes);
+	tcase_add_test(tc, test_children_block_width);
 	tcase_add_test(tc, test_follow_attached);
 	tcase_add_test(tc, test_exited_rows_moved);
 	suite_add_tcase(s, tc);

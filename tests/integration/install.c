@@ -66,6 +66,9 @@ static const struct completion completions[] = {
 	{ "vmtrace --no-inh", "--no-inherit\n" },
 	{ "vmtrace -I", "-I\n" },
 	{ "vmtrace check --basel", "--baseline\n" },
+	{ "vmtrace --rep", "--repeat\n" },
+	{ "vmtrace diff --ro", "--root\n" },
+	{ "vmtrace check --wi", "--wide\n" },
 	{ "vmtrace -p @PID", "@PID" },
 	{ "vmtrace -o @DIR/compl", "@DIR/completion.json\n" },
 };

@@ -206,7 +206,7 @@ Suite *rows_suite(void)
 	Suite *s = suite_create("rows");
 	TCase *reclaim = tracer_tcase("reclaim"), *events = tracer_tcase("events");
 
-	tcase_set_timeout(reclaim, RECLAIM_TIMEOUT_S + 30);
+	tcase_set_timeout(reclaim, RECLAIM_TIMEOUT_S + 60);
 	tcase_add_test(reclaim, reclaim_mappings);
 	tcase_add_test(reclaim, reclaim_thread_stacks);
 	tcase_add_test(reclaim, dead_vmas_listed);

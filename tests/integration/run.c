@@ -87,7 +87,13 @@ TCase *tracer_tcase(const char *name)
 
 	tcase_add_unchecked_fixture(tc, itest_dir_make, itest_dir_remove);
 	tcase_add_checked_fixture(tc, need_binaries, NULL);
-	tcase_set_timeout(tc, 60);
+	/*
+	 * A guard against a hang, never a bound on speed: a test's work is
+	 * bounded by counts. 60 s ran out on a busy 2-core machine under ASan
+	 * (record + 10 checks, each a vmtrace start); CK_TIMEOUT_MULTIPLIER
+	 * scales it further.
+	 */
+	tcase_set_timeout(tc, 300);
 	return tc;
 }
 

@@ -3,7 +3,8 @@
  * verdicts) is kept, and the schema suite, which runs last, validates them
  * all against docs/schema/ with tests/check-schema.py (Debian's
  * python3-jsonschema), after documents of its own: a report as a file, a
- * live view's reports one a line, an indented report, a baseline. Run from
+ * live view's reports one a line, an indented report, a baseline, --features
+ * -j, -r 2 -j. Run from
  * the top of the repository (the qemu tier skips it: its guest has no
  * python3).
  */
@@ -19,6 +20,7 @@
 #include "itest.h"
 
 #define REPORT_START	"{\"schema\":\"vmtrace-report/1\","
+#define FEATURES_START	"{\"schema\":\"vmtrace-features/1\","
 #define HOLD_LINE	"vmwork: holding"
 
 const char *json_keep_dir(void)
@@ -145,6 +147,22 @@ static void own_verdict(void)
 	proc_free(&p);
 }
 
+/* --features -j: one object on one line (not a terminal), kept. */
+static void own_features(void)
+{
+	const char *argv[] = { vmtrace_path, "--features", "-j", NULL };
+	const char *out;
+	struct proc p;
+
+	run_ok(&p, argv, "--features -j");
+	out = text_of(&p, P_OUT);
+	ck_assert_msg(!strncmp(out, FEATURES_START, strlen(FEATURES_START)) &&
+		      strchr(out, '\n') == out + strlen(out) - 1,
+		      "not one features object on one line: %.500s", out);
+	json_keep(out);
+	proc_free(&p);
+}
+
 /* check-schema.py over dir: its last line, and whether it exited 0. */
 static bool validate(const char *dir, char *last, size_t size)
 {
@@ -154,7 +172,7 @@ static bool validate(const char *dir, char *last, size_t size)
 	int st;
 
 	ck_assert(!proc_start(&p, (char **)argv, PIPE_OUT | PIPE_ERR, 0));
-	st = proc_wait(&p, itest_timeout());
+	st = proc_wait(&p, itest_timeout_ms(800 * 1000));	/* a hang guard: see schema_suite() */
 	out = text_of(&p, P_OUT);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 2, "check-schema.py: status 0x%x: %s",
 		      st, text_of(&p, P_ERR));
@@ -196,6 +214,7 @@ START_TEST(every_document)
 	const char *const file[] = { "-j", "-o", "@OUT", NULL };
 	const char *const pretty[] = { "-j", "--pretty", "-o", "@OUT", NULL };
 	const char *const record[] = { "record", "-o", "@OUT", NULL };
+	const char *const repeat[] = { "-r", "2", "-j", "-o", "@OUT", NULL };
 	char last[MSG_MAX];
 	unsigned int n, valid;
 
@@ -205,10 +224,12 @@ START_TEST(every_document)
 	own_stream();
 	own_file("baseline.json", record, ANY_LINES);
 	own_verdict();
+	own_features();
+	own_file("repeat.json", repeat, ONE_LINE);
 	validator_refuses();
 	ck_assert_msg(validate(json_keep_dir(), last, sizeof(last)), "%s", last);
 	ck_assert_msg(sscanf(last, "%u documents: %u valid", &n, &valid) == 2 && n == valid &&
-		      n >= 7, "%s", last);
+		      n >= 9, "%s", last);
 }
 END_TEST
 
@@ -217,6 +238,13 @@ Suite *schema_suite(void)
 	Suite *s = suite_create("schema");
 	TCase *tc = tracer_tcase("validate");
 
+	/*
+	 * A guard against a hang, not a bound on speed: python3-jsonschema
+	 * takes seconds of CPU per megabyte of report, and every report the
+	 * suites wrote is validated; on a busy 2-core machine that ran past
+	 * the default 60 s.
+	 */
+	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, every_document);
 	suite_add_tcase(s, tc);
 	return s;

@@ -21,6 +21,7 @@ import time
 
 sys.dont_write_bytecode = True	# no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import codecheck  # noqa: E402
 import compare  # noqa: E402
 import oracle  # noqa: E402
 import perfdata  # noqa: E402
@@ -169,6 +170,16 @@ class Result:
         sys.stdout.flush()
 
 
+# Programs traced with --code too: their functions are checked against perf's.
+CODE_CHECKED = ('python-import',)
+
+
+def code_allowance(report):
+    """Faults vmtrace says it could not see or file (drops, skipped runs)."""
+    d = report.get('drop_details', {})
+    return report.get('drops', 0) + d.get('missed_runs', 0) + report['code'].get('drops', 0)
+
+
 def run_program(name, argv, work, vmtrace, res, keep):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
@@ -176,7 +187,8 @@ def run_program(name, argv, work, vmtrace, res, keep):
     env = dict(LANG='C.UTF-8', LC_ALL='C.UTF-8', PATH=PATH, HOME=work, TERM='dumb',
                GIT_CONFIG_NOSYSTEM='1', PYTHONDONTWRITEBYTECODE='1')
     cmd = ['perf', 'record', '-q', '-c', '1', '-d', '-m', '4096', '-o', data] + \
-        perf_events() + ['--', vmtrace, '-j', '-o', report, '--'] + argv
+        perf_events() + ['--', vmtrace, '-j', '-o', report] + \
+        (['--code'] if name in CODE_CHECKED else []) + ['--'] + argv
     for attempt in range(2):
         t0 = time.time()
         with open(log, 'w') as lf:
@@ -239,6 +251,10 @@ def run_program(name, argv, work, vmtrace, res, keep):
         res.line('PASS' if c.ok else 'FAIL', c.name, c.summary, c.details)
     if orc.maps_marks:
         c = compare.check_snapshots(name, orc, os.path.join(d, 'maps'))
+        res.line('PASS' if c.ok else 'FAIL', c.name, c.summary, c.details)
+    if name in CODE_CHECKED:
+        c = codecheck.check_code(name, data, rep, orc.target_pid,
+                                 os.path.basename(argv[0])[:15], code_allowance(rep))
         res.line('PASS' if c.ok else 'FAIL', c.name, c.summary, c.details)
     if not keep:
         os.unlink(data)

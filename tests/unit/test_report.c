@@ -94,6 +94,22 @@ START_TEST(text_width)
 }
 END_TEST
 
+/* A label longer than LABEL's 40 is cut in its middle, its row's end kept; -w: whole. */
+START_TEST(text_long_label_cut)
+{
+	const char *path = "/data/a-file-whose-name-is-longer-than-its-column.data";
+	char *narrow = render(false, path), *wide = render_with(false, path, true);
+	const char *row = strstr(narrow, " a-file-whose-name-...umn.data (unmapped) ");
+
+	ck_assert_msg(row && strcspn(row, "\n") < 100 && row < strstr(narrow, "\nkernel"),
+		      "not cut: %s", narrow);
+	ck_assert_ptr_nonnull(strstr(wide, "a-file-whose-name-is-longer-than-its-column.data "
+				     "(unmapped) "));
+	free(narrow);
+	free(wide);
+}
+END_TEST
+
 START_TEST(json_schema_and_values)
 {
 	char *text = render(true, "/data/data.bin");
@@ -200,9 +216,10 @@ static void expect_no_raw_controls(const char *text)
 /* The same name in the text report and the live view: escaped, one line. */
 START_TEST(text_of_hostile_name)
 {
-	char *text = render(false, HOSTILE_PATH);
+	/* -w: its escaped label (41 bytes) is not cut to LABEL's 40 */
+	char *text = render_with(false, HOSTILE_PATH, true);
 	const char *row = strstr(text, "a\\xff\\x1b[31m\\nb\\x7f\\xc2\\x9b.bin (unmapped)");
-	unsigned long faults, major;
+	unsigned long faults, minor, major;
 	const char *after;
 
 	expect_no_raw_controls(text);
@@ -210,12 +227,11 @@ START_TEST(text_of_hostile_name)
 	ck_assert_ptr_nonnull(strstr(text, "PID 77 (./app \"x\"\\t\\x01),"));
 	ck_assert_ptr_nonnull(strstr(text, "  /tmp/a\\xff\\x1b[31m\\nb\\x7f\\xc2\\x9b.bin\n"));
 	/* the row is whole: its counters (faults 5, minor 1, major 4) on its line */
-	/* (its long label leaves no room for MINOR in 100 columns) */
 	after = strstr(row, "(unmapped)");
 	ck_assert_ptr_eq(after, strchr(row, ' ') + 1);
-	ck_assert_int_eq(sscanf(after + strlen("(unmapped)"), "%*[ ]%lu%*[ ]%lu", &faults,
-				&major), 2);
-	ck_assert(faults == 5 && major == 4);
+	ck_assert_int_eq(sscanf(after + strlen("(unmapped)"), "%*[ ]%lu%*[ ]%lu%*[ ]%lu",
+				&faults, &minor, &major), 3);
+	ck_assert(faults == 5 && minor == 1 && major == 4);
 	free(text);
 }
 END_TEST
@@ -342,6 +358,7 @@ Suite *report_suite(void)
 
 	tcase_add_test(tc, json_schema_and_values);
 	tcase_add_test(tc, text_width);
+	tcase_add_test(tc, text_long_label_cut);
 	tcase_add_test(tc, json_escapes_control_bytes);
 	tcase_add_test(tc, text_table);
 	tcase_add_test(tc, bytes_human);
