@@ -134,7 +134,7 @@ $(OUTPUT)/unit-tests: $(UNIT_SRCS) $(CORE_LIB) tests/fuzz/cases.h $(wildcard bpf
 
 $(OUTPUT)/vmwork: tests/workloads/vmwork.c | $(OUTPUT)
 	$(call msg,WORKLOAD,$@)
-	$(Q)$(CC) -O1 -g -static -pthread $< -o $@
+	$(Q)$(CC) -O1 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -static -pthread $< -o $@
 
 # --code's bad input: no symbols at all, only module+offset may be shown
 $(OUTPUT)/vmwork-stripped: $(OUTPUT)/vmwork

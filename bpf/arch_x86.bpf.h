@@ -58,6 +58,8 @@
 
 /* The user stack pointer in a pt_regs saved at kernel entry. */
 #define REGS_USER_SP(regs)	BPF_CORE_READ((regs), sp)
+#define REGS_USER_FP(regs)	BPF_CORE_READ((regs), bp)	/* the frame pointer, if any */
+#define REGS_USER_IP(regs)	BPF_CORE_READ((regs), ip)
 
 /* The error code of a task's last fault, as the kernel saved it for a signal. */
 #define TASK_FAULT_CODE(task)	BPF_CORE_READ((task), thread.error_code)

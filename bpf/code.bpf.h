@@ -45,6 +45,18 @@ static __always_inline struct vmt_code *code_entry(__u32 tgid, const struct vmt_
 	return c;
 }
 
+/* n faults into an entry of --code or --stacks (NULL: none, the map was full). */
+static __always_inline void code_add(struct vmt_code *c, __u64 n, bool wp, bool user)
+{
+	if (!c)
+		return;
+	__sync_fetch_and_add(&c->c[VMT_CC_FAULTS], n);
+	if (wp)
+		__sync_fetch_and_add(&c->c[VMT_CC_WP], n);
+	if (!user)
+		__sync_fetch_and_add(&c->c[VMT_CC_KERNEL], n);
+}
+
 /*
  * n faults at the current IP (n > 1 only for faults no event showed); the
  * entry, for a caller that knows more (major, COW), or NULL.
@@ -57,13 +69,7 @@ static __always_inline struct vmt_code *code_count(__u32 tgid, const struct vmt_
 	if (!want_code)
 		return NULL;
 	c = code_entry(tgid, row);
-	if (!c)
-		return NULL;
-	__sync_fetch_and_add(&c->c[VMT_CC_FAULTS], n);
-	if (wp)
-		__sync_fetch_and_add(&c->c[VMT_CC_WP], n);
-	if (!user)
-		__sync_fetch_and_add(&c->c[VMT_CC_KERNEL], n);
+	code_add(c, n, wp, user);
 	return c;
 }
 

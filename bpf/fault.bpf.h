@@ -9,6 +9,7 @@
 #include "measure.bpf.h"
 #include "rows.bpf.h"
 #include "code.bpf.h"
+#include "stacks.bpf.h"
 
 /* Reads a VMA and files it: its row's slot, also left in v->slot. */
 static __always_inline __u32 row_of_vma(struct vm_area_struct *vma,
@@ -275,7 +276,7 @@ static __always_inline bool pfd_begin(struct vmt_proc *proc, struct vmt_thread *
 	return true;
 }
 
-static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
+static __always_inline int handle_fault(void *ctx, __u64 addr, struct pt_regs *regs,
 					unsigned long ec, bool user)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -292,7 +293,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 	if (!proc)
 		return 0;
 	t = thread_state();
-	if (!t)
+	if (!t || stack_walking(t))
 		return 0;
 	if (user && pfd_base < 0)
 		pfd_base = pagefault_disabled();
@@ -326,6 +327,7 @@ static __always_inline int handle_fault(__u64 addr, struct pt_regs *regs,
 		return 0;
 	}
 	code_count(tgid, row, 1, wp && !error, user);
+	stack_note(t, !error, wp, user);
 	count_heat(row, t, addr);
 	t->last_page = addr & PAGE_MASK;
 	t->last_slot = slot;
@@ -357,9 +359,9 @@ static __always_inline struct vmt_row *pending_fault(struct vmt_thread *t,
 
 /*
  * PERF_COUNT_SW_PAGE_FAULTS_MAJ (or _MIN, attached for latency histograms
- * only) fired: the kernel accounted the thread's fault as major (minor).
+ * and --stacks only) fired: the kernel accounted the thread's fault as major (minor).
  */
-static __always_inline int handle_accounted(__u64 addr, bool major)
+static __always_inline int handle_accounted(void *ctx, __u64 addr, bool major)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -376,6 +378,7 @@ static __always_inline int handle_accounted(__u64 addr, bool major)
 		__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 		code_major(tgid, row);
 	}
+	stack_accounted(ctx, t, tgid, row, major);
 	if (t)
 		latency_end(t, row, major, false);
 	return 0;

@@ -79,15 +79,28 @@ static __always_inline int fn_fault_enter(struct vm_area_struct *vma,
 	return 0;
 }
 
+/* --code and --stacks: the fault under its IP and its stack (a failed one has no stack). */
+static __always_inline void fn_code(void *ctx, struct vmt_thread *t, struct vmt_row *row,
+				    bool error, bool major)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	bool user = t->fn_flags & FAULT_FLAG_USER, cow = !error && t->fn_cow;
+	struct vmt_code *c = code_count(tgid, row, 1, t->fn_wp && !error, user);
 
-static __always_inline int fn_fault_exit(unsigned int ret)
+	code_mark(c, major, cow);
+	if (error)
+		return;
+	c = stack_count(ctx, t, tgid, row, major, t->fn_wp, user);
+	code_mark(c, false, cow);
+}
+
+static __always_inline int fn_fault_exit(void *ctx, unsigned int ret)
 {
 	struct vmt_proc *proc = traced_proc(bpf_get_current_pid_tgid() >> 32);
 	unsigned int flags, error_bits = VM_FAULT_OOM | VM_FAULT_SIGBUS |
 		VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE;
 	struct vmt_thread *t;
 	struct vmt_row *row;
-	struct vmt_code *c;
 	bool error, major;
 	__u32 slot;
 
@@ -106,12 +119,11 @@ static __always_inline int fn_fault_exit(unsigned int ret)
 			   flags & FAULT_FLAG_WRITE ? ACC_WRITE : ACC_READ,
 		      t->fn_wp, flags & FAULT_FLAG_USER, error);
 		count_heat(row, t, t->last_page);
-		c = code_count(bpf_get_current_pid_tgid() >> 32, row, 1, t->fn_wp && !error, flags & FAULT_FLAG_USER);
 		if (major)
 			__sync_fetch_and_add(&row->counters[VMT_C_MAJOR], 1);
 		if (!error && t->fn_cow)
 			__sync_fetch_and_add(&row->counters[VMT_C_COW], 1);
-		code_mark(c, major, !error && t->fn_cow);
+		fn_code(ctx, t, row, error, major);
 		if (t->fn_readin)
 			__sync_fetch_and_add(&row->counters[VMT_C_READIN], t->fn_readin);
 		if (ret & VM_FAULT_SIGBUS)

@@ -37,14 +37,14 @@ SEC("tp_btf/page_fault_user")
 int BPF_PROG(tp_fault_user, unsigned long addr, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	return handle_fault(addr, regs, error_code, true);
+	return handle_fault(ctx, addr, regs, error_code, true);
 }
 
 SEC("tp_btf/page_fault_kernel")
 int BPF_PROG(tp_fault_kernel, unsigned long addr, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	return handle_fault(addr, regs, error_code, false);
+	return handle_fault(ctx, addr, regs, error_code, false);
 }
 
 /* fentry backend (user space loads one backend's wrappers, by section prefix) */
@@ -60,7 +60,7 @@ SEC("fexit/handle_mm_fault")
 int BPF_PROG(fx_fault, struct vm_area_struct *vma, unsigned long address,
 	     unsigned int flags, struct pt_regs *regs, vm_fault_t ret)
 {
-	return fn_fault_exit(ret);
+	return fn_fault_exit(ctx, ret);
 }
 
 SEC("fentry/do_wp_page")
@@ -87,7 +87,7 @@ int BPF_KPROBE(kp_fault, struct vm_area_struct *vma, unsigned long address,
 SEC("kretprobe/handle_mm_fault")
 int BPF_KRETPROBE(kr_fault, unsigned int ret)
 {
-	return fn_fault_exit(ret);
+	return fn_fault_exit(ctx, ret);
 }
 
 SEC("kprobe/do_wp_page")
@@ -107,13 +107,13 @@ int BPF_KPROBE(kp_read_pages) { return fn_fault_mark(MARK_READIN); }
 SEC("perf_event")
 int perf_major_fault(struct bpf_perf_event_data *ctx)
 {
-	return handle_accounted(ctx->addr, true);
+	return handle_accounted(ctx, ctx->addr, true);
 }
 
 SEC("perf_event")
 int perf_minor_fault(struct bpf_perf_event_data *ctx)
 {
-	return handle_accounted(ctx->addr, false);
+	return handle_accounted(ctx, ctx->addr, false);
 }
 
 SEC("tp_btf/signal_generate")

@@ -68,7 +68,7 @@ struct vmt_thread {
 	__u8 last_wp;		/* it was a write-protect fault */
 	__u8 lat_pending;	/* its latency is still to be recorded */
 	__u8 io_call;		/* enum io_call: a read or write call in progress */
-	__u8 pad0;
+	__u8 stack_note;	/* --stacks: enum stack_note bits (stacks.bpf.h) */
 	__s32 io_fd;		/* the file descriptor it reads */
 	/* arguments of a VMA system call between its entry and exit */
 	__u64 sc_args[3];
@@ -101,7 +101,7 @@ struct vmt_thread {
 	__u64 doomed_s, doomed_e;	/* the range removed */
 	__u32 doomed_scan;	/* scan the rows instead: a VMA was unreadable, or too many */
 	__u32 nr_doomed;
-	__u32 pad;
+	__u32 stack_tick;	/* --stacks=N: faults since its last sampled one */
 };
 
 #endif

@@ -57,7 +57,7 @@ _vmtrace()
 	--merge)
 		COMPREPLY=($(compgen -W "comm" -- "$cur"))
 		return ;;
-	-o | --output | --baseline | --junit)
+	-o | --output | --baseline | --junit | --folded)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--root)
@@ -86,7 +86,7 @@ _vmtrace()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-p --pid -j --json --pretty -w --wide -o --output -r --repeat -d --duration -I
 			--interval -i --no-inherit -a --all-cpus -s --sort --top --files --latency
-			--heatmap --full --all-vmas --dead-vmas --code --features --follow --merge --orphan --backend
+			--heatmap --full --all-vmas --dead-vmas --code --stacks --folded --folded-kind --features --follow --merge --orphan --backend
 			--max-vmas -u --user -v --verbose -V --version --help --usage --" -- "$cur"))
 	elif ((COMP_CWORD == 1)); then
 		COMPREPLY=($(compgen -W "record check diff" -- "$cur"))

@@ -48,6 +48,9 @@ enum {
 	OPT_TOP,
 	OPT_ORPHAN,
 	OPT_CODE,
+	OPT_STACKS,
+	OPT_FOLDED,
+	OPT_FOLDED_KIND,
 	OPT_ALL_VMAS,
 	OPT_PRETTY,
 	OPT_DEAD_VMAS,
@@ -84,6 +87,15 @@ static const struct argp_option options[] = {
 	  "Where in each VMA faults land, over time" },
 	{ "code", OPT_CODE, NULL, 0,
 	  "The functions whose instructions faulted, per VMA and overall" },
+	{ "stacks", OPT_STACKS, "N", OPTION_ARG_OPTIONAL,
+	  "The user stacks of faulting code, symbolized; =N: of every Nth fault "
+	  "of a thread (default 1)" },
+	{ "folded", OPT_FOLDED, "FILE", 0,
+	  "Write the stacks to FILE as folded lines (flamegraph.pl, speedscope); "
+	  "implies --stacks" },
+	{ "folded-kind", OPT_FOLDED_KIND, NULL, 0,
+	  "With --folded: each stack's fault kind ([minor], [major], [wp]) as its "
+	  "last frame" },
 	{ "full", OPT_FULL, NULL, 0, "Every optional measurement: --latency --heatmap" },
 	{ "all-vmas", OPT_ALL_VMAS, NULL, 0, "Also list VMAs that did not fault" },
 	{ "dead-vmas", OPT_DEAD_VMAS, "N", 0,
@@ -236,6 +248,7 @@ static void check_repeat(const struct config *cfg)
 		{ cfg->nr_pids, "-p" }, { cfg->interval, "-I" }, { cfg->duration, "-d" },
 		{ cfg->files, "--files" }, { cfg->latency, "--latency" },
 		{ cfg->heatmap, "--heatmap" }, { cfg->code, "--code" },
+		{ cfg->stacks, "--stacks" }, { cfg->folded, "--folded" },
 		{ cfg->dead_vmas, "--dead-vmas" }, { cfg->merge_comm, "--merge" },
 		{ cfg->all_vmas, "--all-vmas" }, { cfg->orphan, "--orphan" },
 	};
@@ -309,6 +322,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ALL_VMAS:
 		cfg->all_vmas = true;
 		break;
+	case OPT_STACKS:
+		if (arg && parse_uint(arg, 1, 1000000, &n))
+			usage_error("invalid --stacks: '%s' (1 to 1000000)", arg);
+		cfg->stacks = arg ? n : 1;
+		break;
+	case OPT_FOLDED:
+		cfg->folded = arg;
+		break;
+	case OPT_FOLDED_KIND:
+		cfg->folded_kind = true;
+		break;
 	case OPT_DEAD_VMAS:
 		if (parse_uint(arg, 1, 1000000, &n))
 			usage_error("invalid --dead-vmas: '%s' (1 to 1000000)", arg);
@@ -355,6 +379,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (cfg->user && !cfg->command)
 			usage_error("-u %s: runs a command as that user; give -- COMMAND",
 				    cfg->user);
+		if (cfg->folded_kind && !cfg->folded)
+			usage_error("--folded-kind: give --folded FILE too");
+		if (cfg->folded && !cfg->stacks)
+			cfg->stacks = 1;
 		if (!cfg->nr_pids == !cfg->command)
 			usage_error(cfg->nr_pids ?
 				     "give either -p PID or a command, not both" :

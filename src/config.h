@@ -71,6 +71,9 @@ struct config {
 	bool latency;		/* --latency: fault latency histograms */
 	bool heatmap;		/* --heatmap: where in each VMA, over time */
 	bool code;		/* --code: the instructions that fault, symbolized */
+	unsigned int stacks;	/* --stacks[=N]: every Nth fault's user stack; 0: off */
+	const char *folded;	/* --folded FILE: the stacks as folded lines */
+	bool folded_kind;	/* --folded-kind: the fault kind as a last frame */
 	unsigned int dead_vmas;	/* --dead-vmas: list this many retired VMAs (JSON) */
 	bool files;		/* --files: the whole per-file table */
 	unsigned int top;	/* --top: rows in the live view and top lists */

@@ -22,6 +22,7 @@
 #include "kernel_features.h"
 #include "model/procs.h"
 #include "report/output.h"
+#include "report/stacks_report.h"
 #include "report/report.h"
 #include "ci/repeat.h"
 #include "ci/runs.h"
@@ -243,6 +244,8 @@ static int build_report(const struct config *cfg, struct tracer *tr,
 		err = aspace_finish(as, cfg->sort, cfg->all_vmas);
 	if (!err && cfg->code && final)
 		err = tracer_read_code(tr, t->pid, as);
+	if (!err && cfg->stacks && final)
+		err = tracer_read_stacks(tr, t->pid, cfg->stacks, as);
 	if (!err && (cfg->inherit || cfg->merge_comm || ts->nr > 1))
 		err = add_processes(cfg, tr, ts, w, as);
 	return err;
@@ -534,8 +537,25 @@ static int start_window(const struct config *cfg, struct targets *ts,
 	return 0;
 }
 
+/* --folded FILE: written whole before the report, or not at all. */
+static int emit_folded(const struct config *cfg, struct output *folded,
+		       const struct address_space *as)
+{
+	int err;
+
+	if (!cfg->folded)
+		return 0;
+	err = stacks_folded(folded->file, as, cfg->folded_kind);
+	if (err) {
+		fprintf(stderr, "vmtrace: failed to write %s: %s\n", cfg->folded,
+			strerror(-err));
+		return err;
+	}
+	return output_commit(folded);
+}
+
 static int finish(const struct config *cfg, struct tracer *tr, struct targets *ts,
-		  struct window *w, struct output *out, struct signals *sg)
+		  struct window *w, struct output out[2], struct signals *sg)
 {
 	struct address_space as;
 	int err;
@@ -546,7 +566,9 @@ static int finish(const struct config *cfg, struct tracer *tr, struct targets *t
 	err = build_report(cfg, tr, ts, w, true, &as);
 
 	if (!err)
-		err = emit(cfg, out->file, &as);
+		err = emit(cfg, out[0].file, &as);
+	if (!err)
+		err = emit_folded(cfg, &out[1], &as);
 	atomic_store(&sg->phase, out->replace ? PH_WRITE : PH_THROUGH);
 	if (!err)
 		err = output_commit(out);
@@ -598,7 +620,7 @@ static void traced_text(const struct targets *ts, char *buf, size_t size)
 }
 
 static int trace(const struct config *cfg, struct targets *ts, struct tracer *tr,
-		 struct output *out, struct signals *sg, enum stop_reason *why)
+		 struct output out[2], struct signals *sg, enum stop_reason *why)
 {
 	struct window w = { 0 };
 	char pids[MAX_TARGET_PIDS * 12];
@@ -691,7 +713,7 @@ int main(int argc, char **argv)
 	struct signals sg = { .wake = -1, .quit = -1 };
 	enum stop_reason why = STOP_NONE;
 	struct tracer tr = { 0 };
-	struct output out = { 0 };
+	struct output out[2] = { 0 };	/* the report; --folded's file */
 	struct config cfg;
 	sigset_t sigs, saved;
 	int sigfd, err;
@@ -712,9 +734,13 @@ int main(int argc, char **argv)
 		return print_features(&cfg);
 	if (cfg.runs)	/* -r: record's runner, each row's mean and spread */
 		return repeat_run(&cfg);
-	if (output_open(&out, cfg.output, fileno(report_stream(&cfg))))
+	if (output_open(&out[0], cfg.output, fileno(report_stream(&cfg))))
 		return 1;
-	cfg.columns = terminal_columns(out.fd);	/* the report is made in memory */
+	if (cfg.folded && output_open(&out[1], cfg.folded, STDOUT_FILENO)) {
+		output_abort(&out[0]);
+		return 1;
+	}
+	cfg.columns = terminal_columns(out[0].fd);	/* the report is made in memory */
 	target_signals(&sigs);
 	sigprocmask(SIG_BLOCK, &sigs, &saved);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
@@ -726,13 +752,15 @@ int main(int argc, char **argv)
 	if (!err)
 		err = tracer_open(&tr, &cfg);
 	if (!err)
-		err = trace(&cfg, &ts, &tr, &out, &sg, &why);
+		err = trace(&cfg, &ts, &tr, out, &sg, &why);
 	tracer_close(&tr);	/* detach before the command is reaped or killed */
 	stop_command(&cfg, t, why, sg.wake);
 	close_targets(&ts);
 	signals_stop(&sg);
-	if (err)
-		output_abort(&out);
+	if (err) {
+		output_abort(&out[0]);
+		output_abort(&out[1]);
+	}
 	if (sigfd >= 0)
 		close(sigfd);
 	if (cfg.verbose)

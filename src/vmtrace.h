@@ -116,6 +116,22 @@ struct vmt_code {
 	__u64 c[VMT_NR_CC];
 };
 
+/*
+ * --stacks: faults per (process, row, user stack), bpf/stacks.bpf.h. The key
+ * holds the stack itself, not a stack map's id: a stack map's buckets collide
+ * (a second stack in a taken bucket is refused), and a refusal would lose
+ * faults a test knows exactly. The counters are those of --code.
+ */
+#define VMT_STACK_DEPTH		64	/* frames kept, innermost first */
+#define VMT_MAX_STACKS		8192	/* distinct keys; more are counted in stack_drops */
+
+struct vmt_stack_key {
+	__u32 tgid;
+	__u32 nr;		/* frames in ips; 0: no user stack could be read */
+	__u64 serial;		/* the row's, as in vmt_code_key */
+	__u64 ips[VMT_STACK_DEPTH];
+};
+
 /* How faults are seen; chosen at run time from what the kernel allows. */
 enum vmt_backend {
 	VMT_BACKEND_TRACEPOINT,	/* exceptions:page_fault_* + perf major event */

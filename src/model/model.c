@@ -9,6 +9,7 @@
 #include "model/elf_bss.h"
 #include "model/model.h"
 #include "model/code.h"
+#include "model/stacks.h"
 
 #define VM_READ		0x1ULL
 #define VM_WRITE	0x2ULL
@@ -34,6 +35,8 @@ void aspace_free(struct address_space *as)
 	files_free(as);
 	code_free(as->code);
 	as->code = NULL;
+	stacks_free(as->stacks);
+	as->stacks = NULL;
 }
 
 static struct vma *new_vma(struct address_space *as)

@@ -55,6 +55,7 @@ struct file_stat {
 
 struct timeline;
 struct code_report;
+struct stack_report;
 
 struct sc_stat {
 	uint64_t calls, bytes;
@@ -86,6 +87,7 @@ struct address_space {
 	struct proc_set *procs;	/* every traced process, when following (procs.h) */
 	unsigned int peers;	/* -p A,B,...: the processes listed after this one */
 	struct code_report *code;	/* --code: faulting functions (code.h), or NULL */
+	struct stack_report *stacks;	/* --stacks: faulting call chains (stacks.h), or NULL */
 	/* --dead-vmas: retired VMAs one by one (the tracer's: not freed here) */
 	bool dead_listed;
 	const struct vmt_dead_vma *dead;

@@ -31,6 +31,7 @@ struct sym_map {
 	uint64_t start, end, offset;
 	uint32_t dev;
 	uint64_t ino;
+	bool exec;		/* mapped executable: a return address may be here */
 	char path[512];		/* a file's path, a kernel name ("[vdso]"), or "" */
 };
 
@@ -76,6 +77,7 @@ static int add_maps_line(const struct maps_entry *e, void *ctx)
 	m->offset = e->offset;
 	m->dev = kdev(e->dev_major, e->dev_minor);
 	m->ino = e->ino;
+	m->exec = e->perms[2] == 'x';
 	snprintf(m->path, sizeof(m->path), "%s", e->path);
 	return 0;
 }
@@ -90,7 +92,8 @@ static int add_rows(struct symbolizer *s, const struct address_space *as)
 		if (!m)
 			return -ENOMEM;
 		*m = (struct sym_map){ .start = v->start, .end = v->end,
-			.offset = v->offset, .dev = v->dev, .ino = v->ino };
+			.offset = v->offset, .dev = v->dev, .ino = v->ino,
+			.exec = v->perms[2] == 'x' };
 		snprintf(m->path, sizeof(m->path), "%s",
 			 v->path ? v->path : v->kernel_name ? v->kernel_name : "");
 	}
@@ -254,6 +257,13 @@ int symbolize(void *ctx, uint64_t ip, struct code_name *out)
 	snprintf(out->function, sizeof(out->function), "%.150s+0x%" PRIx64, out->module, off);
 	memcpy(out->where, out->function, sizeof(out->where));
 	return 0;
+}
+
+bool symbolizer_is_code(void *ctx, uint64_t ip)
+{
+	const struct sym_map *m = map_of(ctx, ip);
+
+	return m && m->exec;
 }
 
 void symbolizer_free(struct symbolizer *s)

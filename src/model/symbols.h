@@ -8,6 +8,7 @@
 #ifndef VMT_SYMBOLS_H
 #define VMT_SYMBOLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "model/code.h"
@@ -23,6 +24,8 @@ struct symbolizer;
 struct symbolizer *symbolizer_new(pid_t pid, const struct address_space *as);
 /* A code_name_fn: names ip; 0, or -ENOMEM. */
 int symbolize(void *symbolizer, uint64_t ip, struct code_name *out);
+/* ip is in a mapping that was executable: a return address may be there. */
+bool symbolizer_is_code(void *symbolizer, uint64_t ip);
 void symbolizer_free(struct symbolizer *s);
 
 #endif

@@ -13,6 +13,7 @@
 #include "report/json_writer.h"
 #include "report/dead_report.h"
 #include "report/code_report.h"
+#include "report/stacks_report.h"
 #include "report/report.h"
 #include "report/procs_report.h"
 
@@ -220,7 +221,7 @@ static void cell_of(const struct column *col, const struct vma *v,
 
 /* ---- text ---- */
 
-static const char *short_label(const struct vma *v)
+const char *short_label(const struct vma *v)
 {
 	const char *slash = v->label[0] == '/' ? strrchr(v->label, '/') : NULL;
 
@@ -571,6 +572,7 @@ void report_text(FILE *out, const struct address_space *as,
 	timeline_text(out, as);
 	heatmaps_text(out, as, cfg->top);
 	code_text(out, as, cfg->top);
+	stacks_text(out, as, cfg->top);
 	if (as->unavailable && as->unavailable[0])
 		fprintf(out, "not measured by the %s backend (shown as 0): %s\n",
 			as->backend, as->unavailable);
@@ -744,6 +746,7 @@ static void json_report(struct json_writer *w, const struct address_space *as,
 	json_drops(w, as);
 	if (as->code)
 		code_json(w, as);
+	stacks_json(w, as);
 	if (as->dead_listed)
 		dead_json(w, as);
 	if (as->forks_unfollowed)

@@ -10,6 +10,8 @@
 #define DEFAULT_COLUMNS	100
 
 /* The VMA table, then files, latency and heatmaps as cfg asks. */
+/* A row's label as the table shows it: a file's basename. */
+const char *short_label(const struct vma *v);
 void report_text(FILE *out, const struct address_space *as,
 		 const struct config *cfg);
 /*

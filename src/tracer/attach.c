@@ -248,7 +248,7 @@ static int add_link(struct tracer *tr, struct bpf_link *link)
  * major (minor) fault; one event per CPU, for every process (the program
  * filters), since a per-thread event would miss threads that already exist.
  * The minor one runs a program on every fault of the machine: it is attached
- * for latency histograms only.
+ * for latency histograms and --stacks only.
  */
 static int attach_accounting(struct tracer *tr, struct bpf_program *prog,
 			     __u64 event)
@@ -400,7 +400,12 @@ int tracer_try(struct tracer *tr, const struct config *cfg,
 	tracer_dead_size(tr, cfg);
 	if (!cfg->code)	/* preallocated: no memory for what is not asked */
 		bpf_map__set_max_entries(tr->skel->maps.code_ips, 1);
-	if (b != VMT_BACKEND_TRACEPOINT || !cfg->latency)
+	tr->skel->rodata->want_stacks = cfg->stacks > 0;
+	tr->skel->rodata->stack_every = cfg->stacks ? cfg->stacks : 1;
+	if (!cfg->stacks)
+		bpf_map__set_max_entries(tr->skel->maps.stacks, 1);
+	/* the minor accounting event: latency's end, and --stacks' moment */
+	if (b != VMT_BACKEND_TRACEPOINT || !(cfg->latency || cfg->stacks))
 		bpf_program__set_autoload(tr->skel->progs.perf_minor_fault, false);
 	tr->skel->rodata->max_rows = cfg->max_vmas;
 	tr->skel->rodata->follow = cfg->inherit;

@@ -104,6 +104,9 @@ const char *tracer_libbpf_version(void);
 int tracer_reclaim_exited(struct tracer *tr);
 /* --code: pid's faults by (row, IP), named, into as->code (as must be final). */
 int tracer_read_code(struct tracer *tr, pid_t pid, struct address_space *as);
+/* --stacks: pid's faults by (row, user stack), named, into as->stacks (as final). */
+int tracer_read_stacks(struct tracer *tr, pid_t pid, unsigned int every,
+		       struct address_space *as);
 /* Forgets the kept rows (a new run starts: procs_forget()). */
 void tracer_forget_kept(struct tracer *tr);
 /* Detaches every link and frees everything; safe on a half-open tracer. */

@@ -187,13 +187,19 @@ def make_tools(vmtrace, args):
          lambda c, o: [perf, "record", "-e", "page-faults", "-c", "1", "-o", o,
                        "--"] + c,
          perf_record_count)
+    # user stacks as perf takes them (frame pointers): what --stacks is set against
+    peer("perf record -c 1 -g", perf, "skipped (perf not installed)",
+         lambda c, o: [perf, "record", "-e", "page-faults", "-c", "1", "-g", "-o", o,
+                       "--"] + c,
+         perf_record_count)
     peer("bpftrace", bpftrace, "skipped (bpftrace not installed)",
          lambda c, o: [bpftrace, "-e", BPFTRACE_PROG, "-c", " ".join(c)],
          bpftrace_count)
     helptext = vmtrace_help(vmtrace)
     for backend in vmtrace_backends(vmtrace) or ["(none)"]:
         for mode, flags in (("default", []), ("--latency", ["--latency"]),
-                            ("--full", ["--full"])):
+                            ("--full", ["--full"]), ("--code", ["--code"]),
+                            ("--stacks", ["--stacks"])):
             t = Tool("vmtrace %s %s" % (backend, mode),
                      lambda c, o, b=backend, f=flags:
                      [vmtrace, "-v", "--backend", b] + f + ["-j", "-o", o, "--"] + c,

@@ -3,8 +3,10 @@
  * (fill_a, fill_b, peek, and read_fresh's own read(2) syscall, whose faults
  * the kernel takes); each must be named with exactly its faults, overall and
  * in its VMA's row. A stripped copy of vmwork must give module+offset, at the
- * same file offset, never a symbol.
+ * same file offset, never a symbol. Mode codefaults adds write-protect
+ * faults (copies beside a live child) and major faults, each in its function.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +93,38 @@ static void check_row_code(const struct report *r, unsigned long start,
 	ck_abort_msg("no row starts at %s", hex);
 }
 
-/* Each "code fn=NAME faults=N major=N kernel=N" line of vmwork, exact. */
+/* A line's "KEY=N", or -1: optional keys (wp=, cow=). */
+static long line_key(const char *line, const char *key)
+{
+	const char *end = strchr(line, '\n'), *k = strstr(line, key);
+
+	return k && (!end || k < end) ? atol(k + strlen(key)) : -1;
+}
+
+/* COW is measured by the function backends only: "unavailable" names it otherwise. */
+static bool measures_cow(const struct report *r)
+{
+	json_object *a = report_get(r, "unavailable");
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		if (!strcmp(json_object_get_string(json_object_array_get_idx(a, i)), "cow"))
+			return false;
+	return true;
+}
+
+/* A line's optional wp= and cow=, exact. */
+static void check_wp_cow(const struct report *r, json_object *e, const char *fn,
+			 const char *line)
+{
+	long wp = line_key(line, " wp="), cow = line_key(line, " cow=");
+
+	ck_assert_msg(wp < 0 || field(e, "wp") == wp, "%s: wp %lld, expected %ld", fn,
+		      (long long)field(e, "wp"), wp);
+	ck_assert_msg(cow < 0 || !measures_cow(r) || field(e, "cow") == cow,
+		      "%s: cow %lld, expected %ld", fn, (long long)field(e, "cow"), cow);
+}
+
+/* Each "code fn=NAME faults=N major=N kernel=N [wp=N cow=N]" line of vmwork, exact. */
 static int check_code_lines(const struct report *r, const char *text)
 {
 	int checked = 0;
@@ -111,6 +144,7 @@ static int check_code_lines(const struct report *r, const char *text)
 			      "%s: faults %lld major %lld kernel %lld; expected %ld %ld %ld", fn,
 			      (long long)field(e, "faults"), (long long)field(e, "major"),
 			      (long long)field(e, "kernel"), faults, major, kernel);
+		check_wp_cow(r, e, fn, l);
 		checked++;
 	}
 	return checked;
@@ -129,6 +163,32 @@ START_TEST(test_functions)
 	check_row_code(&s.rep, e[0].start, "fill_a", 100);
 	check_row_code(&s.rep, e[1].start, "fill_b", 300);
 	check_row_code(&s.rep, e[2].start, "read_fresh", 50);
+	check_code_sums(&s.rep);
+	session_free(&s);
+}
+END_TEST
+
+/*
+ * Write-protect faults and major faults, each in its function: cow_write's
+ * writes beside a live child (WP, and COW where measured), read_evicted's
+ * reads of an evicted file (major), exact overall and first in their rows.
+ */
+START_TEST(test_wp_major)
+{
+	const char *vopts[] = { "--code", NULL };
+	const char *wargs[] = { "codefaults", NULL, "64", NULL };
+	struct session s = { 0 };
+	struct expect e[2];
+	char file[1100];
+
+	snprintf(file, sizeof(file), "%s/codefaults.data", itest_dir);
+	wargs[1] = file;
+	trace_cmd_with(&s, vopts, wargs);
+	check_expects(&s, s.wpid, false, 2);
+	check_report(&s, s.wpid);
+	ck_assert_int_eq(check_code_lines(&s.rep, s.tracer.out[P_OUT].data), 2);
+	ck_assert_int_eq(expects_for_pid(s.tracer.out[P_OUT].data, s.wpid, e, 2), 2);
+	check_row_code(&s.rep, e[1].start, "read_evicted", 64);
 	check_code_sums(&s.rep);
 	session_free(&s);
 }
@@ -180,6 +240,9 @@ Suite *code_suite(void)
 	TCase *tc = tracer_tcase("functions");
 
 	tcase_add_test(tc, test_functions);
+	suite_add_tcase(s, tc);
+	tc = tracer_tcase("wp_major");
+	tcase_add_test(tc, test_wp_major);
 	suite_add_tcase(s, tc);
 	tc = tracer_tcase("stripped");
 	tcase_add_test(tc, test_stripped);

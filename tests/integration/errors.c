@@ -38,6 +38,11 @@ static const struct bad_input bad_inputs[] = {
 	{ "an empty pid", { "-j", "-o", "@OUT", "-p", "1,,2" }, 0 },
 	/* perf's -a (system-wide) is reserved */
 	{ "system-wide", { "-j", "-o", "@OUT", "-a" }, 0 },
+	/* --stacks: no 0th fault; --folded-kind is --folded's; a folded file like a report */
+	{ "stacks=0", { "-j", "-o", "@OUT", "--stacks=0", "--", "true" }, 0 },
+	{ "folded-kind alone", { "-j", "-o", "@OUT", "--folded-kind", "--", "true" }, 0 },
+	{ "folded in a missing directory",
+	  { "-j", "-o", "@OUT", "--folded", "/nonexistent-dir/x.folded", "--", "true" }, 0 },
 	/* -r runs a command again: a running process cannot be; a live view has no mean */
 	{ "-r with -p", { "-j", "-o", "@OUT", "-r", "2", "-p", "1" }, 0 },
 	{ "-r with -I", { "-j", "-o", "@OUT", "-r", "2", "-I", "100", "--", "true" }, 0 },

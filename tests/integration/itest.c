@@ -87,6 +87,7 @@ int main(void)
 		add_suite(sr, names_suite, "names");
 		add_suite(sr, hostile_suite, "hostile");
 		add_suite(sr, code_suite, "code");
+		add_suite(sr, stacks_suite, "stacks");
 		add_suite(sr, cli_suite, "cli");
 		add_suite(sr, install_suite, "install");
 		add_suite(sr, privilege_suite, "privilege");

@@ -156,6 +156,7 @@ Suite *rows_suite(void);
 Suite *names_suite(void);
 Suite *hostile_suite(void);
 Suite *code_suite(void);
+Suite *stacks_suite(void);
 Suite *cli_suite(void);
 Suite *install_suite(void);
 Suite *privilege_suite(void);

@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(runner, golden_suite());
 	srunner_add_suite(runner, json_writer_suite());
 	srunner_add_suite(runner, bpf_pure_suite());
+	srunner_add_suite(runner, stacks_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

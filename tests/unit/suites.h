@@ -13,5 +13,6 @@ Suite *files_suite(void);
 Suite *golden_suite(void);
 Suite *json_writer_suite(void);
 Suite *bpf_pure_suite(void);
+Suite *stacks_suite(void);
 
 #endif

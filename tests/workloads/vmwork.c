@@ -19,8 +19,9 @@
  *   vmwork: child=PID rusage minflt=N majflt=N
  *   vmwork: child=PID done           cow --pause-child; the child waits
  *   vmwork: readfile pages=N         mode readfile: pages read by read(2)
- *   code fn=NAME faults=N major=N kernel=N   mode code: faults whose IP
- *                                    is in function NAME (vmtrace --code)
+ *   code fn=NAME faults=N major=N kernel=N [wp=N cow=N]   modes code,
+ *                                    codefaults: faults whose IP is in
+ *                                    function NAME (vmtrace --code)
  *   vmwork: rusage minflt=N majflt=N critical sections only
  *   vmwork: done                     --pause-end; waits for SIGUSR1
  *   vmwork: holding                  --hold; waits until stdin has a byte,
@@ -56,6 +57,7 @@
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/rseq.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -801,15 +803,26 @@ static int mode_read(struct run *r, long n)
  * --code's proof: functions that fault known pages. noipa: never inlined,
  * cloned or folded with a twin, so each fault's IP is in the function named.
  * Each is run once on no pages first, so its own text is mapped before.
+ *
+ * --stacks' proof too: vmwork is built with frame pointers, but GCC sets up
+ * no frame in a leaf function that needs no stack, and a frame-pointer walk
+ * from such a leaf skips its caller. Each calls not_leaf() first, so each
+ * has a frame and its caller is on the walked stack.
  */
+static void __attribute__((noipa)) not_leaf(void)
+{
+}
+
 static void __attribute__((noipa)) fill_a(char *p, long n)
 {
+	not_leaf();
 	for (long i = 0; i < n; i++)
 		((volatile char *)p)[i * pg] = 'a';
 }
 
 static void __attribute__((noipa)) fill_b(char *p, long n)
 {
+	not_leaf();
 	for (long i = 0; i < n; i++)
 		((volatile char *)p)[i * pg] = 'b';
 }
@@ -818,6 +831,7 @@ static long __attribute__((noipa)) peek(const char *p, long n)
 {
 	long sum = 0;
 
+	not_leaf();
 	for (long i = 0; i < n; i++)
 		sum += ((const volatile char *)p)[i * pg];
 	return sum;
@@ -831,6 +845,7 @@ static long __attribute__((noipa)) read_fresh(int fd, char *p, long len)
 {
 	long ret;
 
+	not_leaf();
 	asm volatile("syscall" : "=a"(ret)
 		     : "0"((long)SYS_read), "D"((long)fd), "S"(p), "d"(len)
 		     : "rcx", "r11", "memory");
@@ -842,7 +857,72 @@ static void code_say(const char *fn, long faults, long kernel)
 	say("code fn=%s faults=%ld major=0 kernel=%ld", fn, faults, kernel);
 }
 
-static int mode_code(struct run *r, long n)
+/* n writes to pages shared with a live child: each a WP fault that copies. */
+static void __attribute__((noipa)) cow_write(char *p, long n)
+{
+	not_leaf();
+	for (long i = 0; i < n; i++)
+		((volatile char *)p)[i * pg] = 'c';
+}
+
+/* n reads of a file's pages out of the page cache: each a major fault. */
+static long __attribute__((noipa)) read_evicted(const char *p, long n)
+{
+	long sum = 0;
+
+	not_leaf();
+	for (long i = 0; i < n; i++)
+		sum += ((const volatile char *)p)[i * pg];
+	return sum;
+}
+
+/*
+ * A child that holds the parent's pages until the returned pipe end is
+ * closed (then it exits; reap *child); -1 if it could not be started.
+ */
+static int sharer(pid_t *child)
+{
+	int go[2];
+	char c;
+
+	if (pipe(go))
+		return -1;
+	*child = fork();
+	if (!*child) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(go[1]);
+		_exit(read(go[0], &c, 1) < 0);
+	}
+	close(go[0]);
+	if (*child < 0)
+		close(go[1]);
+	return *child < 0 ? -1 : go[1];
+}
+
+/* n evicted file pages at path, mapped for one major fault each; NULL: failed. */
+static char *file_evicted(const char *path, long n, char *abspath, int *err)
+{
+	int fd = file_create(path, n);
+	char *p;
+
+	*err = 1;
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, n * pg, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED || madvise(p, n * pg, MADV_RANDOM) || !realpath(path, abspath)) {
+		fail("map the file");
+		return NULL;
+	}
+	if (resident_pages(p, n)) {
+		warn("vmwork: could not drop the page cache of %s (tmpfs?)", abspath);
+		*err = 3;
+		return NULL;
+	}
+	return p;
+}
+
+static int __attribute__((noipa)) mode_code(struct run *r, long n)
 {
 	char *a = map_pages(n, PROT_READ | PROT_WRITE), *b = map_pages(3 * n, PROT_READ | PROT_WRITE);
 	char *c = map_pages(n / 2, PROT_READ | PROT_WRITE), *d = map_pages(n / 2, PROT_READ | PROT_WRITE);
@@ -872,6 +952,69 @@ static int mode_code(struct run *r, long n)
 	code_say("fill_b", 3 * n, 0);
 	code_say("peek", n / 2, 0);
 	code_say("read_fresh", n / 2, n / 2);
+	return 0;
+}
+
+/*
+ * After a fork, the kernel's first write to the thread's rseq area (its CPU
+ * number, on any return to user space after being switched out: 6.1 does it
+ * every time) is a WP fault of the parent's: written once before a section.
+ */
+static void rseq_prefault(void)
+{
+	volatile char *p;
+
+	if (!__rseq_size)
+		return;
+	asm("mov %%fs:0, %0" : "=r"(p));	/* the thread pointer */
+	p += __rseq_offset;
+	*p = *p;
+}
+
+/*
+ * --code's write-protect and major faults: read_evicted reads n pages of an
+ * evicted file at path (n major faults), then cow_write writes n pages a live
+ * child shares (n WP faults, each a copy). The reads come first: they sleep,
+ * and before the fork nothing the kernel writes on the way back is shared.
+ * The stack and the rseq area are written after the fork, before the
+ * section: the parent's first write to each of their pages is a WP fault too.
+ */
+static int __attribute__((noipa)) mode_codefaults(struct run *r, const char *path, long n)
+{
+	static char abspath[PATH_MAX];
+	char *a = map_pages(n, PROT_READ | PROT_WRITE), *f;
+	struct meter m;
+	pid_t child;
+	int go, err;
+
+	if (!a)
+		return fail("map anonymous pages");
+	touch_write(a, n);
+	cow_write(a, 0), read_evicted(a, 0);
+	f = file_evicted(path, n, abspath, &err);
+	if (!f)
+		return err;
+	stack_prefault(STACK_PREFAULT);
+	meter_start(&m, RUSAGE_SELF);
+	read_evicted(f, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	go = sharer(&child);
+	if (go < 0)
+		return fail("fork");
+	stack_prefault(STACK_PREFAULT);
+	rseq_prefault();
+	meter_start(&m, RUSAGE_SELF);
+	cow_write(a, n);
+	meter_stop(&m, &r->got_min, &r->got_maj);
+	close(go);
+	if (waitpid(child, NULL, 0) != child)
+		return fail("reap the child");
+	r->want_min += n;
+	r->want_maj += n;
+	expect_writes(r, a, n, 2 * n, n)->c[C_COW] = n;
+	expect_major_reads(r, f, n)->path = abspath;
+	say("code fn=cow_write faults=%ld major=0 kernel=0 wp=%ld cow=%ld", n, n, n);
+	say("code fn=read_evicted faults=%ld major=%ld kernel=0", n, n);
 	return 0;
 }
 
@@ -1312,7 +1455,7 @@ static int usage(void)
 	     " sigbus PATH | dontneed [N] | twofiles DIR [N] | readfile PATH [N] |"
 	     " half [N] | churn [N] [COUNT] | forks [K] [N] [exec] |"
 	     " futex [N] | split [N] | mergecut [N] | heapshrink [N] | stacks [T] [K] [S] |"
-	     " code [N]"
+	     " code [N] | codefaults PATH [N]"
 	     "\n  N pages (default 256), T threads (default 4), COUNT VMAs"
 	     " (default 1000), K children (default 3)\n  --also-file PATH: one more file mapping\n"
 	     "  --hold: at the end, wait until stdin has a byte, ends or fails");
@@ -1404,6 +1547,11 @@ static int run_mode(struct run *r, int argc, char **argv)
 	const char *mode = argv[0];
 	long n = arg_long(argc, argv, 1, 256, MAX_PAGES);
 
+	if (!strcmp(mode, "codefaults")) {
+		n = arg_long(argc, argv, 2, 256, MAX_PAGES);
+		return argc < 2 || argc > 3 || n < 0 ? usage() :
+		       mode_codefaults(r, argv[1], n);
+	}
 	if (!strcmp(mode, "file")) {
 		n = arg_long(argc, argv, 2, 256, MAX_PAGES);
 		return argc < 2 || argc > 3 || n < 0 ? usage() :
