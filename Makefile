@@ -150,6 +150,11 @@ $(OUTPUT)/faultbench: tests/bench/faultbench.c | $(OUTPUT)
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) -O2 -g $< -o $@
 
+# A report of N rows built and written without BPF (bench.py's "reports").
+$(OUTPUT)/reportbench: tests/bench/reportbench.c $(CORE_LIB) | $(OUTPUT)
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(CORE_LIB) -ldw -lelf -lz -ljson-c -lm -o $@
+
 $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) -O2 -g -pthread $< -o $@
