@@ -2,8 +2,8 @@
 # Runs every test tier and ends with one summary line, "N passed, N failed":
 #   unit         no root, no kernel (Check)
 #   layers       src/ includes point down a layer only, no cycles (check-layers.py)
-#   fuzz         the baseline reader and the JSON writer under libFuzzer, 100,000
-#                inputs each from a fixed seed (VMTRACE_FUZZ_RUNS)
+#   fuzz         the baseline reader, the JSON writer and the report writers under
+#                libFuzzer, 100,000 inputs each from a fixed seed (VMTRACE_FUZZ_RUNS)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite (20,000 mappings in rows/reclaim, not
 #                100,000) against vmtrace built with ASan, UBSan and
@@ -74,7 +74,7 @@ if vm_on; then
 fi
 tier unit ./.output/unit-tests
 tier layers tests/check-layers.py
-# The baseline reader and the JSON writer under libFuzzer, a fixed number of
+# The baseline reader, the JSON writer and the report writers under libFuzzer, a fixed number of
 # inputs from a fixed seed (VMTRACE_FUZZ_RUNS; see make fuzz to explore longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
 fuzz() {
