@@ -335,8 +335,8 @@ enum sink { SINK_JSON, SINK_TEXT, SINK_LIVE };
 
 /*
  * The sink's output, in a buffer kept from run to run: open_memstream()'s
- * growing buffer, mapped and unmapped by ASan at every run, made the target
- * 20 times slower than its writers. Valid until the next render().
+ * growing buffer (large blocks ASan maps and unmaps at every run) made the
+ * target about 5 times slower. Valid until the next render().
  */
 static char *render(const struct model *m, enum sink sink, size_t *len)
 {
