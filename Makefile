@@ -150,6 +150,11 @@ $(OUTPUT)/faultbench: tests/bench/faultbench.c | $(OUTPUT)
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) -O2 -g $< -o $@
 
+# A report of N rows built and written without BPF (bench.py's "reports").
+$(OUTPUT)/reportbench: tests/bench/reportbench.c $(CORE_LIB) | $(OUTPUT)
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(CORE_LIB) -ldw -lelf -lz -ljson-c -lm -o $@
+
 $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) -O2 -g -pthread $< -o $@
@@ -161,7 +166,7 @@ $(OUTPUT)/churnbench: tests/bench/churn.c | $(OUTPUT)
 # (tests/bench/churn.py): a threaded server traced for minutes. Then CI mode's
 # false failures over 100 checks of each real program, and the smallest growth
 # each baseline catches (tests/bench/ci_false_failures.py; CI_BENCH_ARGS).
-bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench
+bench: all $(OUTPUT)/faultbench $(OUTPUT)/churnbench $(OUTPUT)/reportbench
 	$(Q)for p in linux-perf bpftrace; do dpkg -s $$p >/dev/null 2>&1 || \
 		apt-get install -y -q $$p >/dev/null 2>&1 || \
 		echo "bench: could not install $$p (its rows will say skipped)"; done
@@ -176,14 +181,18 @@ $(OUTPUT)/demo: examples/demo.c | $(OUTPUT)
 	$(call msg,EXAMPLE,$@)
 	$(Q)$(CC) -O1 -g $< -o $@
 
-# The baseline reader and the JSON writer under libFuzzer (clang's
-# -fsanitize=fuzzer, with ASan and UBSan). `make fuzz` runs each for
-# FUZZ_RUNS inputs from a fixed seed, the reader over the seed corpus: a count,
-# not a time, so the tier does the same work (and finds the same things) on a
-# fast machine and a slow one. To explore, give a time and a new seed each run:
+# The baseline reader, the JSON writer and the report writers under libFuzzer
+# (clang's -fsanitize=fuzzer, with ASan and UBSan). `make fuzz` runs each for
+# FUZZ_RUNS inputs from a fixed seed, the reader and the reports over their
+# seed corpora: a count, not a time, so the tier does the same work (and finds
+# the same things) on a fast machine and a slow one. To explore, give a time and a new seed each run:
 # make fuzz FUZZ_LIMIT='-max_total_time=600 -seed=0'.
 FUZZ_RUNS ?= 100000
 FUZZ_LIMIT ?= -runs=$(FUZZ_RUNS) -seed=1
+# Each report input builds and writes whole reports, ~100 inputs a second on
+# the 2-core development VM: a tenth of the runs keeps the tier near 2 minutes.
+FUZZ_REPORT_RUNS ?= $(shell echo $$(($(FUZZ_RUNS) / 10)))
+FUZZ_REPORT_LIMIT ?= $(if $(findstring -runs=,$(FUZZ_LIMIT)),-runs=$(FUZZ_REPORT_RUNS) -seed=1,$(FUZZ_LIMIT))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
 JSON_WRITER_SRCS := src/report/json_writer.c src/report/format.c
 FUZZ_SRCS := tests/fuzz/fuzz_baseline.c src/ci/baseline.c src/ci/jsonin.c src/ci/keyed.c \
@@ -194,25 +203,36 @@ $(OUTPUT)/fuzz_baseline: $(FUZZ_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/c
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SRCS) -ljson-c -o $@
 
 FUZZ_JSON_SRCS := tests/fuzz/fuzz_json_writer.c $(JSON_WRITER_SRCS)
-$(OUTPUT)/fuzz_json_writer: $(FUZZ_JSON_SRCS) src/report/json_writer.h src/report/format.h | $(OUTPUT)
+$(OUTPUT)/fuzz_json_writer: $(FUZZ_JSON_SRCS) src/report/json_writer.h src/report/format.h tests/fuzz/checks.h | $(OUTPUT)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_JSON_SRCS) -ljson-c -o $@
+
+# The report writers over fuzzed models: the model and report layers whole.
+FUZZ_REPORT_SRCS := tests/fuzz/fuzz_report.c $(wildcard src/model/*.c src/report/*.c)
+$(OUTPUT)/fuzz_report: $(FUZZ_REPORT_SRCS) $(wildcard src/*.h src/*/*.h) tests/fuzz/checks.h | $(OUTPUT)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_REPORT_SRCS) -ldw -lelf -lz -ljson-c -o $@
 
 $(OUTPUT)/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/cases.h | $(OUTPUT)
 	$(Q)$(CC) -O1 $< -o $@
 
-# Regenerates the checked-in seeds from tests/fuzz/cases.h.
+# Regenerates the checked-in seeds: the baseline reader's from
+# tests/fuzz/cases.h, the report writers' from mkcorpus.c itself.
 fuzz-corpus: $(OUTPUT)/mkcorpus
-	$(Q)mkdir -p tests/fuzz/corpus && $(OUTPUT)/mkcorpus tests/fuzz/corpus
+	$(Q)mkdir -p tests/fuzz/corpus tests/fuzz/corpus-report && \
+		$(OUTPUT)/mkcorpus tests/fuzz/corpus tests/fuzz/corpus-report
 
-fuzz: $(OUTPUT)/fuzz_baseline $(OUTPUT)/fuzz_json_writer
-	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus $(OUTPUT)/fuzz-json-corpus
+fuzz: $(OUTPUT)/fuzz_baseline $(OUTPUT)/fuzz_json_writer $(OUTPUT)/fuzz_report
+	$(Q)mkdir -p $(OUTPUT)/fuzz-corpus $(OUTPUT)/fuzz-json-corpus $(OUTPUT)/fuzz-report-corpus
 	$(Q)$(OUTPUT)/fuzz_baseline $(FUZZ_LIMIT) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz- \
 		$(OUTPUT)/fuzz-corpus tests/fuzz/corpus
 	$(Q)$(OUTPUT)/fuzz_json_writer $(FUZZ_LIMIT) -max_len=4096 \
 		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz-json- \
 		$(OUTPUT)/fuzz-json-corpus
+	$(Q)$(OUTPUT)/fuzz_report $(FUZZ_REPORT_LIMIT) -max_len=4096 \
+		-timeout=10 -rss_limit_mb=1024 -artifact_prefix=$(OUTPUT)/fuzz-report- \
+		$(OUTPUT)/fuzz-report-corpus tests/fuzz/corpus-report
 
 # examples/ci: record the sample's fault profile, check it, then check a
 # regressed sample (25% more heap pages), which must fail.
@@ -294,7 +314,7 @@ help:
 	@echo 'make realcitest  CI mode on Debian programs: no false failures, regressions caught'
 	@echo 'make vmtest      the integration suite in qemu, Debian 6.1 kernel'
 	@echo 'make vmtest-rt   rows, processes, workloads in qemu, Debian 6.1 PREEMPT_RT'
-	@echo 'make fuzz        the baseline reader and JSON writer under libFuzzer'
+	@echo 'make fuzz        the baseline reader, JSON writer and reports under libFuzzer'
 	@echo 'make bench       vmtrace against perf and bpftrace; make vmbench in qemu'
 	@echo 'make ci-example  examples/ci: record, check, a regression caught'
 	@echo 'make vmlinux     regenerate vmlinux/$(ARCH)/vmlinux.h from this kernel'

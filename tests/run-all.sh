@@ -3,8 +3,9 @@
 #   unit         no root, no kernel (Check)
 #   layers       src/ includes point down a layer only, no cycles (check-layers.py)
 #   links        the README's and docs/' links and anchors resolve (docs/check-links.py)
-#   fuzz         the baseline reader and the JSON writer under libFuzzer, 100,000
-#                inputs each from a fixed seed (VMTRACE_FUZZ_RUNS)
+#   fuzz         the baseline reader, the JSON writer and the report writers under
+#                libFuzzer, 100,000 inputs each from a fixed seed (VMTRACE_FUZZ_RUNS;
+#                the report writers a tenth of that: each input writes whole reports)
 #   integration  root, this machine's kernel: vmtrace against known workloads
 #   sanitize     the integration suite (20,000 mappings in rows/reclaim, not
 #                100,000; 3 checks of an unchanged workload, not 10) against vmtrace built with ASan, UBSan and
@@ -88,7 +89,7 @@ doc_links() {
 	fi
 }
 tier links doc_links
-# The baseline reader and the JSON writer under libFuzzer, a fixed number of
+# The baseline reader, the JSON writer and the report writers under libFuzzer, a fixed number of
 # inputs from a fixed seed (VMTRACE_FUZZ_RUNS; see make fuzz to explore longer):
 # a crash, a leak or a refusal without a one-line reason fails the tier.
 fuzz() {

@@ -108,6 +108,13 @@ static int add_sample(struct code_report *cr, const struct code_sample *s,
 	return err;
 }
 
+/* Busiest first; an empty list has no array (qsort(NULL, 0) is undefined). */
+static void list_sort(struct code_list *l)
+{
+	if (l->nr)
+		qsort(l->fn, l->nr, sizeof(struct code_fn), by_faults);
+}
+
 int code_build(struct address_space *as, const struct code_sample *s, size_t n,
 	       uint64_t drops, code_name_fn fn, void *ctx)
 {
@@ -120,9 +127,9 @@ int code_build(struct address_space *as, const struct code_sample *s, size_t n,
 		code_free(cr);
 		return err;
 	}
-	qsort(cr->overall.fn, cr->overall.nr, sizeof(struct code_fn), by_faults);
+	list_sort(&cr->overall);
 	for (size_t i = 0; i < cr->nr_rows; i++)
-		qsort(cr->rows[i].fn, cr->rows[i].nr, sizeof(struct code_fn), by_faults);
+		list_sort(&cr->rows[i]);
 	cr->drops = drops;
 	as->code = cr;
 	return 0;

@@ -89,17 +89,53 @@ static bool bss_from(const struct elf_bss *e, uint64_t start, uint64_t off,
 	return false;
 }
 
+/* The index entry of (dev, ino): the one naming it, or the empty one it would take. */
+static size_t *index_slot(const struct elf_cache *c, uint32_t dev, uint64_t ino)
+{
+	size_t mask = c->index_size - 1;
+	size_t h = ((ino ^ (uint64_t)dev << 32) * 0x9e3779b97f4a7c15ULL >> 17) & mask;
+
+	for (;; h = (h + 1) & mask) {
+		size_t i = c->index[h];
+
+		if (!i || (c->files[i - 1].dev == dev && c->files[i - 1].ino == ino))
+			return &c->index[h];
+	}
+}
+
+/* Room for one more file: the index doubled (and refilled) once half full. */
+static int index_reserve(struct elf_cache *c)
+{
+	size_t *old = c->index, size = c->index_size ? 2 * c->index_size : 64;
+
+	if (2 * (c->nr + 1) < c->index_size)
+		return 0;
+	if (!(c->index = calloc(size, sizeof(*c->index)))) {
+		c->index = old;
+		return -1;
+	}
+	c->index_size = size;
+	for (size_t i = 0; i < c->nr; i++)
+		*index_slot(c, c->files[i].dev, c->files[i].ino) = i + 1;
+	free(old);
+	return 0;
+}
+
 static const struct elf_bss *lookup(struct elf_cache *c, const struct vma *file)
 {
 	struct elf_bss *e;
+	size_t *slot;
 	int fd;
 
-	for (size_t i = 0; i < c->nr; i++)
-		if (c->files[i].dev == file->dev && c->files[i].ino == file->ino)
-			return &c->files[i];
+	if (index_reserve(c))
+		return NULL;
+	slot = index_slot(c, file->dev, file->ino);
+	if (*slot)
+		return &c->files[*slot - 1];
 	e = array_push(c->files, c->nr, c->cap, 8);
 	if (!e)
 		return NULL;
+	*slot = c->nr;
 	memset(e, 0, sizeof(*e));
 	e->dev = file->dev;
 	e->ino = file->ino;
@@ -125,5 +161,6 @@ bool elf_is_bss(struct elf_cache *cache, const struct vma *file,
 void elf_cache_free(struct elf_cache *cache)
 {
 	free(cache->files);
+	free(cache->index);
 	memset(cache, 0, sizeof(*cache));
 }

@@ -12,17 +12,35 @@
 #include "report/profile_report.h"
 #include "report/report.h"
 
-/* The images of kernel entry k's process, joined "sh > make". */
+/*
+ * The images of pid, joined "sh > make". A name that does not fit whole is
+ * left out for " > ...": a cut inside it split an escape or a UTF-8
+ * character (invalid UTF-8 in the text report, found by the report fuzzer).
+ */
 static void commands_of(const struct proc_set *set, pid_t pid, char *buf, size_t size)
 {
+	static const char more[] = " > ...";
 	char comm[NAME_TEXT_MAX(VMT_COMM_LEN)];
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < set->nr && len + 1 < size; i++)
-		if (set->images[i].pid == pid)
-			len += snprintf(buf + len, size - len, "%s%s", len ? " > " : "",
-					name_text(set->images[i].comm, comm, sizeof(comm)));
+	for (size_t i = 0; i < set->nr; i++) {
+		const char *sep = len ? " > " : "";
+		int n;
+
+		if (set->images[i].pid != pid)
+			continue;
+		n = snprintf(buf + len, size - len, "%s%s", sep,
+			     name_text(set->images[i].comm, comm, sizeof(comm)));
+		if (n >= 0 && (size_t)n < size - len) {
+			len += n;
+			continue;
+		}
+		buf[len] = '\0';
+		if (len + sizeof(more) <= size)
+			memcpy(buf + len, more, sizeof(more));
+		return;
+	}
 }
 
 static void pid_totals(const struct proc_set *set, pid_t pid, uint64_t *t)

@@ -10,7 +10,8 @@ one row a line) and runs, for each N:
 
 printing seconds (wall, and CPU: user + system, which other load on the
 machine moves less) and the peak RSS of that vmtrace process (wait4's
-ru_maxrss). Figures, not a test: nothing here passes or fails. `diff` needs
+ru_maxrss). bench.py runs it in its "reports" section (100,000 rows).
+Figures, not a test: nothing here passes or fails. `diff` needs
 no root and no BPF.
 
 Usage: tests/bench/baseline_reader.py [--vmtrace PATH] [--rows 80000,150000]
@@ -64,6 +65,28 @@ def measure(argv, timeout):
             usage.ru_maxrss / 1024, p.returncode)
 
 
+def table(vmtrace, rows, timeout, tmpdir, indent=""):
+    """Prints a line per run: rows, file size, which run, wall and CPU s, peak RSS."""
+    small = os.path.join(tmpdir, "small.json")
+    write_baseline(small, 1)
+    print(indent + "%8s %9s  %-16s %9s %9s %10s  %s" % (
+        "ROWS", "MiB", "RUN", "WALL s", "CPU s", "PEAK MiB", "EXIT"))
+    for n in rows:
+        big = os.path.join(tmpdir, "big%d.json" % n)
+        write_baseline(big, n)
+        size = os.path.getsize(big) / (1 << 20)
+        for name, other in (("diff BIG SMALL", small), ("diff BIG BIG", big)):
+            r = measure([vmtrace, "diff", big, other], timeout)
+            if r is None:
+                print(indent + "%8d %9.1f  %-16s %9s %9s %10s  -" % (
+                    n, size, name, ">%g" % timeout, "?", "?"))
+            else:
+                print(indent + "%8d %9.1f  %-16s %9.2f %9.2f %10.0f  %d" % (
+                    n, size, name, *r))
+            sys.stdout.flush()
+        os.unlink(big)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vmtrace", default=os.path.join(ROOT, ".output", "vmtrace"))
@@ -71,23 +94,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--dir", default=None)
     args = ap.parse_args()
-    tmp = tempfile.TemporaryDirectory(dir=args.dir)
-    small = os.path.join(tmp.name, "small.json")
-    write_baseline(small, 1)
-    print("%8s %9s  %-16s %9s %9s %10s  %s" % ("ROWS", "MiB", "RUN", "WALL s",
-                                               "CPU s", "PEAK MiB", "EXIT"))
-    for n in (int(x) for x in args.rows.split(",")):
-        big = os.path.join(tmp.name, "big%d.json" % n)
-        write_baseline(big, n)
-        size = os.path.getsize(big) / (1 << 20)
-        for name, other in (("diff BIG SMALL", small), ("diff BIG BIG", big)):
-            r = measure([args.vmtrace, "diff", big, other], args.timeout)
-            if r is None:
-                print("%8d %9.1f  %-16s %9s %9s %10s  -" % (n, size, name,
-                      ">%g" % args.timeout, "?", "?"))
-            else:
-                print("%8d %9.1f  %-16s %9.2f %9.2f %10.0f  %d" % (n, size, name, *r))
-            sys.stdout.flush()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        table(args.vmtrace, [int(x) for x in args.rows.split(",")], args.timeout, tmp)
     print("(this machine: %s, %d CPUs; vmtrace %s)" % (os.uname().release,
           os.cpu_count(), args.vmtrace))
 

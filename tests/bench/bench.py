@@ -13,20 +13,25 @@ max), the faults the tool counted against the kernel's counters, and for
 vmtrace its peak RSS and attach time (from vmtrace -v). Then vmtrace's peak
 memory on a target with 100,000 VMAs, the churn benchmark (tests/bench/churn.py:
 a thread-per-connection server traced for minutes), and a check of the
-targets of issues 6 and 11.
+targets of issues 6 and 11. The "reports" section (issue 12: bounded time
+on hostile sizes) needs no BPF: the time and peak memory to build and write
+a 100,000-row report (tests/bench/reportbench.c) as text and as -j, and to
+read and diff a 100,000-row baseline (tests/bench/baseline_reader.py).
 
 A peer that is missing or fails is printed as skipped, never as a result.
 Figures, not a test: nothing here passes or fails.
 
 Usage: tests/bench/bench.py [--rounds N] [--workloads a,b] [--size W=N]...
                             [--tools t1,t2] [--no-memory] [--dir DIR]
-                            [--churn-seconds N]
+                            [--churn-seconds N] [--report-rows N]
+       tests/bench/bench.py --workloads reports   (that section alone)
        tests/bench/bench.py --from-log LOG   (tests/bench/vmbench.sh's guest)
 """
 import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -373,6 +378,32 @@ def memory_check(vmtrace, tmp, env):
     return out
 
 
+def reports(rows, tmp):
+    """Building and writing a report of rows rows, and reading a baseline of as many."""
+    sys.dont_write_bytecode = True	# no __pycache__ in the tree
+    import baseline_reader
+    rb = os.path.join(ROOT, ".output", "reportbench")
+    print("\nreports of %d rows, no BPF (tests/bench/reportbench.c: the rows, a final "
+          "maps snapshot, labels and totals, the writer to /dev/null):" % rows)
+    for label, how in (("text", "text"), ("JSON (-j)", "json")):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rc, so, se, secs = run([rb, str(rows), how])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        kv = parse_kv("x " + so)
+        if rc or "total_s" not in kv:
+            print("  %-10s failed: %s" % (label, (se.strip().splitlines() or ["?"])[-1]))
+            continue
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        print("  %-10s %6.2f s (rows %s, maps %s, finish %s, write %s), CPU %.2f s, "
+              "peak RSS %.1f MiB" % (label, float(kv["total_s"]), kv["fill_s"],
+                                     kv["maps_s"], kv["finish_s"], kv["write_s"],
+                                     cpu, int(kv["peak_rss_kib"]) / 1024))
+    print("baselines of %d rows (tests/bench/baseline_reader.py: vmtrace diff, no BPF):"
+          % rows)
+    baseline_reader.table(os.path.join(ROOT, ".output", "vmtrace"), [rows], 600, tmp,
+                          indent="  ")
+
+
 def parse_kv(line):
     return dict(kv.split("=", 1) for kv in line.split()[1:] if "=" in kv)
 
@@ -432,14 +463,17 @@ def from_log(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 5)))
-    ap.add_argument("--workloads", default=",".join([w[0] for w in WORKLOADS] + ["churn"]),
-                    help="some of %s and churn" % ",".join(w[0] for w in WORKLOADS))
+    ap.add_argument("--workloads",
+                    default=",".join([w[0] for w in WORKLOADS] + ["reports", "churn"]),
+                    help="some of %s, reports and churn" % ",".join(w[0] for w in WORKLOADS))
     ap.add_argument("--size", action="append", default=[],
                     help="W=N: workload W with N pages (VMAs for vmas)")
     ap.add_argument("--tools", help="only the tools whose name holds one of these")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--churn-seconds", type=int, default=120,
                     help="each phase of the churn benchmark (default 120)")
+    ap.add_argument("--report-rows", type=int, default=100000,
+                    help="rows of the reports section's report and baseline")
     ap.add_argument("--dir", help="directory for the file workloads (a real "
                     "filesystem, not tmpfs; default /var/tmp)")
     ap.add_argument("--from-log", metavar="LOG",
@@ -462,20 +496,24 @@ def main():
               args.rounds))
     print("load average at start: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
     table = {}
+    chosen = args.workloads.split(",")
+    traced = [w for w in WORKLOADS if w[0] in chosen]
     try:
-        for w in WORKLOADS:
-            if w[0] not in args.workloads.split(","):
-                continue
+        for w in traced:
             res, base = bench_workload(w, sizes[w[0]], tools, args.rounds, tmp, env)
             table[w[0]] = res
             print_workload(w, sizes[w[0]], tools, res, base, args.rounds)
-        print("\n'vmtrace -v -- true', 7 runs: %s" % startup(vmtrace))
-        if not args.no_memory:
+        # start-up and memory go with the traced workloads, not with a section alone
+        if traced:
+            print("\n'vmtrace -v -- true', 7 runs: %s" % startup(vmtrace))
+        if traced and not args.no_memory:
             print("\nvmtrace on a live target with 100,000 VMAs "
                   "(faultbench vmas 50000; 16,384 kernel rows):")
             for line in memory_check(vmtrace, tmp, env):
                 print("  " + line)
-        if "churn" in args.workloads.split(","):
+        if "reports" in chosen:
+            reports(args.report_rows, tmp)
+        if "churn" in chosen:
             sys.dont_write_bytecode = True	# no __pycache__ in the tree
             import churn
             churn.churn(args.churn_seconds, args.rounds)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report/json_writer.h"
+#include "checks.h"
 
 #define MAX_FIELDS 256
 #define MAX_NESTING 40
@@ -25,41 +26,6 @@ struct field {
 	size_t len;
 	bool valid;
 };
-
-/* Strict UTF-8 by decoding the code point, then ruling out what RFC 3629 does. */
-static bool valid_utf8(const unsigned char *s, size_t n, bool no_c0_c1)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned int cp = s[i], len, min;
-
-		if (cp < 0x80)
-			len = 1, min = 0;
-		else if ((cp & 0xe0) == 0xc0)
-			len = 2, min = 0x80, cp &= 0x1f;
-		else if ((cp & 0xf0) == 0xe0)
-			len = 3, min = 0x800, cp &= 0x0f;
-		else if ((cp & 0xf8) == 0xf0)
-			len = 4, min = 0x10000, cp &= 0x07;
-		else
-			return false;
-		if (i + len > n)
-			return false;
-		for (unsigned int k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		/* outside strings only \n and spaces; inside, every control escaped */
-		if (no_c0_c1 && ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp < 0xa0)))
-			return false;
-		i += len;
-	}
-	return true;
-}
 
 struct program {
 	const uint8_t *p, *end;
@@ -146,26 +112,6 @@ static void step(struct program *g, uint8_t op, char *s, size_t len)
 	free(s);
 }
 
-static struct json_object *parse_strict(const char *text, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new_ex(MAX_NESTING + 4);
-	struct json_object *o;
-	size_t end;
-
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	if (json_tokener_get_error(tok) != json_tokener_success || text[len - 1] != '\n' ||
-	    strspn(text + end, "\n") != len - end) {
-		fprintf(stderr, "not one strict JSON document and its newline (%s, at %zu "
-			"of %zu):\n%s", json_tokener_error_desc(json_tokener_get_error(tok)),
-			end, len, text);
-		abort();
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
 /* Every field s<N> found anywhere, checked against what was written. */
 static void check_fields(struct json_object *o, const struct program *g, size_t *seen)
 {
@@ -233,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	if (!valid_utf8((const unsigned char *)text, len, true))
 		abort();
-	root = parse_strict(text, len);
+	root = parse_strict(text, len, MAX_NESTING + 4);
 	check_fields(root, &g, &seen);
 	if (seen != g.nr_fields)
 		abort();

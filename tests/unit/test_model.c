@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include "model/elf_bss.h"
 #include "model/model.h"
 #include "suites.h"
 
@@ -255,6 +256,42 @@ START_TEST(bss_from_the_elf_file)
 END_TEST
 
 /*
+ * The ELF cache finds each file again among thousands, without a scan of
+ * them all (which made a report quadratic in its libraries: 9 s of 100,000
+ * rows, tests/bench/reportbench.c): every file read once, the answer the same.
+ */
+START_TEST(elf_cache_of_many_files)
+{
+	char path[] = "/tmp/vmt-elf-XXXXXX";
+	const uint64_t s = 0x7f0000000000ULL;
+	struct vma lib = make_vma(s, s + 0x1000, "rw-p", path, 0);
+	struct vma bss = make_vma(s + 0x1000, s + 0x5000, "rw-p", NULL, 0);
+	struct elf_cache cache = { 0 };
+	struct stat st;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_elf(path);
+	ck_assert_int_eq(stat(path, &st), 0);
+	lib.offset = 0x1000;
+	for (int round = 0; round < 2; round++) {
+		for (uint64_t ino = 1; ino <= 5000; ino++) {
+			struct vma other = make_vma(s, s + 0x1000, "rw-p", "/nonexistent", ino);
+
+			ck_assert(!elf_is_bss(&cache, &other, &bss));
+		}
+		lib.ino = st.st_ino;
+		lib.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+		ck_assert(elf_is_bss(&cache, &lib, &bss));
+		ck_assert_uint_eq(cache.nr, 5001);
+	}
+	elf_cache_free(&cache);
+	unlink(path);
+}
+END_TEST
+
+/*
  * A row whose VMA merged into a lower one is history: it keeps the extent its
  * counts were taken under (never folded into the survivor, whose extent or
  * slot may have changed since); stack growth faults fold into the stack.
@@ -329,6 +366,7 @@ Suite *model_suite(void)
 	tcase_add_test(rows, snapshot_merge_keeps_what_labels_need);
 	tcase_add_test(rows, merged_rows_stay_and_stack_growth_folds);
 	tcase_add_test(rows, bss_from_the_elf_file);
+	tcase_add_test(rows, elf_cache_of_many_files);
 	tcase_add_test(rows, deferred_pages_find_their_row);
 	suite_add_tcase(s, labels);
 	suite_add_tcase(s, rows);

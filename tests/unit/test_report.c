@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "model/code.h"
+#include "model/procs.h"
 #include "report/format.h"
 #include "report/json_writer.h"
 #include "report/live.h"
 #include "report/report.h"
 #include "suites.h"
+#include "../fuzz/checks.h"
 
 #define HOSTILE_PATH "/tmp/a\xff\x1b[31m\nb\x7f\xc2\x9b.bin"
 
@@ -256,28 +259,87 @@ START_TEST(live_of_hostile_name)
 }
 END_TEST
 
-/* Reads name_text()'s escapes back, as a user of the output could. */
+#define FF15 "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+#define FF15_TEXT "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+
+/*
+ * A process that exec'd three times, its names long once escaped: the
+ * processes table cuts its commands between names, never inside one (the
+ * third name, cut after the first byte of an é, was invalid UTF-8; found by
+ * the report fuzzer).
+ */
+START_TEST(text_of_many_images)
+{
+	static const char *const comms[] = { FF15, FF15, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", "sh" };
+	struct proc_image images[4] = { 0 };
+	struct proc_kernel kernel[2] = { { .pid = 100 }, { .pid = 101 } };
+	struct proc_set set = { .images = images, .nr = 4, .kernel = kernel, .nr_pids = 2 };
+	struct config cfg = { .top = 10 };
+	struct address_space as;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	sample(&as, "/data/data.bin");
+	for (int i = 0; i < 4; i++) {
+		images[i].pid = i < 3 ? 100 : 101;
+		snprintf(images[i].comm, sizeof(images[i].comm), "%s", comms[i]);
+		aspace_init(&images[i].as, images[i].pid);
+	}
+	as.procs = &set;
+	report_text(f, &as, &cfg);
+	fclose(f);
+	ck_assert(valid_utf8((const unsigned char *)text, len, true));
+	ck_assert_ptr_nonnull(strstr(text, " " FF15_TEXT " > " FF15_TEXT " "));
+	ck_assert_ptr_null(strchr(text, '\xc3'));
+	aspace_free(&as);
+	free(text);
+}
+END_TEST
+
+static int name_f(void *ctx, uint64_t ip, struct code_name *out)
+{
+	snprintf(out->function, sizeof(out->function), "f");
+	snprintf(out->module, sizeof(out->module), "app");
+	return 0;
+}
+
+/*
+ * --code with no (row, IP) sample, and with one: empty lists were sorted as
+ * qsort(NULL, 0), undefined (UBSan in the report fuzzer); now they are left
+ * alone and the report says there was nothing.
+ */
+START_TEST(code_without_samples)
+{
+	struct code_sample one = { .serial = 0, .ip = 0x1234, .c = { [VMT_CC_FAULTS] = 3 } };
+	struct address_space as;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	sample(&as, "/data/data.bin");
+	ck_assert_int_eq(code_build(&as, NULL, 0, 0, name_f, NULL), 0);
+	ck_assert_uint_eq(as.code->overall.nr, 0);
+	ck_assert_ptr_null(code_of_vma(as.code, &as.vmas[0]));
+	ck_assert_int_eq(report_json(f, &as, false), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "\"code\":{\"drops\":0,\"no_row\":0,\"functions\":[]}"));
+	code_free(as.code);
+	ck_assert_int_eq(code_build(&as, &one, 1, 0, name_f, NULL), 0);
+	ck_assert_uint_eq(as.code->overall.nr, 1);
+	ck_assert_uint_eq(as.code->no_row, 3);
+	aspace_free(&as);
+	free(text);
+}
+END_TEST
+
+/* name_text()'s escapes read back, or a failure naming the one it never writes. */
 static size_t unescape(const char *s, char *out)
 {
-	size_t n = 0;
+	long n = name_unescape(s, out);
 
-	while (*s) {
-		const char *e;
-
-		if (*s != '\\') {
-			out[n++] = *s++;
-		} else if (s[1] == 'x') {
-			out[n++] = (char)strtol((char[3]){ s[2], s[3], 0 }, NULL, 16);
-			s += 4;
-		} else {
-			e = strchr("\\\\a\ab\bt\tn\nv\vf\fr\r", s[1]);
-			ck_assert_msg(e, "unknown escape \\%c", s[1]);
-			out[n++] = e[1];
-			s += 2;
-		}
-	}
-	out[n] = '\0';
-	return n;
+	ck_assert_msg(n >= 0, "unknown escape in %s", s);
+	return (size_t)n;
 }
 
 static void expect_text(const char *in, const char *want)
@@ -365,6 +427,8 @@ Suite *report_suite(void)
 	tcase_add_test(tc, json_of_hostile_name);
 	tcase_add_test(tc, text_of_hostile_name);
 	tcase_add_test(tc, live_of_hostile_name);
+	tcase_add_test(tc, code_without_samples);
+	tcase_add_test(tc, text_of_many_images);
 	tcase_add_loop_test(tc, name_text_escapes_controls, 1, 0x21);
 	tcase_add_test(tc, name_text_bytes);
 	tcase_add_test(tc, name_text_reversible_and_cut);
