@@ -104,27 +104,77 @@ START_TEST(reclaim_mappings)
 }
 END_TEST
 
+static bool is_unmapped_stack(json_object *row)
+{
+	const char *label = json_object_get_string(json_object_object_get(row, "label"));
+
+	return is_many_unmapped(row) && label && !strcmp(label, "[stack:threads]");
+}
+
+/* An unmapped [anon] row: what a thread stack is without its thread's faults. */
+static bool is_unmapped_anon(json_object *row)
+{
+	const char *label = json_object_get_string(json_object_object_get(row, "label"));
+	json_object *o = NULL;
+
+	return json_object_object_get_ex(row, "unmapped", &o) && json_object_get_boolean(o) &&
+	       label && !strcmp(label, "[anon]");
+}
+
+static uint64_t extent_of(json_object *row)
+{
+	const char *start = json_object_get_string(json_object_object_get(row, "start"));
+	const char *end = json_object_get_string(json_object_object_get(row, "end"));
+
+	return start && end ? strtoull(end, NULL, 16) - strtoull(start, NULL, 16) : 0;
+}
+
+/* The VMAs and faults of the unmapped [anon] rows as large as like. */
+static void bare_stacks(struct session *s, json_object *like, int64_t *vmas, int64_t *faults)
+{
+	json_object *all = report_get(&s->rep, "vmas");
+
+	*vmas = *faults = 0;
+	for (size_t i = 0; all && i < json_object_array_length(all); i++) {
+		json_object *row = json_object_array_get_idx(all, i);
+
+		if (is_unmapped_anon(row) && extent_of(row) == extent_of(like)) {
+			*vmas += field(row, "vmas");
+			*faults += field(row, "faults");
+		}
+	}
+}
+
 /*
  * 1,000 threads (ITEST_STACK_ROUNDS x 4), each on a stack of its own that is
- * unmapped after it: one row.
+ * unmapped after it: one row. Where the kernel skipped program runs
+ * (PREEMPT_RT: a preempted program keeps the CPU's "active" count, and every
+ * fault of a short thread on that CPU can go unseen), a stack that kept only
+ * its creator's one write has no sign it was a stack: an [anon] row. That is
+ * allowed as far as the skipped runs explain it, 24 faults lost per stack.
  */
 START_TEST(reclaim_thread_stacks)
 {
 	const char *rounds = getenv("ITEST_STACK_ROUNDS") ? getenv("ITEST_STACK_ROUNDS") : "250";
 	const char *const wargs[] = { "stacks", "4", rounds, "32", NULL };
 	struct session s = { 0 };
-	json_object *row = NULL, *label;
+	json_object *row = NULL;
 	long threads = 4 * atol(rounds);
+	int64_t bare, bare_faults;
+	long long missed;
 
 	trace_small_table(&s, wargs);
-	ck_assert_msg(rows_where(&s, is_many_unmapped, &row) == 1,
+	missed = report_missed_runs(&s.rep);
+	ck_assert_msg(rows_where(&s, is_unmapped_stack, &row) == 1,
 		      "not one row of the unmapped stacks (%lld program runs skipped):%s",
-		      report_missed_runs(&s.rep), rows_text(&s, is_many_unmapped));
-	ck_assert_int_eq(field(row, "vmas"), threads);
-	label = json_object_object_get(row, "label");
-	ck_assert_str_eq(json_object_get_string(label), "[stack:threads]");
+		      missed, rows_text(&s, is_many_unmapped));
+	bare_stacks(&s, row, &bare, &bare_faults);
+	ck_assert_msg(bare == 0 || (bare_faults <= bare && missed >= 24 * bare),
+		      "%lld stacks not labelled, %lld program runs skipped:%s", (long long)bare,
+		      missed, rows_text(&s, is_many_unmapped));
+	ck_assert_int_eq(field(row, "vmas") + bare, threads);
 	/* each thread wrote 24 pages of its stack; glibc's start adds a page or so */
-	ck_assert_int_ge(field(row, "faults"), 24 * threads);
+	ck_assert_int_ge(field(row, "faults"), 24 * (threads - bare));
 	session_free(&s);
 }
 END_TEST
