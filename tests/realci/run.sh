@@ -80,11 +80,12 @@ record() {
 	return 1
 }
 
-# check NAME LOG COMMAND...: vmtrace check's exit code, its output in LOG
+# check NAME LOG COMMAND...: vmtrace check's exit code, its output in LOG; -w:
+# whole row names (the table is cut to 100 columns), which the patterns match
 check() {
 	local name=$1 log=$2
 	shift 2
-	"$vmtrace" check --baseline "$name.json" -- "$@" >"$log" 2>&1
+	"$vmtrace" check -w --baseline "$name.json" -- "$@" >"$log" 2>&1
 }
 
 # unchanged NAME COMMAND...: every one of $checks checks must pass
