@@ -32,10 +32,19 @@ status=0
 # (man pages, completion, make install) needs the repository, man and bash;
 # schema (JSON Schema validation) the repository and python3; privilege
 # util-linux's setpriv and a nobody user.
+#
+# After the first backend, what depends on how faults are seen: workloads,
+# rows, code, stacks. The kprobe backend runs fentry's fault handlers, attached
+# another way, so its rows are fentry's; the ladder (backends) and following
+# children (inherit: fork and exec programs all backends share) run once. That
+# keeps the guest near 20 minutes: all three backends of every suite took past
+# VMTEST_TIMEOUT once --stacks and -p lists had their tests.
 skip="install schema privilege $VMTEST_SKIP"
 for backend in $VMTEST_BACKENDS; do
 	echo "vmtest: === backend $backend"
 	ITEST_SKIP=$skip VMTRACE_BACKEND=$backend /vmt/itest || status=1
-	skip="install schema privilege $VMTEST_SKIP hostile names ci parser errors cli attach insight"
+	skip="install schema privilege $VMTEST_SKIP hostile names ci parser errors cli attach"
+	skip="$skip insight backends inherit"
+	[ "$backend" = fentry ] && skip="$skip rows"	# for kprobe, next
 done
 exit $status
