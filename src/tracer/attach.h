@@ -80,6 +80,15 @@ int tracer_sample(struct tracer *tr, pid_t pid, struct timeline *tl);
 typedef int (*row_fn)(struct tracer *tr, __u32 slot, struct vmt_row *row, void *ctx);
 /* Calls fn for each of pid's rows that faulted (pid -1: every process's), and the overflow row. */
 int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx);
+struct bpf_map;
+typedef int (*counts_fn)(const void *key, const struct vmt_code *val, void *ctx);
+/*
+ * Calls fn for each entry of a map of per-process counts (--code's, --stacks':
+ * keys of key_size bytes that start with the tgid) that is pid's, until fn
+ * returns non-zero.
+ */
+int tracer_for_each_count(struct bpf_map *map, size_t key_size, pid_t pid, counts_fn fn,
+			  void *ctx);
 /* The path of row's file, or NULL; file holds it. */
 const char *tracer_file_path(struct tracer *tr, const struct vmt_row *row,
 			     struct vmt_file *file);

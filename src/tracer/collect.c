@@ -42,6 +42,28 @@ static int visit_row(struct tracer *tr, pid_t pid, __u32 slot,
 	return fn(tr, slot, row, ctx);
 }
 
+int tracer_for_each_count(struct bpf_map *map, size_t key_size, pid_t pid, counts_fn fn,
+			  void *ctx)
+{
+	/* the largest key: a whole stack */
+	_Alignas(8) char key[sizeof(struct vmt_stack_key)], next[sizeof(key)];
+	struct vmt_code val;
+	bool first = true;
+	int err = 0;
+
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	while (!err && !bpf_map__get_next_key(map, first ? NULL : key, next, key_size)) {
+		memcpy(key, next, key_size);
+		first = false;
+		if (*(__u32 *)key != (__u32)pid ||
+		    bpf_map__lookup_elem(map, key, key_size, &val, sizeof(val), 0))
+			continue;
+		err = fn(key, &val, ctx);
+	}
+	return err;
+}
+
 int tracer_for_each_row(struct tracer *tr, pid_t pid, row_fn fn, void *ctx)
 {
 	__u32 end = tr->skel->data->next_slot, max = tr->skel->rodata->max_rows;

@@ -16,9 +16,10 @@ struct samples {
 	size_t nr, cap;
 };
 
-static int samples_add(struct samples *v, const struct vmt_stack_key *key,
-		       const struct vmt_code *val)
+static int samples_add(const void *k, const struct vmt_code *val, void *ctx)
 {
+	const struct vmt_stack_key *key = k;
+	struct samples *v = ctx;
 	struct stack_sample *s = array_push(v->s, v->nr, v->cap, 64);
 
 	if (!s)
@@ -32,20 +33,8 @@ static int samples_add(struct samples *v, const struct vmt_stack_key *key,
 
 static int read_samples(struct tracer *tr, pid_t pid, struct samples *v)
 {
-	struct bpf_map *map = tr->skel->maps.stacks;
-	struct vmt_stack_key key, next, *prev = NULL;
-	struct vmt_code val;
-	int err = 0;
-
-	while (!err && !bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (key.tgid != (__u32)pid ||
-		    bpf_map__lookup_elem(map, &key, sizeof(key), &val, sizeof(val), 0))
-			continue;
-		err = samples_add(v, &key, &val);
-	}
-	return err;
+	return tracer_for_each_count(tr->skel->maps.stacks, sizeof(struct vmt_stack_key), pid,
+				     samples_add, v);
 }
 
 int tracer_read_stacks(struct tracer *tr, pid_t pid, unsigned int every,
