@@ -143,8 +143,8 @@ if [ "${VMTRACE_SKIP_REALCI:-0}" != 1 ]; then
 	tier realci env VMTRACE=.output/vmtrace tests/realci/run.sh
 fi
 # PREEMPT_RT (make vmtest-rt) is not a tier: the kernel skips BPF programs
-# there (docs/kernels.md), and a skipped fork or munmap() exit still leaves a
-# row out now and then (two checks of 42 a run); counts hold within the skips.
+# there (docs/kernels.md), every fault of a short-lived child can go unseen,
+# and two checks of 48 do not allow for that yet (docs/tests.md).
 if [ -n "$vm_pid" ]; then
 	echo "=== vm"
 	wait "$vm_pid"
