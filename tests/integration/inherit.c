@@ -187,7 +187,8 @@ START_TEST(test_text_all_processes)
 	ck_assert_msg(strstr(err, "children's busiest VMAs"), "no children block: %.3000s", err);
 	for (int i = 0; i < n; i++) {
 		snprintf(line, sizeof(line), "\n %8d vmwork ", e[i].pid);
-		ck_assert_msg(strstr(strstr(err, "children's busiest"), line),
+		/* a child none of whose 40 faults the kernel ran a program for: none */
+		ck_assert_msg(strstr(strstr(err, "children's busiest"), line) || missed >= 40,
 			      "child %d has no row: %.3000s", e[i].pid, err);
 	}
 	proc_free(&p);

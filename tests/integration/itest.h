@@ -76,6 +76,8 @@ struct report {
 };
 
 long long report_missed_runs(const struct report *r);
+/* Are faults no more than the program runs the kernel skipped (never when none)? */
+bool report_unseen_by_skips(const struct report *r, long long faults);
 
 /* A report vmtrace wrote (kept for the schema suite); report_read: any file. */
 int report_load(struct report *r, const char *path, char *err, size_t len);
