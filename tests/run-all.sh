@@ -144,7 +144,7 @@ if [ "${VMTRACE_SKIP_REALCI:-0}" != 1 ]; then
 fi
 # PREEMPT_RT (make vmtest-rt) is not a tier: the kernel skips BPF programs
 # there (docs/kernels.md), every fault of a short-lived child can go unseen,
-# and two checks of 48 do not allow for that yet (docs/tests.md).
+# and a run still fails 1 or 2 checks of 48 (docs/tests.md).
 if [ -n "$vm_pid" ]; then
 	echo "=== vm"
 	wait "$vm_pid"

@@ -337,6 +337,8 @@ int report_check_expect(const struct report *r, const struct expect *e,
 
 	if (!row && held_by_none(r, e->start) && report_unseen_by_skips(r, expected_faults(e)))
 		return 0;	/* none of its faults was seen, and the report says so */
+	if (!row && report_missed_runs(r))
+		note(why, sizeof(why), "(%lld program runs skipped)", report_missed_runs(r));
 	for (int i = 0; row && i < e->nkeys; i++)
 		if (!unavailable(r, e->kv[i].key))
 			bad += check_key(row, e->kv[i].key, e->kv[i].val, exact,
